@@ -1,0 +1,48 @@
+/** The one error type for client-caused API failures: carries the AWS code; status and default message come from the service's table. */
+import { S3_ERROR_CODES, type S3ErrorCode } from './s3-error-codes.js';
+
+export type Service = 's3';
+
+export interface ApiErrorOptions {
+  /** Overrides the table's default message (AWS often words a code differently per cause). */
+  message?: string;
+  /** The bucket/key or other resource the error is about (S3 `<Resource>`). */
+  resource?: string;
+  /** Extra XML elements S3 adds for some codes (e.g. `ArgumentName`, `ArgumentValue`, `ActualObjectSize`). */
+  details?: Record<string, string | number>;
+  /** Extra response headers (e.g. `Content-Range: bytes * /size` for InvalidRange). */
+  headers?: Record<string, string>;
+  /** Overrides the table status; only for codes AWS returns with different statuses (e.g. 304 NotModified on GET vs 412). */
+  status?: number;
+}
+
+/** A client-caused error with an AWS code. Anything thrown that is not an ApiError becomes InternalError at the edge. */
+export class ApiError extends Error {
+  readonly service: Service;
+  readonly code: S3ErrorCode;
+  readonly status: number;
+  readonly resource: string | undefined;
+  readonly details: Readonly<Record<string, string | number>>;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(service: Service, code: S3ErrorCode, options: ApiErrorOptions = {}) {
+    const entry = S3_ERROR_CODES[code];
+    super(options.message ?? entry.message);
+    this.name = 'ApiError';
+    this.service = service;
+    this.code = code;
+    this.status = options.status ?? entry.status;
+    this.resource = options.resource;
+    this.details = options.details ?? {};
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** Shorthand for the S3 service, which is nearly every caller. */
+export function s3Error(code: S3ErrorCode, options?: ApiErrorOptions): ApiError {
+  return new ApiError('s3', code, options);
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}

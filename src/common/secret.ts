@@ -1,0 +1,30 @@
+/** Secret bytes that cannot leak through logging or serialization: redacted everywhere, explicit reveal(). */
+import { inspect } from 'node:util';
+
+const REDACTED = '[Secret]';
+
+export class Secret {
+  #bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+  }
+
+  /** The raw bytes. Every call site is a place key material is used; keep them few. */
+  reveal(): Buffer {
+    return this.#bytes;
+  }
+
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  /** Overwrites the bytes with zeros; later reveal() returns zeros. */
+  wipe(): void {
+    this.#bytes.fill(0);
+  }
+
+  toString(): string { return REDACTED; }
+  toJSON(): string { return REDACTED; }
+  [inspect.custom](): string { return REDACTED; }
+}
