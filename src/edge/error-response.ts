@@ -1,0 +1,28 @@
+/** Any thrown value → an S3 XML error response; non-ApiErrors become an opaque InternalError, logged with the request id. */
+import { ApiError, s3Error } from '../common/api-error.js';
+import { toXml } from '../common/xml-writer.js';
+import type { S3Response } from '../s3/s3-request.js';
+import type { RequestContext } from './request-context.js';
+
+export function errorResponse(err: unknown, ctx: RequestContext, log: (m: string, f?: Record<string, unknown>) => void): S3Response {
+  let apiError: ApiError;
+  if (err instanceof ApiError) {
+    apiError = err;
+  } else {
+    log('internal error', { requestId: ctx.requestId, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    apiError = s3Error('InternalError');
+  }
+  const body = toXml('Error', {
+    Code: apiError.code,
+    Message: apiError.message,
+    ...apiError.details,
+    Resource: apiError.resource,
+    RequestId: ctx.requestId,
+    HostId: ctx.hostId,
+  }, undefined);
+  return {
+    status: apiError.status,
+    headers: { 'content-type': 'application/xml', ...apiError.headers },
+    body,
+  };
+}

@@ -1,0 +1,36 @@
+/** Writes status, headers and body; a stream that fails mid-body destroys the socket so the client sees a short body. */
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { S3Response } from '../s3/s3-request.js';
+import type { RequestContext } from './request-context.js';
+
+export async function writeResponse(res: ServerResponse, response: S3Response, ctx: RequestContext, isHead: boolean): Promise<void> {
+  res.statusCode = response.status;
+  res.setHeader('x-amz-request-id', ctx.requestId);
+  res.setHeader('x-amz-id-2', ctx.hostId);
+  res.setHeader('server', 'Strongroom');
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value as string | number | string[]);
+  const body = response.body;
+  if (body instanceof Readable) {
+    if (isHead) {
+      body.destroy();
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(body, res);
+    } catch {
+      // INVARIANT 4: never let a failed body look complete — drop the connection.
+      res.destroy();
+    }
+    return;
+  }
+  if (body === undefined || isHead || response.status === 304 || response.status === 204) {
+    if (body !== undefined && !isHead && response.status !== 304 && response.status !== 204) res.setHeader('content-length', Buffer.byteLength(body));
+    res.end();
+    return;
+  }
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}

@@ -1,0 +1,74 @@
+/** Request headers stored with an object: x-amz-meta-*, the standard Content-* set, tags; and their size limits. */
+import type { IncomingHttpHeaders } from 'node:http';
+import { s3Error } from '../common/api-error.js';
+
+/** Standard headers S3 stores and returns on GET/HEAD. */
+export const STORED_HEADERS = ['content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires', 'x-amz-website-redirect-location'] as const;
+
+/** User-defined metadata is limited to 2 KB: names plus values, UTF-8. */
+const MAX_USER_METADATA_BYTES = 2048;
+
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+export function storedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    const v = header(headers, name);
+    if (v !== undefined) out[name] = v;
+  }
+  // aws-chunked is a transfer framing, not the object's encoding; S3 strips it.
+  if (out['content-encoding'] !== undefined) {
+    const rest = out['content-encoding'].split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'aws-chunked');
+    if (rest.length === 0) delete out['content-encoding'];
+    else out['content-encoding'] = rest.join(',');
+  }
+  return out;
+}
+
+export function userMetadata(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
+    const key = name.slice('x-amz-meta-'.length);
+    const v = Array.isArray(value) ? value.join(',') : value;
+    out[key] = v;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(v);
+  }
+  if (bytes > MAX_USER_METADATA_BYTES) {
+    throw s3Error('MetadataTooLarge', { details: { Size: bytes, MaxSizeAllowed: MAX_USER_METADATA_BYTES } });
+  }
+  return out;
+}
+
+/** Response headers for stored metadata. */
+export function metadataResponseHeaders(headers: Readonly<Record<string, string>>, meta: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...headers };
+  for (const [k, v] of Object.entries(meta)) out[`x-amz-meta-${k}`] = v;
+  return out;
+}
+
+const MAX_TAGS = 10;
+
+/** Validates a tag set as S3 does: ≤ 10 tags, key 1–128 chars, value ≤ 256, unique keys. */
+export function validateTags(tags: ReadonlyArray<readonly [string, string]>): void {
+  if (tags.length > MAX_TAGS) throw s3Error('BadRequest', { message: 'Object tags cannot be greater than 10' });
+  const seen = new Set<string>();
+  for (const [k, v] of tags) {
+    if (k.length === 0 || k.length > 128) throw s3Error('InvalidTag', { message: 'The TagKey you have provided is invalid' });
+    if (v.length > 256) throw s3Error('InvalidTag', { message: 'The TagValue you have provided is invalid' });
+    if (seen.has(k)) throw s3Error('InvalidTag', { message: 'Cannot provide multiple Tags with the same key' });
+    seen.add(k);
+  }
+}
+
+/** The x-amz-tagging header: URL-encoded key=value pairs. */
+export function parseTaggingHeader(value: string | undefined): Array<[string, string]> {
+  if (value === undefined || value === '') return [];
+  const tags = [...new URLSearchParams(value).entries()];
+  validateTags(tags);
+  return tags;
+}

@@ -1,0 +1,29 @@
+/** Small shared request facts every object operation needs: the bucket (must exist), the key, new write ids. */
+import { randomBytes } from 'node:crypto';
+import { s3Error } from '../common/api-error.js';
+import type { BucketRecord } from '../stores/meta-store.js';
+import type { S3Context, S3Request } from './s3-request.js';
+
+/** Loads the request's bucket or throws NoSuchBucket. */
+export async function requireBucket(req: S3Request, ctx: S3Context): Promise<BucketRecord> {
+  const name = req.bucket!;
+  const bucket = await ctx.meta.getBucket(name);
+  if (!bucket) throw s3Error('NoSuchBucket', { resource: `/${name}`, details: { BucketName: name } });
+  return bucket;
+}
+
+export function requireKey(req: S3Request): string {
+  if (req.key === undefined) throw s3Error('InvalidRequest', { message: 'A key must be specified' });
+  return req.key;
+}
+
+/** A fresh id for a write or an upload; also the AAD binding of its sealed keys. */
+export function newWriteId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export const quoted = (etag: string) => `"${etag}"`;
+
+export function noSuchKey(req: S3Request) {
+  return s3Error('NoSuchKey', { resource: `/${req.bucket}/${req.key}`, details: { Key: req.key ?? '' } });
+}

@@ -1,0 +1,130 @@
+/** The shared write path: verify and hash the plaintext, encrypt it, write one durable blob; the caller switches the metadata. */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { s3Error } from '../common/api-error.js';
+import type { EncryptionPlan, ObjectBinding } from '../sse/envelope.js';
+import { CHECKSUM_ALGORITHMS, checksumHeader, createHasher, parseChecksumAlgorithm, validateChecksumValue, type ChecksumAlgorithm, type Hasher } from './checksums.js';
+import { header } from './metadata-headers.js';
+import type { S3Context } from './s3-request.js';
+
+/** 5 GiB: the largest single PUT, UploadPart or copy S3 accepts. */
+export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+/** What the client asked us to verify about the payload. */
+export interface PayloadChecks {
+  readonly contentMd5: Buffer | undefined;
+  readonly checksum: ChecksumAlgorithm | undefined;
+  /** The value from a header; undefined when it comes in a trailer (or not at all). */
+  readonly checksumValue: string | undefined;
+  readonly checksumInTrailer: boolean;
+}
+
+/** Reads Content-MD5 and x-amz-checksum-* / x-amz-sdk-checksum-algorithm / x-amz-trailer from the request. */
+export function payloadChecks(headers: IncomingHttpHeaders): PayloadChecks {
+  let contentMd5: Buffer | undefined;
+  const md5 = header(headers, 'content-md5');
+  if (md5 !== undefined) {
+    contentMd5 = Buffer.from(md5, 'base64');
+    if (contentMd5.length !== 16 || contentMd5.toString('base64') !== md5.trim()) throw s3Error('InvalidDigest');
+  }
+  const present = CHECKSUM_ALGORITHMS.filter((a) => headers[checksumHeader(a)] !== undefined);
+  if (present.length > 1) {
+    throw s3Error('InvalidRequest', { message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' });
+  }
+  const trailer = header(headers, 'x-amz-trailer')?.trim().toLowerCase();
+  const fromTrailer = trailer?.startsWith('x-amz-checksum-') ? parseChecksumAlgorithm(trailer.slice('x-amz-checksum-'.length), 'x-amz-trailer') : undefined;
+  const declared = parseChecksumAlgorithm(header(headers, 'x-amz-sdk-checksum-algorithm'), 'x-amz-sdk-checksum-algorithm');
+  const algorithm = present[0] ?? fromTrailer ?? declared;
+  const value = present[0] ? header(headers, checksumHeader(present[0]))!.trim() : undefined;
+  if (algorithm && value !== undefined) validateChecksumValue(algorithm, value);
+  if (declared && algorithm !== declared) {
+    throw s3Error('InvalidRequest', { message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' });
+  }
+  return { contentMd5, checksum: algorithm, checksumValue: value, checksumInTrailer: fromTrailer !== undefined && value === undefined };
+}
+
+export interface WrittenBlob {
+  readonly blobId: string;
+  readonly size: number;
+  readonly md5Hex: string;
+  readonly checksums: Readonly<Record<string, string>>;
+  readonly sealedKey: Buffer;
+}
+
+export interface WriteRequest {
+  readonly body: Readable;
+  readonly expectedLength: number | undefined;
+  readonly trailers: () => Readonly<Record<string, string>>;
+  readonly checks: PayloadChecks;
+  readonly plan: EncryptionPlan;
+  readonly binding: ObjectBinding;
+  readonly maxBytes?: number;
+}
+
+/**
+ * Streams the payload through hashing and the envelope into a new blob and verifies every digest the
+ * client supplied. Resolves only when the blob is durable and correct; on any failure the blob is
+ * deleted and nothing remains. INVARIANT 1: the only bytes that reach the blob store are ciphertext.
+ */
+export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<WrittenBlob> {
+  const maxBytes = w.maxBytes ?? MAX_PUT_BYTES;
+  if (w.expectedLength !== undefined && w.expectedLength > maxBytes) {
+    throw s3Error('EntityTooLarge', { details: { ProposedSize: w.expectedLength, MaxSizeAllowed: maxBytes } });
+  }
+  const hashing = new HashingTransform(w.checks.checksum, maxBytes);
+  const session = await ctx.envelope.beginWrite(w.plan, w.binding);
+  const [piped, written] = await Promise.allSettled([
+    pipeline(w.body, hashing, session.encrypt),
+    ctx.blobs.write(session.encrypt),
+  ]);
+  if (written.status === 'fulfilled' && piped.status === 'rejected') await ctx.blobs.delete([written.value.id]);
+  if (piped.status === 'rejected') throw piped.reason;
+  if (written.status === 'rejected') throw written.reason;
+  const blobId = written.value.id;
+  try {
+    if (w.expectedLength !== undefined && hashing.bytes !== w.expectedLength) throw s3Error('IncompleteBody');
+    const md5 = hashing.md5.digest();
+    if (w.checks.contentMd5 && !md5.equals(w.checks.contentMd5)) throw s3Error('BadDigest');
+    const checksums: Record<string, string> = {};
+    if (w.checks.checksum && hashing.checksum) {
+      const actual = hashing.checksum.digest();
+      const expected = w.checks.checksumValue ?? (w.checks.checksumInTrailer ? w.trailers()[checksumHeader(w.checks.checksum)]?.trim() : undefined);
+      if (w.checks.checksumInTrailer && expected === undefined) {
+        throw s3Error('InvalidRequest', { message: 'x-amz-trailer header was specified, but the trailer was not present in the request.' });
+      }
+      if (expected !== undefined && expected !== actual) {
+        throw s3Error('BadDigest', { message: `The ${w.checks.checksum} you specified did not match the calculated checksum.` });
+      }
+      checksums[w.checks.checksum] = actual;
+    }
+    return { blobId, size: hashing.bytes, md5Hex: md5.toString('hex'), checksums, sealedKey: session.sealedKey };
+  } catch (err) {
+    await ctx.blobs.delete([blobId]);
+    throw err;
+  }
+}
+
+/** Passes bytes through while hashing MD5 (ETag, Content-MD5) and the requested checksum, and bounding the size. */
+class HashingTransform extends Transform {
+  readonly md5 = createHash('md5');
+  readonly checksum: Hasher | undefined;
+  bytes = 0;
+
+  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number) {
+    super();
+    this.checksum = algorithm ? createHasher(algorithm) : undefined;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      cb(s3Error('EntityTooLarge', { details: { MaxSizeAllowed: this.maxBytes } }));
+      return;
+    }
+    this.md5.update(chunk);
+    this.checksum?.update(chunk);
+    cb(null, chunk);
+  }
+}

@@ -1,0 +1,79 @@
+/** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
+import { s3Error } from '../common/api-error.js';
+import type { ObjectRecord } from '../stores/meta-store.js';
+import { etagMatches } from './conditional-headers.js';
+import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { header, parseTaggingHeader, storedHeaders, userMetadata } from './metadata-headers.js';
+import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
+import { payloadChecks, writeObjectData } from './object-writer.js';
+import type { S3Context, S3Request, S3Response } from './s3-request.js';
+import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { checksumHeader } from './checksums.js';
+
+export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const key = requireKey(req);
+  if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
+  const bucket = await requireBucket(req, ctx);
+  const sse = parseSseRequest(req.headers, 'all');
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
+  const checks = payloadChecks(req.headers);
+  const meta = userMetadata(req.headers);
+  const tags = parseTaggingHeader(header(req.headers, 'x-amz-tagging'));
+  const headers = storedHeaders(req.headers);
+  const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
+  // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
+  if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
+
+  const writeId = newWriteId();
+  const blob = await writeObjectData(ctx, {
+    body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks,
+    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+  });
+  const now = ctx.clock.now();
+  const object: ObjectRecord = {
+    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+    headers, userMetadata: meta, tags, checksums: blob.checksums,
+    checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
+    encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
+    parts: [{ partNumber: 1, blobId: blob.blobId, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+  };
+  let released;
+  try {
+    released = await ctx.meta.putObject(object, precondition);
+  } catch (err) {
+    await ctx.blobs.delete([blob.blobId]);
+    throw err;
+  }
+  await ctx.blobs.delete(released.blobIds);
+
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true) };
+  for (const [alg, value] of Object.entries(blob.checksums)) {
+    out[checksumHeader(alg as never)] = value;
+    out['x-amz-checksum-type'] = 'FULL_OBJECT';
+  }
+  return { status: 200, headers: out };
+}
+
+/** If-Match / If-None-Match: * on PutObject and CompleteMultipartUpload (conditional writes). */
+export function writePrecondition(ifMatch: string | undefined, ifNoneMatch: string | undefined) {
+  if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+    throw s3Error('NotImplemented', { message: 'If-None-Match on writes only supports *.' });
+  }
+  return (existing: { readonly etag: string } | undefined) => {
+    if (ifNoneMatch !== undefined && existing) throw s3Error('PreconditionFailed', { details: { Condition: 'If-None-Match' } });
+    if (ifMatch !== undefined && (!existing || !etagMatches(ifMatch, existing.etag))) {
+      if (!existing) throw s3Error('NoSuchKey');
+      throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
+    }
+  };
+}
+
+const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'OUTPOSTS', 'SNOW', 'EXPRESS_ONEZONE']);
+
+/** Storage classes are accepted and reported; all data lives in the same place. */
+export function storageClass(value: string | undefined): string {
+  if (value === undefined) return 'STANDARD';
+  if (!STORAGE_CLASSES.has(value)) throw s3Error('InvalidStorageClass', { details: { StorageClassRequested: value } });
+  return value;
+}

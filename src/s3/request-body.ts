@@ -1,0 +1,30 @@
+/** Reads small request bodies (XML documents) with a size bound, so a huge body cannot exhaust memory. */
+import type { Readable } from 'node:stream';
+import { s3Error } from '../common/api-error.js';
+import { parseXml, type XmlElement } from '../common/xml-reader.js';
+
+/** S3 bounds its XML bodies; 1 MiB covers a 1,000-key DeleteObjects and a 10,000-part Complete needs ~ 1 MiB too. */
+export const MAX_XML_BODY = 2 * 1024 * 1024;
+
+export async function readBody(body: Readable, limit = MAX_XML_BODY): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw s3Error('MaxMessageLengthExceeded');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads and parses an XML body whose root must be `root`; MalformedXML otherwise. */
+export async function readXmlBody(body: Readable, root: string): Promise<XmlElement> {
+  const text = (await readBody(body)).toString('utf8');
+  if (text.trim() === '') throw s3Error('MalformedXML');
+  const doc = parseXml(text);
+  if (doc.root !== root) throw s3Error('MalformedXML');
+  return doc.value;
+}

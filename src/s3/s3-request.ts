@@ -1,0 +1,49 @@
+/** The typed request an S3 operation receives and the response it returns; the edge builds one and writes the other. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Principal } from '../common/principal.js';
+import type { Clock } from '../common/clock.js';
+import type { MetaStore } from '../stores/meta-store.js';
+import type { BlobStore } from '../stores/blob-store.js';
+import type { Envelope } from '../sse/envelope.js';
+
+export interface S3Request {
+  readonly method: string;
+  readonly bucket: string | undefined;
+  readonly key: string | undefined;
+  readonly query: URLSearchParams;
+  /** Node's lower-cased request headers. */
+  readonly headers: IncomingHttpHeaders;
+  /** The verified payload (aws-chunked framing removed); errors with an ApiError when verification fails at its end. */
+  readonly body: Readable;
+  /** Decoded payload length when known. */
+  readonly contentLength: number | undefined;
+  /** Trailing headers of an aws-chunked body; complete only after the body ended. */
+  readonly trailers: () => Readonly<Record<string, string>>;
+  readonly principal: Principal | undefined;
+  readonly requestId: string;
+  readonly secure: boolean;
+  readonly sourceIp: string;
+  /** The request's own URL origin (for Location headers): scheme://host. */
+  readonly origin: string;
+}
+
+export interface S3Response {
+  readonly status: number;
+  readonly headers?: Record<string, string | number | readonly string[]>;
+  /** XML string, bytes, or a stream (an error mid-stream destroys the connection). */
+  readonly body?: string | Buffer | Readable;
+}
+
+/** What operations may use: narrow ports, no god object. */
+export interface S3Context {
+  readonly meta: MetaStore;
+  readonly blobs: BlobStore;
+  readonly envelope: Envelope;
+  readonly clock: Clock;
+  readonly region: string;
+  /** Logs a server-side fact (e.g. a package that failed authentication) with the request id. */
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export type S3Handler = (req: S3Request, ctx: S3Context) => Promise<S3Response>;

@@ -1,0 +1,19 @@
+/** BlobStore: opaque ciphertext blobs, written once, read by range, deleted after their metadata row lets go of them. */
+import type { Readable } from 'node:stream';
+
+export interface BlobStore {
+  /**
+   * Writes a new blob from `source` and makes it durable before resolving. On a source error the
+   * partial blob is removed and the promise rejects with that error. Never overwrites a blob.
+   */
+  write(source: Readable): Promise<{ id: string; size: number }>;
+  /** Opens bytes [start..end] (inclusive) of a blob; rejects when the blob does not exist. */
+  read(id: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Deletes blobs; missing ones are ignored. */
+  delete(ids: readonly string[]): Promise<void>;
+  /** Every blob id (for the orphan sweeper) and unfinished temporary writes are removed by `sweepTemporary`. */
+  list(): AsyncIterable<string>;
+  /** Removes leftovers of writes interrupted by a crash. Only safe while no write is in flight (at start). */
+  sweepTemporary(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,120 @@
+/** BlobStore in a local directory: temp file → fsync → rename → fsync dir, so a blob is whole or absent. */
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../blob-store.js';
+import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
+
+/** Writes are gathered into batches this large: each fs call costs a thread-pool round trip. */
+const WRITE_BATCH = 1 << 20;
+
+export class FsBlobStore implements BlobStore {
+  readonly #root: string;
+  readonly #tmp: string;
+  readonly #shards = new Set<string>();
+
+  private constructor(root: string) {
+    this.#root = root;
+    this.#tmp = join(root, '.tmp');
+  }
+
+  static async open(root: string): Promise<FsBlobStore> {
+    const store = new FsBlobStore(root);
+    await mkdir(store.#tmp, { recursive: true });
+    return store;
+  }
+
+  async write(source: Readable): Promise<{ id: string; size: number }> {
+    const id = newBlobId();
+    const tmpPath = join(this.#tmp, id);
+    const handle = await open(tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    let size = 0;
+    try {
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        batch.push(buf);
+        batchBytes += buf.length;
+        if (batchBytes >= WRITE_BATCH) {
+          await writeAll(handle, batch);
+          size += batchBytes;
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      if (batchBytes > 0) await writeAll(handle, batch);
+      size += batchBytes;
+      await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await unlink(tmpPath).catch(() => undefined);
+      throw err;
+    }
+    await handle.close();
+    const shard = blobShard(this.#root, id);
+    await this.#ensureShard(shard);
+    await rename(tmpPath, blobPath(this.#root, id));
+    await fsyncDir(shard);
+    return { id, size };
+  }
+
+  async read(id: string, range?: { start: number; end: number }): Promise<Readable> {
+    // Open first so a missing blob rejects here, before any response header is sent.
+    const handle = await open(blobPath(this.#root, id), 'r');
+    return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20 });
+  }
+
+  async delete(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => unlink(blobPath(this.#root, id)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    })));
+  }
+
+  async *list(): AsyncIterable<string> {
+    for (const shard of await readdir(this.#root)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.#root, shard))) if (isBlobId(name)) yield name;
+    }
+  }
+
+  async sweepTemporary(): Promise<number> {
+    const names = await readdir(this.#tmp);
+    await Promise.all(names.map((n) => rm(join(this.#tmp, n), { force: true })));
+    return names.length;
+  }
+
+  async close(): Promise<void> {}
+
+  async #ensureShard(shard: string): Promise<void> {
+    if (this.#shards.has(shard)) return;
+    await mkdir(shard, { recursive: true });
+    await fsyncDir(this.#root);
+    this.#shards.add(shard);
+  }
+}
+
+async function writeAll(handle: import('node:fs/promises').FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending);
+    pending = dropWritten(pending, bytesWritten);
+  }
+}
+
+function dropWritten(buffers: Buffer[], written: number): Buffer[] {
+  const rest: Buffer[] = [];
+  for (const b of buffers) {
+    if (written >= b.length) { written -= b.length; continue; }
+    rest.push(written > 0 ? b.subarray(written) : b);
+    written = 0;
+  }
+  return rest;
+}
+
+/** Makes a rename or a new entry in `dir` durable. */
+async function fsyncDir(dir: string): Promise<void> {
+  const h = await open(dir, 'r');
+  try { await h.sync(); } finally { await h.close(); }
+}

@@ -1,0 +1,142 @@
+/** MetaStore: the interface every metadata backend implements (buckets, objects, parts, uploads, bucket configs, users). */
+
+export interface BucketRecord {
+  readonly name: string;
+  readonly region: string;
+  readonly createdAt: Date;
+  readonly ownerAccountId: string;
+}
+
+/** One encrypted blob that holds a contiguous slice of an object's plaintext: the whole object for a single PUT, one part for multipart. */
+export interface PartRecord {
+  readonly partNumber: number;
+  readonly blobId: string;
+  /** Plaintext bytes in this part. */
+  readonly size: number;
+  /** Hex MD5 of this part's plaintext (the part ETag without quotes). */
+  readonly etag: string;
+  /** Sealed data key record (see docs/FORMAT.md); never the plaintext key. */
+  readonly sealedKey: Buffer;
+  /** The writeId the sealed key is bound to: the upload id for multipart parts, the object write id otherwise. */
+  readonly writeId: string;
+  /** Checksums of this part's plaintext, algorithm (upper-case, e.g. CRC32) → base64. */
+  readonly checksums: Readonly<Record<string, string>>;
+  readonly lastModified: Date;
+}
+
+/** How an object (or an upload) is encrypted, as S3 reports it. Kept beside the row, never secret. */
+export interface EncryptionInfo {
+  readonly algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse' | 'SSE-C';
+  readonly kmsKeyArn?: string;
+  readonly kmsContext?: string;
+  readonly bucketKeyEnabled?: boolean;
+  readonly customerKeyMd5?: string;
+  readonly customerKeyHmac?: string;
+}
+
+export interface ObjectRecord {
+  readonly bucket: string;
+  readonly key: string;
+  /** Random id of this write (single PUT or copy) or the upload id (multipart). */
+  readonly writeId: string;
+  readonly size: number;
+  /** ETag without quotes: hex MD5, or "<md5 of md5s>-N" for multipart. */
+  readonly etag: string;
+  readonly lastModified: Date;
+  /** Standard headers stored with the object: content-type, content-encoding, content-disposition, content-language, cache-control, expires. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** x-amz-meta-* without the prefix, lower-case names. */
+  readonly userMetadata: Readonly<Record<string, string>>;
+  readonly tags: ReadonlyArray<readonly [string, string]>;
+  /** Whole-object checksum (algorithm → base64) and how it was computed. */
+  readonly checksums: Readonly<Record<string, string>>;
+  readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
+  readonly encryption: EncryptionInfo;
+  /** Parts count for a multipart object; undefined for a single PUT/copy. */
+  readonly partsCount: number | undefined;
+  readonly storageClass: string;
+  /** The blobs, in part order. */
+  readonly parts: readonly PartRecord[];
+}
+
+/** What a listing returns per object: no parts, no keys. */
+export interface ObjectSummary {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly storageClass: string;
+  readonly checksumAlgorithms: readonly string[];
+  readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
+}
+
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiated: Date;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly userMetadata: Readonly<Record<string, string>>;
+  readonly tags: ReadonlyArray<readonly [string, string]>;
+  readonly encryption: EncryptionInfo;
+  readonly checksumAlgorithm: string | undefined;
+  readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
+  readonly storageClass: string;
+  readonly ownerAccountId: string;
+}
+
+export interface ListPage<T> { readonly items: T[]; readonly truncated: boolean }
+
+/**
+ * Runs inside the store's write transaction with the row being replaced (or undefined);
+ * throwing aborts the switch. Used for conditional writes (If-Match / If-None-Match on PUT).
+ */
+export type Precondition = (existing: { readonly etag: string } | undefined) => void;
+
+/** Blob ids a write made unreachable; the caller deletes them after the switch committed. */
+export interface Released { readonly blobIds: readonly string[] }
+
+export interface MetaStore {
+  createBucket(bucket: BucketRecord): Promise<'created' | 'exists'>;
+  getBucket(name: string): Promise<BucketRecord | undefined>;
+  listBuckets(): Promise<BucketRecord[]>;
+  /** Deletes an empty bucket (its uploads are aborted, their blobs released). */
+  deleteBucket(name: string): Promise<{ result: 'deleted' | 'missing' | 'not-empty' } & Released>;
+  /** Bucket sub-configuration documents (e.g. 'encryption', 'policy', 'tagging'); value undefined deletes. */
+  putBucketConfig(bucket: string, name: string, value: string | undefined): Promise<void>;
+  getBucketConfig(bucket: string, name: string): Promise<string | undefined>;
+
+  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** Atomically replaces (or creates) the object row; the old row's blobs are returned for release. */
+  putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released>;
+  /** Replaces only the tag set; false when the object does not exist. */
+  putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean>;
+  deleteObject(bucket: string, key: string): Promise<Released & { existed: boolean }>;
+  /** Objects with key >= startAt (or > startAfter) and starting with prefix, in UTF-8 byte order. */
+  listObjects(bucket: string, options: { prefix: string; startAfter?: string; startAt?: string; limit: number }): Promise<ListPage<ObjectSummary>>;
+
+  createUpload(upload: UploadRecord): Promise<void>;
+  getUpload(bucket: string, uploadId: string): Promise<UploadRecord | undefined>;
+  /** Adds or replaces one part of an upload; a replaced part's blob is released. Fails with 'missing' when the upload is gone. */
+  putUploadPart(bucket: string, uploadId: string, part: PartRecord): Promise<Released & { result: 'ok' | 'missing' }>;
+  listUploadParts(bucket: string, uploadId: string, options: { afterPartNumber: number; limit: number }): Promise<ListPage<PartRecord>>;
+  /** Every part of an upload, in part-number order. */
+  allUploadParts(bucket: string, uploadId: string): Promise<PartRecord[]>;
+  /**
+   * Completes an upload in one transaction: the object row becomes `object` (whose parts are a subset of
+   * the upload's), the upload and its unused parts are dropped, the replaced object's blobs released.
+   * 'missing' when the upload no longer exists (completed or aborted concurrently).
+   */
+  completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition): Promise<Released & { result: 'ok' | 'missing' }>;
+  abortUpload(bucket: string, uploadId: string): Promise<Released & { result: 'ok' | 'missing' }>;
+  listUploads(bucket: string, options: { prefix: string; keyMarker: string; uploadIdMarker: string; limit: number }): Promise<ListPage<UploadRecord>>;
+
+  /** Of the given blob ids, those some object or upload part still references (for the orphan sweeper). */
+  referencedBlobIds(blobIds: readonly string[]): Promise<Set<string>>;
+  /** Every part of every object, in a stable order after the cursor (for rewrap and scrub). */
+  scanObjectParts(options: { bucket?: string; after?: string; limit: number }): Promise<{ items: Array<{ cursor: string; object: ObjectRecord }>; truncated: boolean }>;
+  /** Replaces one part's sealed key (rewrap); false when the part no longer exists. */
+  updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean>;
+
+  close(): Promise<void>;
+}

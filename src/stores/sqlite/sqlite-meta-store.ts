@@ -1,0 +1,257 @@
+/** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
+import type {
+  BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, UploadRecord,
+} from '../meta-store.js';
+import { migrate, type SqliteDatabase } from './sqlite-database.js';
+import { META_MIGRATIONS } from './sqlite-migrations.js';
+import {
+  objectParams, partParams, toBucket, toObject, toPart, toSummary, toUpload, uploadParams,
+  type BucketRow, type ObjectRow, type PartRow, type UploadRow,
+} from './sqlite-rows.js';
+
+const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, checksums, checksum_type';
+
+export class SqliteMetaStore implements MetaStore {
+  readonly #db: SqliteDatabase;
+  readonly #q;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    migrate(db, 'meta', META_MIGRATIONS);
+    const p = (sql: string) => db.prepare(sql);
+    this.#q = {
+      insertBucket: p('INSERT INTO buckets (name, region, created_at, owner) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      getBucket: p('SELECT * FROM buckets WHERE name = ?'),
+      listBuckets: p('SELECT * FROM buckets ORDER BY name'),
+      anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
+      deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
+      bucketUploadBlobs: p('SELECT p.blob_id FROM upload_parts p JOIN uploads u USING (upload_id) WHERE u.bucket = ?'),
+      deleteBucketUploads: p('DELETE FROM uploads WHERE bucket = ?'),
+      putConfig: p('INSERT INTO bucket_configs (bucket, name, value) VALUES (?, ?, ?) ON CONFLICT (bucket, name) DO UPDATE SET value = excluded.value'),
+      deleteConfig: p('DELETE FROM bucket_configs WHERE bucket = ? AND name = ?'),
+      getConfig: p('SELECT value FROM bucket_configs WHERE bucket = ? AND name = ?'),
+      getObject: p('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
+      getSummary: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`),
+      objectParts: p('SELECT * FROM object_parts WHERE bucket = ? AND key = ? ORDER BY part_number'),
+      objectBlobs: p('SELECT blob_id FROM object_parts WHERE bucket = ? AND key = ?'),
+      deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
+      deleteObjectParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ?'),
+      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class)
+        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class)`),
+      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified)
+        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified)`),
+      putTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
+      listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
+      listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
+      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner)
+        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner)`),
+      getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
+      uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
+      upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified)
+        VALUES (@upload_id, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified)
+        ON CONFLICT (upload_id, part_number) DO UPDATE SET write_id = excluded.write_id, blob_id = excluded.blob_id, size = excluded.size,
+        etag = excluded.etag, sealed_key = excluded.sealed_key, checksums = excluded.checksums, last_modified = excluded.last_modified`),
+      listUploadParts: p('SELECT * FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?'),
+      uploadBlobs: p('SELECT blob_id FROM upload_parts WHERE upload_id = ?'),
+      deleteUpload: p('DELETE FROM uploads WHERE upload_id = ?'),
+      listUploads: p(`SELECT * FROM uploads WHERE bucket = ? AND key >= ? AND (key < ? OR ?) AND (key > ? OR (key = ? AND upload_id > ?))
+        ORDER BY key, upload_id LIMIT ?`),
+      objectBlobRef: p('SELECT 1 FROM object_parts WHERE blob_id = ? LIMIT 1'),
+      uploadBlobRef: p('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1'),
+      scanAll: p('SELECT * FROM objects WHERE (bucket > ? OR (bucket = ? AND key > ?)) ORDER BY bucket, key LIMIT ?'),
+      scanBucket: p('SELECT * FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?'),
+      updateSealedKey: p('UPDATE object_parts SET sealed_key = ? WHERE bucket = ? AND key = ? AND write_id = ? AND part_number = ?'),
+    };
+  }
+
+  async createBucket(b: BucketRecord): Promise<'created' | 'exists'> {
+    const r = this.#q.insertBucket.run(b.name, b.region, b.createdAt.getTime(), b.ownerAccountId);
+    return r.changes === 1 ? 'created' : 'exists';
+  }
+
+  async getBucket(name: string): Promise<BucketRecord | undefined> {
+    const row = this.#q.getBucket.get(name) as BucketRow | undefined;
+    return row && toBucket(row);
+  }
+
+  async listBuckets(): Promise<BucketRecord[]> {
+    return (this.#q.listBuckets.all() as BucketRow[]).map(toBucket);
+  }
+
+  async deleteBucket(name: string) {
+    return this.#db.transaction(() => {
+      if (!this.#q.getBucket.get(name)) return { result: 'missing' as const, blobIds: [] };
+      if (this.#q.anyObject.get(name)) return { result: 'not-empty' as const, blobIds: [] };
+      const blobIds = this.#blobIds(this.#q.bucketUploadBlobs.all(name));
+      this.#q.deleteBucketUploads.run(name);
+      this.#q.deleteBucket.run(name);
+      return { result: 'deleted' as const, blobIds };
+    })();
+  }
+
+  async putBucketConfig(bucket: string, name: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#q.deleteConfig.run(bucket, name);
+    else this.#q.putConfig.run(bucket, name, value);
+  }
+
+  async getBucketConfig(bucket: string, name: string): Promise<string | undefined> {
+    return (this.#q.getConfig.get(bucket, name) as { value: string } | undefined)?.value;
+  }
+
+  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    // One read transaction, so the row and its parts come from the same snapshot.
+    return this.#db.transaction(() => {
+      const row = this.#q.getObject.get(bucket, key) as ObjectRow | undefined;
+      if (!row) return undefined;
+      return toObject(row, (this.#q.objectParts.all(bucket, key) as PartRow[]).map(toPart));
+    })();
+  }
+
+  async putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released> {
+    return this.#db.transaction(() => this.#switchObject(object, precondition))();
+  }
+
+  async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
+    return this.#q.putTags.run(JSON.stringify(tags), bucket, key).changes === 1;
+  }
+
+  async deleteObject(bucket: string, key: string) {
+    return this.#db.transaction(() => {
+      const blobIds = this.#blobIds(this.#q.objectBlobs.all(bucket, key));
+      this.#q.deleteObjectParts.run(bucket, key);
+      const existed = this.#q.deleteObject.run(bucket, key).changes === 1;
+      return { existed, blobIds };
+    })();
+  }
+
+  async listObjects(bucket: string, o: { prefix: string; startAfter?: string; startAt?: string; limit: number }): Promise<ListPage<ObjectSummary>> {
+    // The lower bound is inclusive unless it came from start-after; the upper bound keeps the index scan inside the prefix.
+    let from = o.prefix;
+    let inclusive = true;
+    if (o.startAt !== undefined && o.startAt > from) from = o.startAt;
+    else if (o.startAfter !== undefined && o.startAfter >= from) { from = o.startAfter; inclusive = false; }
+    const upper = prefixUpperBound(o.prefix);
+    const stmt = inclusive ? this.#q.listAt : this.#q.listAfter;
+    const rows = stmt.all(bucket, from, upper ?? '', upper === undefined ? 1 : 0, o.limit + 1) as ObjectRow[];
+    return { items: rows.slice(0, o.limit).map(toSummary), truncated: rows.length > o.limit };
+  }
+
+  async createUpload(u: UploadRecord): Promise<void> {
+    this.#q.insertUpload.run(uploadParams(u));
+  }
+
+  async getUpload(bucket: string, uploadId: string): Promise<UploadRecord | undefined> {
+    const row = this.#q.getUpload.get(bucket, uploadId) as UploadRow | undefined;
+    return row && toUpload(row);
+  }
+
+  async putUploadPart(bucket: string, uploadId: string, part: PartRecord) {
+    return this.#db.transaction(() => {
+      if (!this.#q.getUpload.get(bucket, uploadId)) return { result: 'missing' as const, blobIds: [] };
+      const old = this.#q.uploadPart.get(uploadId, part.partNumber) as { blob_id: string } | undefined;
+      this.#q.upsertUploadPart.run({ upload_id: uploadId, ...partParams(part) });
+      return { result: 'ok' as const, blobIds: old ? [old.blob_id] : [] };
+    })();
+  }
+
+  async listUploadParts(_bucket: string, uploadId: string, o: { afterPartNumber: number; limit: number }): Promise<ListPage<PartRecord>> {
+    const rows = this.#q.listUploadParts.all(uploadId, o.afterPartNumber, o.limit + 1) as PartRow[];
+    return { items: rows.slice(0, o.limit).map(toPart), truncated: rows.length > o.limit };
+  }
+
+  async allUploadParts(_bucket: string, uploadId: string): Promise<PartRecord[]> {
+    return (this.#q.listUploadParts.all(uploadId, 0, 1_000_000) as PartRow[]).map(toPart);
+  }
+
+  async completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition) {
+    return this.#db.transaction(() => {
+      if (!this.#q.getUpload.get(object.bucket, uploadId)) return { result: 'missing' as const, blobIds: [] };
+      const kept = new Set(object.parts.map((p) => p.blobId));
+      const unused = this.#blobIds(this.#q.uploadBlobs.all(uploadId)).filter((id) => !kept.has(id));
+      const released = this.#switchObject(object, precondition);
+      this.#q.deleteUpload.run(uploadId);
+      return { result: 'ok' as const, blobIds: [...released.blobIds, ...unused] };
+    })();
+  }
+
+  async abortUpload(bucket: string, uploadId: string) {
+    return this.#db.transaction(() => {
+      if (!this.#q.getUpload.get(bucket, uploadId)) return { result: 'missing' as const, blobIds: [] };
+      const blobIds = this.#blobIds(this.#q.uploadBlobs.all(uploadId));
+      this.#q.deleteUpload.run(uploadId);
+      return { result: 'ok' as const, blobIds };
+    })();
+  }
+
+  async listUploads(bucket: string, o: { prefix: string; keyMarker: string; uploadIdMarker: string; limit: number }): Promise<ListPage<UploadRecord>> {
+    // With a key marker but no upload-id marker, S3 lists keys strictly after the marker.
+    const idMarker = o.keyMarker !== '' && o.uploadIdMarker === '' ? '\u{10FFFF}' : o.uploadIdMarker;
+    const upper = prefixUpperBound(o.prefix);
+    const rows = this.#q.listUploads.all(bucket, o.prefix, upper ?? '', upper === undefined ? 1 : 0, o.keyMarker, o.keyMarker, idMarker, o.limit + 1) as UploadRow[];
+    return { items: rows.slice(0, o.limit).map(toUpload), truncated: rows.length > o.limit };
+  }
+
+  async referencedBlobIds(blobIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const id of blobIds) {
+      if (this.#q.objectBlobRef.get(id) || this.#q.uploadBlobRef.get(id)) found.add(id);
+    }
+    return found;
+  }
+
+  async scanObjectParts(o: { bucket?: string; after?: string; limit: number }) {
+    const [afterBucket, afterKey] = o.after ? (JSON.parse(o.after) as [string, string]) : ['', ''];
+    const rows = (o.bucket !== undefined
+      ? this.#q.scanBucket.all(o.bucket, o.bucket === afterBucket ? afterKey : '', o.limit + 1)
+      : this.#q.scanAll.all(afterBucket, afterBucket, afterKey, o.limit + 1)) as ObjectRow[];
+    const items = rows.slice(0, o.limit).map((row) => ({
+      cursor: JSON.stringify([row.bucket, row.key]),
+      object: toObject(row, (this.#q.objectParts.all(row.bucket, row.key) as PartRow[]).map(toPart)),
+    }));
+    return { items, truncated: rows.length > o.limit };
+  }
+
+  async updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean> {
+    return this.#q.updateSealedKey.run(sealedKey, bucket, key, writeId, partNumber).changes === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Must run inside a transaction: precondition, drop the old row and parts, insert the new. */
+  #switchObject(object: ObjectRecord, precondition?: Precondition): Released {
+    if (precondition) {
+      const existing = this.#q.getSummary.get(object.bucket, object.key) as ObjectRow | undefined;
+      precondition(existing && toSummary(existing));
+    }
+    const blobIds = this.#blobIds(this.#q.objectBlobs.all(object.bucket, object.key))
+      .filter((id) => !object.parts.some((p) => p.blobId === id));
+    this.#q.deleteObjectParts.run(object.bucket, object.key);
+    this.#q.deleteObject.run(object.bucket, object.key);
+    this.#q.insertObject.run(objectParams(object));
+    for (const part of object.parts) this.#q.insertObjectPart.run({ bucket: object.bucket, key: object.key, ...partParams(part) });
+    return { blobIds };
+  }
+
+  #blobIds(rows: unknown[]): string[] {
+    return (rows as Array<{ blob_id: string }>).map((r) => r.blob_id);
+  }
+}
+
+/**
+ * The smallest string greater than every string that starts with `prefix`, in UTF-8 byte order
+ * (which is code point order, SQLite's BINARY collation); undefined for the empty prefix.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix);
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Skip the surrogate range, which is not valid in UTF-8.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return points.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}

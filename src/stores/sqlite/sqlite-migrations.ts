@@ -1,0 +1,41 @@
+/** Numbered schema migrations of the SQLite MetaStore; append only, never edit a shipped entry. */
+
+export const META_MIGRATIONS: readonly string[] = [
+  // 1: buckets, objects with their parts, multipart uploads with theirs.
+  `
+  CREATE TABLE buckets (
+    name TEXT PRIMARY KEY, region TEXT NOT NULL, created_at INTEGER NOT NULL, owner TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE bucket_configs (
+    bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+    name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (bucket, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE objects (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, write_id TEXT NOT NULL, size INTEGER NOT NULL,
+    etag TEXT NOT NULL, last_modified INTEGER NOT NULL, headers TEXT NOT NULL, user_meta TEXT NOT NULL,
+    tags TEXT NOT NULL, checksums TEXT NOT NULL, checksum_type TEXT, encryption TEXT NOT NULL,
+    parts_count INTEGER, storage_class TEXT NOT NULL,
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE object_parts (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, part_number INTEGER NOT NULL, write_id TEXT NOT NULL,
+    blob_id TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, sealed_key BLOB NOT NULL,
+    checksums TEXT NOT NULL, last_modified INTEGER NOT NULL,
+    PRIMARY KEY (bucket, key, part_number)
+  ) WITHOUT ROWID;
+  CREATE INDEX object_parts_blob ON object_parts (blob_id);
+  CREATE TABLE uploads (
+    upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
+    headers TEXT NOT NULL, user_meta TEXT NOT NULL, tags TEXT NOT NULL, encryption TEXT NOT NULL,
+    checksum_algorithm TEXT, checksum_type TEXT, storage_class TEXT NOT NULL, owner TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+  CREATE TABLE upload_parts (
+    upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+    part_number INTEGER NOT NULL, write_id TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
+    etag TEXT NOT NULL, sealed_key BLOB NOT NULL, checksums TEXT NOT NULL, last_modified INTEGER NOT NULL,
+    PRIMARY KEY (upload_id, part_number)
+  ) WITHOUT ROWID;
+  CREATE INDEX upload_parts_blob ON upload_parts (blob_id);
+  `,
+];

@@ -1,0 +1,79 @@
+/** Row ↔ record mapping for the SQLite MetaStore (JSON columns, epoch-millisecond dates). */
+import type { BucketRecord, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../meta-store.js';
+
+export interface BucketRow { name: string; region: string; created_at: number; owner: string }
+export interface ObjectRow {
+  bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
+  headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
+  encryption: string; parts_count: number | null; storage_class: string;
+}
+export interface PartRow {
+  part_number: number; write_id: string; blob_id: string; size: number; etag: string;
+  sealed_key: Buffer; checksums: string; last_modified: number;
+}
+export interface UploadRow {
+  upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
+  tags: string; encryption: string; checksum_algorithm: string | null; checksum_type: string | null;
+  storage_class: string; owner: string;
+}
+
+type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE' | undefined;
+
+export const toBucket = (r: BucketRow): BucketRecord => ({
+  name: r.name, region: r.region, createdAt: new Date(r.created_at), ownerAccountId: r.owner,
+});
+
+export const toPart = (r: PartRow): PartRecord => ({
+  partNumber: r.part_number, writeId: r.write_id, blobId: r.blob_id, size: r.size, etag: r.etag,
+  sealedKey: r.sealed_key, checksums: JSON.parse(r.checksums) as Record<string, string>,
+  lastModified: new Date(r.last_modified),
+});
+
+export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
+  bucket: r.bucket, key: r.key, writeId: r.write_id, size: r.size, etag: r.etag,
+  lastModified: new Date(r.last_modified),
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  userMetadata: JSON.parse(r.user_meta) as Record<string, string>,
+  tags: JSON.parse(r.tags) as Array<[string, string]>,
+  checksums: JSON.parse(r.checksums) as Record<string, string>,
+  checksumType: (r.checksum_type ?? undefined) as ChecksumType,
+  encryption: JSON.parse(r.encryption) as ObjectRecord['encryption'],
+  partsCount: r.parts_count ?? undefined, storageClass: r.storage_class, parts,
+});
+
+export const toSummary = (r: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'checksums' | 'checksum_type'>): ObjectSummary => ({
+  key: r.key, size: r.size, etag: r.etag, lastModified: new Date(r.last_modified), storageClass: r.storage_class,
+  checksumAlgorithms: Object.keys(JSON.parse(r.checksums) as Record<string, string>),
+  checksumType: (r.checksum_type ?? undefined) as ChecksumType,
+});
+
+export const toUpload = (r: UploadRow): UploadRecord => ({
+  uploadId: r.upload_id, bucket: r.bucket, key: r.key, initiated: new Date(r.initiated),
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  userMetadata: JSON.parse(r.user_meta) as Record<string, string>,
+  tags: JSON.parse(r.tags) as Array<[string, string]>,
+  encryption: JSON.parse(r.encryption) as UploadRecord['encryption'],
+  checksumAlgorithm: r.checksum_algorithm ?? undefined,
+  checksumType: (r.checksum_type ?? undefined) as ChecksumType,
+  storageClass: r.storage_class, ownerAccountId: r.owner,
+});
+
+export const objectParams = (o: ObjectRecord) => ({
+  bucket: o.bucket, key: o.key, write_id: o.writeId, size: o.size, etag: o.etag,
+  last_modified: o.lastModified.getTime(), headers: JSON.stringify(o.headers),
+  user_meta: JSON.stringify(o.userMetadata), tags: JSON.stringify(o.tags),
+  checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
+  encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
+});
+
+export const partParams = (p: PartRecord) => ({
+  part_number: p.partNumber, write_id: p.writeId, blob_id: p.blobId, size: p.size, etag: p.etag,
+  sealed_key: p.sealedKey, checksums: JSON.stringify(p.checksums), last_modified: p.lastModified.getTime(),
+});
+
+export const uploadParams = (u: UploadRecord) => ({
+  upload_id: u.uploadId, bucket: u.bucket, key: u.key, initiated: u.initiated.getTime(),
+  headers: JSON.stringify(u.headers), user_meta: JSON.stringify(u.userMetadata), tags: JSON.stringify(u.tags),
+  encryption: JSON.stringify(u.encryption), checksum_algorithm: u.checksumAlgorithm ?? null,
+  checksum_type: u.checksumType ?? null, storage_class: u.storageClass, owner: u.ownerAccountId,
+});
