@@ -1,0 +1,52 @@
+/** Runs the aws CLI and boto3 scripts against a test server; tells plainly when they are missing so a test can skip. */
+import { spawnSync, spawn } from 'node:child_process';
+import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY, type TestServer } from './start-server.js';
+
+function available(cmd: string, args: string[]): boolean {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+export const HAS_AWS_CLI = available('aws', ['--version']);
+export const HAS_BOTO3 = available('python3', ['-c', 'import boto3, requests']);
+export const AWS_CLI_MISSING = 'the aws CLI is not installed on this machine (pip install awscli)';
+export const BOTO3_MISSING = 'python3 with boto3 and requests is not installed on this machine (pip install boto3 requests)';
+
+/** Environment for the CLI/boto3: our credentials, no user config, no retries that would hide an error. */
+export function awsEnv(server: Pick<TestServer, 'url'>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: TEST_SECRET_KEY,
+    AWS_DEFAULT_REGION: TEST_REGION,
+    AWS_ENDPOINT_URL: server.url,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_RETRY_MODE: 'standard',
+  };
+}
+
+export interface RunResult { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+
+/** Runs `aws <args> --endpoint-url <server>` asynchronously (the server runs in another process, but keep the event loop free). */
+export function aws(server: Pick<TestServer, 'url'>, args: string[], options: { cwd?: string } = {}): Promise<RunResult> {
+  return run('aws', [...args, '--endpoint-url', server.url], awsEnv(server), options.cwd);
+}
+
+/** Runs a Python script (boto3 available) with the server in AWS_ENDPOINT_URL. */
+export function python(server: Pick<TestServer, 'url'>, script: string, args: string[] = []): Promise<RunResult> {
+  return run('python3', ['-c', script, ...args], awsEnv(server));
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,74 @@
+/** Starts a real Strongroom server process on port 0 with a temp data dir; stops it (and removes the dir) after the suite. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const TEST_ACCESS_KEY = 'AKIASTRONGROOMTEST01';
+export const TEST_SECRET_KEY = 'strongroom-test-secret-key-0123456789abcd';
+export const TEST_REGION = 'us-east-1';
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** SIGTERM and wait for exit; keeps the data dir unless `remove`. */
+  stop(options?: { remove?: boolean }): Promise<number | null>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+
+export interface StartOptions {
+  dataDir?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'strongroom-test-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      STRONGROOM_ROOT_ACCESS_KEY: TEST_ACCESS_KEY,
+      STRONGROOM_ROOT_SECRET_KEY: TEST_SECRET_KEY,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^strongroom listening on (http\S+)$/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    process: child,
+    stderr: () => stderr,
+    async stop({ remove = true } = {}) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      if (remove && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
