@@ -14,6 +14,14 @@ export interface BucketEncryptionConfig {
 
 export const ENCRYPTION_CONFIG = 'encryption';
 
+/**
+ * What an unconfigured bucket behaves as and reports: SSE-S3, no bucket key, and SSE-C blocked, as
+ * S3 sets new buckets since April 2026.
+ */
+export const IMPLICIT_DEFAULT: BucketEncryptionConfig = {
+  algorithm: 'AES256', kmsMasterKeyId: undefined, bucketKeyEnabled: false, blockedEncryptionTypes: ['SSE-C'],
+};
+
 export async function loadBucketEncryption(meta: MetaStore, bucket: string): Promise<BucketEncryptionConfig | undefined> {
   const raw = await meta.getBucketConfig(bucket, ENCRYPTION_CONFIG);
   return raw === undefined ? undefined : (JSON.parse(raw) as BucketEncryptionConfig);
@@ -28,7 +36,8 @@ export interface ResolvedEncryption {
 
 const SSE_S3: ResolvedEncryption = { plan: { kind: 'sse-s3' }, info: { algorithm: 'AES256' }, defaultApplied: false };
 
-export function resolveEncryption(request: SseRequest, config: BucketEncryptionConfig | undefined, secure: boolean): ResolvedEncryption {
+export function resolveEncryption(request: SseRequest, explicit: BucketEncryptionConfig | undefined, secure: boolean): ResolvedEncryption {
+  const config = explicit ?? IMPLICIT_DEFAULT;
   switch (request.kind) {
     case 'sse-s3':
       return SSE_S3;
@@ -39,10 +48,10 @@ export function resolveEncryption(request: SseRequest, config: BucketEncryptionC
       if (!secure) {
         throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
       }
-      if (config?.blockedEncryptionTypes.includes('SSE-C')) throw s3Error('AccessDenied');
+      if (config.blockedEncryptionTypes.includes('SSE-C')) throw s3Error('AccessDenied');
       throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented yet.' });
     case 'none':
-      if (config === undefined || config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
+      if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
       throw s3Error('NotImplemented', { message: 'The bucket default asks for SSE-KMS, which is not implemented yet.' });
   }
 }

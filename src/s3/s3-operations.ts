@@ -3,6 +3,7 @@ import type { S3Handler } from './s3-request.js';
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './buckets.js';
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 
 export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   ListBuckets: listBuckets,
@@ -14,4 +15,7 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   PutObject: putObject,
   GetObject: getObject,
   HeadObject: headObject,
+  PutBucketEncryption: putBucketEncryption,
+  GetBucketEncryption: getBucketEncryption,
+  DeleteBucketEncryption: deleteBucketEncryption,
 };
