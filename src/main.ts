@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
-import { ConfigError, serveConfig } from './config/config.js';
-import { startApp } from './app.js';
+import { ConfigError, OFFLINE_FLAGS, serveConfig } from './config/config.js';
+import { openData, startApp } from './app.js';
+import { rewrapAll, rotateMasterKey } from './tools/keys.js';
+import { scrub } from './tools/scrub.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
@@ -38,12 +40,48 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+async function keys(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const data = await openData(serveConfig(rest, process.env, OFFLINE_FLAGS));
+  try {
+    if (sub === 'rotate') {
+      const version = await rotateMasterKey(data);
+      process.stdout.write(`SSE-S3 master key rotated: version ${version} is now current; older versions stay for decryption only.\n`);
+    } else if (sub === 'rewrap') {
+      const r = await rewrapAll(data);
+      process.stdout.write(`rewrap: ${r.examined} data keys examined, ${r.resealed} resealed under master key version ${data.keys.currentMasterKey().version}, ${r.vanished} vanished while running.\n`);
+    } else if (sub === 'list') {
+      for (const v of data.keys.versions()) process.stdout.write(`version ${v.version}  created ${v.createdAt.toISOString()}${v.current ? '  (current)' : ''}\n`);
+    } else {
+      throw new ConfigError(`unknown keys command ${sub ?? ''}\n${USAGE}`);
+    }
+  } finally {
+    await data.close();
+  }
+}
+
+async function scrubCommand(argv: string[]): Promise<void> {
+  const config = serveConfig(argv, process.env, OFFLINE_FLAGS);
+  const data = await openData(config);
+  try {
+    const r = await scrub(data, { bucket: config.bucket, report: (line) => process.stdout.write(`${line}\n`) });
+    process.stdout.write(`scrub: ${r.objects} objects, ${r.parts} parts verified, ${r.failures.length} failed.\n`);
+    if (r.failures.length > 0) process.exitCode = 1;
+  } finally {
+    await data.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'serve':
     case undefined:
       return serve(rest);
+    case 'keys':
+      return keys(rest);
+    case 'scrub':
+      return scrubCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

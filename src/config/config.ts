@@ -39,8 +39,8 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
 
 export const SERVE_FLAGS = ['data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet'] as const;
 
-export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const flags = parseFlags(argv, SERVE_FLAGS);
+export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
+  const flags = parseFlags(argv, known);
   const listen = flags.get('listen') ?? env['STRONGROOM_LISTEN'] ?? '127.0.0.1:9000';
   const m = /^(.*):(\d+)$/.exec(listen);
   if (!m) throw new ConfigError(`--listen must be HOST:PORT, got ${listen}`);
@@ -60,5 +60,9 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     rootKeyValue: env['STRONGROOM_ROOT_KEY'],
     sseS3RotationDays: rotation,
     quiet: flags.get('quiet') === 'true',
+    bucket: flags.get('bucket'),
   };
 }
+
+/** Flags of the offline commands (keys, scrub): the data dir and root key, and scrub's bucket filter. */
+export const OFFLINE_FLAGS = ['data', 'root-key-file', 'bucket', 'sse-s3-rotation-days'] as const;
