@@ -27,14 +27,19 @@ async function newBucket(label: string): Promise<string> {
   return name;
 }
 
+function toBytes(d: string | ArrayBuffer | ArrayBufferView): string | Buffer {
+  if (typeof d === 'string') return d;
+  return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
+}
+
 async function putRaw(bucket: string, xml: string): Promise<Response> {
   // Sent through the SDK's signer would re-serialize; raw bodies need a signed request of our own.
   const { SignatureV4 } = await import('@smithy/signature-v4');
   const { createHash, createHmac } = await import('node:crypto');
   class Sha256 {
     #h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-    constructor(secret?: string | Uint8Array) { this.#h = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-    update(d: string | Uint8Array) { this.#h.update(d); }
+    constructor(secret?: string | ArrayBuffer | ArrayBufferView) { this.#h = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256'); }
+    update(d: string | ArrayBuffer | ArrayBufferView) { this.#h.update(toBytes(d)); }
     async digest() { return new Uint8Array(this.#h.digest()); }
   }
   const url = new URL(`${server.url}/${bucket}?encryption`);

@@ -1,0 +1,357 @@
+/** Fallback SigV4: header auth, presigned URLs, signed payload hashes and aws-chunked bodies (with trailers). */
+import { createHash, createHmac } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { s3Error } from '../common/api-error.js';
+import type { Clock } from '../common/clock.js';
+import type { CredentialLookup, Principal } from '../common/principal.js';
+import { timingSafeEqualString } from '../common/timing-safe.js';
+
+export interface AuthInput { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders; body: Readable; secure: boolean }
+export interface AuthDeps { lookup: CredentialLookup; clock: Clock; region: string }
+export interface VerifiedRequest {
+  principal: Principal | undefined; service: string; region: string; presigned: boolean;
+  signedHeaders: ReadonlySet<string>; body: Readable; contentLength: number | undefined;
+  trailers(): Readonly<Record<string, string>>;
+}
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const UNSIGNED = 'UNSIGNED-PAYLOAD';
+const STREAMING_SIGNED = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+const STREAMING_SIGNED_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+const h = (headers: IncomingHttpHeaders, n: string) => { const v = headers[n]; return Array.isArray(v) ? v.join(',') : v; };
+const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** AWS URI encoding: unreserved characters stay, everything else %XX upper-case. */
+export function uriEncode(s: string, encodeSlash = true): string {
+  let out = '';
+  for (const ch of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(ch);
+    if (/[A-Za-z0-9\-._~]/.test(c) || (c === '/' && !encodeSlash)) out += c;
+    else out += '%' + ch.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+function decodeComponent(s: string): string {
+  try { return decodeURIComponent(s.replace(/\+/g, '%20')); } catch { throw s3Error('InvalidURI'); }
+}
+
+/** Canonical query: each name and value decoded then AWS-encoded, sorted by name then value. */
+export function canonicalQuery(rawQuery: string, omit?: string): string {
+  if (rawQuery === '') return '';
+  const pairs: Array<[string, string]> = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const k = decodeComponent(eq < 0 ? part : part.slice(0, eq));
+    const v = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+    if (k === omit) continue;
+    pairs.push([uriEncode(k), uriEncode(v)]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+/** S3 canonical URI: the path decoded once and re-encoded, slashes kept, no normalization. */
+export function canonicalUri(rawPath: string): string {
+  let decoded: string;
+  try { decoded = decodeURIComponent(rawPath); } catch { throw s3Error('InvalidURI'); }
+  return uriEncode(decoded, false) || '/';
+}
+
+export function canonicalHeaders(headers: IncomingHttpHeaders, names: readonly string[]): string {
+  return names.map((n) => {
+    const v = headers[n];
+    const value = Array.isArray(v) ? v.map((x) => x.trim()).join(',') : (v ?? '');
+    return `${n}:${value.trim().replace(/\s+/g, ' ')}\n`;
+  }).join('');
+}
+
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+}
+
+interface Credential { accessKeyId: string; date: string; region: string; service: string; scope: string }
+
+function parseCredential(value: string, malformed: () => Error): Credential {
+  const parts = value.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request' || !/^\d{8}$/.test(parts[1]!)) throw malformed();
+  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
+  return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/aws4_request` };
+}
+
+function parseAmzDate(v: string | undefined): Date | undefined {
+  const m = v && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
+  if (!m) return undefined;
+  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+}
+
+export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<VerifiedRequest> {
+  const query = new URLSearchParams(input.rawQuery);
+  const authz = h(input.headers, 'authorization');
+  if (authz !== undefined) return headerAuth(input, authz, deps);
+  if (query.has('X-Amz-Signature') || query.get('X-Amz-Algorithm') !== null) return presignedAuth(input, query, deps);
+  if (query.has('Signature') && query.has('AWSAccessKeyId')) throw s3Error('AccessDenied', { message: 'Signature Version 2 is not supported; use Signature Version 4.' });
+  return {
+    principal: undefined, service: 's3', region: deps.region, presigned: false, signedHeaders: new Set(),
+    body: input.body, contentLength: contentLengthOf(input.headers), trailers: () => ({}),
+  };
+}
+
+function contentLengthOf(headers: IncomingHttpHeaders): number | undefined {
+  const v = h(headers, 'content-length');
+  return v === undefined ? undefined : Number(v);
+}
+
+async function headerAuth(input: AuthInput, authz: string, deps: AuthDeps): Promise<VerifiedRequest> {
+  const malformed = (message = 'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".') =>
+    s3Error('AuthorizationHeaderMalformed', { message });
+  if (!authz.startsWith(`${ALGORITHM} `)) {
+    if (authz.startsWith('AWS ')) throw s3Error('InvalidRequest', { message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' });
+    throw malformed('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+  }
+  const fields = new Map<string, string>();
+  for (const kv of authz.slice(ALGORITHM.length + 1).split(',')) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) fields.set(kv.slice(0, eq).trim(), kv.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeadersRaw = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (!credential || !signedHeadersRaw || !signature) throw malformed('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+  const cred = parseCredential(credential, () => malformed());
+  if (cred.region !== deps.region) throw malformed(`The authorization header is malformed; the region '${cred.region}' is wrong; expecting '${deps.region}'`);
+  const amzDateRaw = h(input.headers, 'x-amz-date') ?? h(input.headers, 'date');
+  const amzDate = parseAmzDate(h(input.headers, 'x-amz-date')) ?? (amzDateRaw ? new Date(amzDateRaw) : undefined);
+  if (!amzDate || Number.isNaN(amzDate.getTime())) throw s3Error('AccessDenied', { message: 'AWS authentication requires a valid Date or x-amz-date header' });
+  if (Math.abs(deps.clock.now().getTime() - amzDate.getTime()) > MAX_SKEW_MS) {
+    throw s3Error('RequestTimeTooSkewed', { details: { RequestTime: amzDateRaw ?? '', ServerTime: deps.clock.now().toISOString(), MaxAllowedSkewMilliseconds: MAX_SKEW_MS } });
+  }
+  const signedHeaders = signedHeadersRaw.split(';');
+  if (!signedHeaders.includes('host')) throw malformed('The authorization header is malformed; host must be signed');
+  const found = await deps.lookup(cred.accessKeyId);
+  if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: cred.accessKeyId } });
+  const payloadHash = h(input.headers, 'x-amz-content-sha256');
+  if (cred.service === 's3' && payloadHash === undefined) throw s3Error('InvalidRequest', { message: 'Missing required header for this request: x-amz-content-sha256' });
+  const hashForSigning = payloadHash ?? sha256hex('');
+  const canonical = [input.method, canonicalUri(input.rawPath), canonicalQuery(input.rawQuery), canonicalHeaders(input.headers, signedHeaders), signedHeaders.join(';'), hashForSigning].join('\n');
+  const amzDateStr = h(input.headers, 'x-amz-date') ?? amzDateRaw!;
+  const stringToSign = [ALGORITHM, amzDateStr, cred.scope, sha256hex(canonical)].join('\n');
+  const key = signingKey(found.secretAccessKey, cred.date, cred.region, cred.service);
+  const expected = hmac(key, stringToSign).toString('hex');
+  if (!timingSafeEqualString(expected, signature)) {
+    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign, CanonicalRequest: canonical } });
+  }
+  const base = { principal: found.principal, service: cred.service, region: cred.region, presigned: false, signedHeaders: new Set(signedHeaders) };
+  return { ...base, ...payload(input, hashForSigning, { key, amzDate: amzDateStr, scope: cred.scope, seed: signature }) };
+}
+
+async function presignedAuth(input: AuthInput, query: URLSearchParams, deps: AuthDeps): Promise<VerifiedRequest> {
+  const qerr = (message: string) => s3Error('AuthorizationQueryParametersError', { message });
+  if (query.get('X-Amz-Algorithm') !== ALGORITHM) throw qerr('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  const credential = query.get('X-Amz-Credential');
+  const dateRaw = query.get('X-Amz-Date');
+  const expiresRaw = query.get('X-Amz-Expires');
+  const signedHeadersRaw = query.get('X-Amz-SignedHeaders');
+  const signature = query.get('X-Amz-Signature');
+  if (!credential || !dateRaw || !signedHeadersRaw || !signature || expiresRaw === null) {
+    throw qerr('Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+  }
+  const cred = parseCredential(credential, () => qerr('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'));
+  if (cred.region !== deps.region) throw qerr(`Error parsing the X-Amz-Credential parameter; the region '${cred.region}' is wrong; expecting '${deps.region}'`);
+  const date = parseAmzDate(dateRaw);
+  if (!date) throw qerr("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (!/^\d+$/.test(expiresRaw)) throw qerr('X-Amz-Expires should be a number');
+  const expires = Number(expiresRaw);
+  if (expires > 604800) throw qerr('X-Amz-Expires must be less than a week (in seconds) that is 604800');
+  const now = deps.clock.now().getTime();
+  if (date.getTime() - now > MAX_SKEW_MS) throw s3Error('AccessDenied', { message: 'Request is not valid yet' });
+  if (now > date.getTime() + expires * 1000) throw s3Error('AccessDenied', { message: 'Request has expired', details: { 'X-Amz-Expires': expiresRaw, Expires: new Date(date.getTime() + expires * 1000).toISOString(), ServerTime: new Date(now).toISOString() } });
+  const signedHeaders = signedHeadersRaw.split(';');
+  const unsigned = Object.keys(input.headers).filter((n) => n.startsWith('x-amz-') && !signedHeaders.includes(n));
+  if (unsigned.length > 0) {
+    throw s3Error('AccessDenied', { message: 'There were headers present in the request which were not signed', details: { HeadersNotSigned: unsigned.join(', ') } });
+  }
+  const found = await deps.lookup(cred.accessKeyId);
+  if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: cred.accessKeyId } });
+  const payloadHash = query.get('X-Amz-Content-Sha256') ?? h(input.headers, 'x-amz-content-sha256') ?? UNSIGNED;
+  const canonical = [input.method, canonicalUri(input.rawPath), canonicalQuery(input.rawQuery, 'X-Amz-Signature'), canonicalHeaders(input.headers, signedHeaders), signedHeaders.join(';'), payloadHash].join('\n');
+  const stringToSign = [ALGORITHM, dateRaw, cred.scope, sha256hex(canonical)].join('\n');
+  const key = signingKey(found.secretAccessKey, cred.date, cred.region, cred.service);
+  if (!timingSafeEqualString(hmac(key, stringToSign).toString('hex'), signature)) {
+    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign, CanonicalRequest: canonical } });
+  }
+  const base = { principal: found.principal, service: cred.service, region: cred.region, presigned: true, signedHeaders: new Set(signedHeaders) };
+  return { ...base, ...payload(input, payloadHash, { key, amzDate: dateRaw, scope: cred.scope, seed: signature }) };
+}
+
+interface ChunkSigning { key: Buffer; amzDate: string; scope: string; seed: string }
+
+function payload(input: AuthInput, payloadHash: string, signing: ChunkSigning): Pick<VerifiedRequest, 'body' | 'contentLength' | 'trailers'> {
+  const streaming = [STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER].includes(payloadHash);
+  if (streaming) {
+    const decodedRaw = h(input.headers, 'x-amz-decoded-content-length');
+    const decoded = decodedRaw === undefined ? undefined : Number(decodedRaw);
+    if (decodedRaw !== undefined && !/^\d+$/.test(decodedRaw)) throw s3Error('InvalidArgument', { message: 'x-amz-decoded-content-length is invalid' });
+    const decoder = new AwsChunkedDecoder(payloadHash !== STREAMING_UNSIGNED_TRAILER ? signing : undefined, payloadHash !== STREAMING_SIGNED, decoded);
+    input.body.on('error', (e) => decoder.destroy(e));
+    input.body.pipe(decoder);
+    return { body: decoder, contentLength: decoded, trailers: () => decoder.trailers };
+  }
+  const contentLength = contentLengthOf(input.headers);
+  if (payloadHash === UNSIGNED || payloadHash.startsWith('STREAMING-')) {
+    if (payloadHash !== UNSIGNED) throw s3Error('InvalidArgument', { message: `Unsupported x-amz-content-sha256 value ${payloadHash}` });
+    return { body: input.body, contentLength, trailers: () => ({}) };
+  }
+  if (!/^[0-9a-f]{64}$/.test(payloadHash)) throw s3Error('InvalidArgument', { message: 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a hex SHA-256', details: { ArgumentName: 'x-amz-content-sha256' } });
+  const verifier = new PayloadHashVerifier(payloadHash);
+  input.body.on('error', (e) => verifier.destroy(e));
+  input.body.pipe(verifier);
+  return { body: verifier, contentLength, trailers: () => ({}) };
+}
+
+/** Passes the body through and fails at the end when its SHA-256 is not the signed one. */
+class PayloadHashVerifier extends Transform {
+  readonly #hash = createHash('sha256');
+  constructor(private readonly expected: string) { super(); }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void { this.#hash.update(chunk); cb(null, chunk); }
+  override _flush(cb: TransformCallback): void {
+    const actual = this.#hash.digest('hex');
+    if (!timingSafeEqualString(actual, this.expected)) cb(s3Error('XAmzContentSHA256Mismatch', { details: { ClientComputedContentSHA256: this.expected, S3ComputedContentSHA256: actual } }));
+    else cb();
+  }
+}
+
+const MAX_LINE = 4096;
+
+/**
+ * aws-chunked framing: `<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n` … `0[;chunk-signature=…]\r\n`
+ * then optional trailer lines and a final `\r\n`. Emits data subarrays as they arrive; verifies the
+ * signature chain when signing is given.
+ */
+class AwsChunkedDecoder extends Transform {
+  trailers: Record<string, string> = {};
+  #buf: Buffer = Buffer.alloc(0);
+  #state: 'header' | 'data' | 'data-crlf' | 'final-crlf' | 'trailer' | 'done' = 'header';
+  #remaining = 0;
+  #chunkSig = '';
+  #chunkHash = createHash('sha256');
+  #prevSig: string;
+  #decoded = 0;
+
+  constructor(private readonly signing: ChunkSigning | undefined, private readonly hasTrailer: boolean, private readonly expectedLength: number | undefined) {
+    super();
+    this.#prevSig = signing?.seed ?? '';
+  }
+
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+      this.#process();
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.#state !== 'done') {
+      cb(s3Error('IncompleteBody'));
+      return;
+    }
+    if (this.expectedLength !== undefined && this.#decoded !== this.expectedLength) {
+      cb(s3Error('IncompleteBody'));
+      return;
+    }
+    cb();
+  }
+
+  #process(): void {
+    for (;;) {
+      switch (this.#state) {
+        case 'header': {
+          const line = this.#line();
+          if (line === undefined) return;
+          const [sizeHex, ...ext] = line.split(';');
+          if (!/^[0-9a-fA-F]{1,16}$/.test(sizeHex ?? '')) throw s3Error('IncompleteBody', { message: 'malformed aws-chunked chunk header' });
+          this.#remaining = parseInt(sizeHex!, 16);
+          this.#chunkSig = ext.find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length) ?? '';
+          if (this.signing && !this.#chunkSig) throw s3Error('SignatureDoesNotMatch', { message: 'missing chunk-signature' });
+          this.#chunkHash = createHash('sha256');
+          if (this.#remaining > 0) { this.#state = 'data'; break; }
+          this.#verifyChunk();
+          this.#state = this.hasTrailer ? 'trailer' : 'final-crlf';
+          break;
+        }
+        case 'data': {
+          if (this.#buf.length === 0) return;
+          const take = Math.min(this.#remaining, this.#buf.length);
+          const piece = this.#buf.subarray(0, take);
+          this.#buf = this.#buf.subarray(take);
+          if (this.signing) this.#chunkHash.update(piece);
+          this.#remaining -= take;
+          this.#decoded += take;
+          this.push(piece);
+          if (this.#remaining === 0) { this.#verifyChunk(); this.#state = 'data-crlf'; }
+          break;
+        }
+        case 'data-crlf':
+        case 'final-crlf': {
+          if (this.#buf.length < 2) return;
+          if (this.#buf[0] !== 13 || this.#buf[1] !== 10) throw s3Error('IncompleteBody', { message: 'malformed aws-chunked framing' });
+          this.#buf = this.#buf.subarray(2);
+          this.#state = this.#state === 'data-crlf' ? 'header' : 'done';
+          break;
+        }
+        case 'trailer': {
+          const line = this.#line();
+          if (line === undefined) return;
+          if (line === '') { this.#finishTrailer(); this.#state = 'done'; break; }
+          const colon = line.indexOf(':');
+          if (colon < 0) throw s3Error('IncompleteBody', { message: 'malformed trailer' });
+          this.trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+          break;
+        }
+        case 'done':
+          if (this.#buf.length > 0) throw s3Error('IncompleteBody', { message: 'data after the final chunk' });
+          return;
+      }
+    }
+  }
+
+  /** The next CRLF-terminated line, or undefined until it has fully arrived. */
+  #line(): string | undefined {
+    const nl = this.#buf.indexOf('\r\n');
+    if (nl < 0) {
+      if (this.#buf.length > MAX_LINE) throw s3Error('IncompleteBody', { message: 'aws-chunked line too long' });
+      return undefined;
+    }
+    const line = this.#buf.subarray(0, nl).toString('latin1');
+    this.#buf = this.#buf.subarray(nl + 2);
+    return line;
+  }
+
+  #verifyChunk(): void {
+    if (!this.signing) return;
+    const sts = ['AWS4-HMAC-SHA256-PAYLOAD', this.signing.amzDate, this.signing.scope, this.#prevSig, EMPTY_SHA256, this.#chunkHash.digest('hex')].join('\n');
+    const expected = hmac(this.signing.key, sts).toString('hex');
+    if (!timingSafeEqualString(expected, this.#chunkSig)) throw s3Error('SignatureDoesNotMatch', { message: 'The chunk signature does not match.' });
+    this.#prevSig = this.#chunkSig;
+  }
+
+  #finishTrailer(): void {
+    const sig = this.trailers['x-amz-trailer-signature'];
+    delete this.trailers['x-amz-trailer-signature'];
+    if (!this.signing) return;
+    if (!sig) throw s3Error('SignatureDoesNotMatch', { message: 'missing trailer signature' });
+    const canonical = Object.entries(this.trailers).map(([k, v]) => `${k}:${v}\n`).join('');
+    const sts = ['AWS4-HMAC-SHA256-TRAILER', this.signing.amzDate, this.signing.scope, this.#prevSig, sha256hex(canonical)].join('\n');
+    if (!timingSafeEqualString(hmac(this.signing.key, sts).toString('hex'), sig)) throw s3Error('SignatureDoesNotMatch', { message: 'The trailer signature does not match.' });
+  }
+}

@@ -1,0 +1,57 @@
+/** Transform: plaintext → header + sealed 64 KiB packages, marking the last one final; output in ~1 MiB batches. */
+import { Transform, type TransformCallback } from 'node:stream';
+import { HEADER, PACKAGE_SIZE } from './package-format.js';
+import { sealPackage } from './package-cipher.js';
+
+const BATCH = 1 << 20;
+
+export class EncryptStream extends Transform {
+  readonly #key: Buffer;
+  #pending: Buffer = Buffer.allocUnsafe(PACKAGE_SIZE);
+  #filled = 0;
+  #index = 0;
+  #out: Buffer[] = [HEADER];
+  #outBytes = HEADER.length;
+
+  constructor(key: Buffer, private readonly onPackage: () => void) {
+    super({ readableHighWaterMark: BATCH });
+    this.#key = key;
+  }
+
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      // A full pending package is sealed only once more data proves it is not the last one.
+      if (this.#filled === PACKAGE_SIZE) this.#seal(false);
+      const take = Math.min(PACKAGE_SIZE - this.#filled, chunk.length - offset);
+      chunk.copy(this.#pending, this.#filled, offset, offset + take);
+      this.#filled += take;
+      offset += take;
+    }
+    if (this.#outBytes >= BATCH) this.#flushOut();
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.#seal(true);
+    this.#flushOut();
+    cb();
+  }
+
+  #seal(final: boolean): void {
+    for (const piece of sealPackage(this.#key, this.#index, final, this.#pending.subarray(0, this.#filled))) {
+      this.#out.push(piece);
+      this.#outBytes += piece.length;
+    }
+    this.onPackage();
+    this.#index++;
+    this.#filled = 0;
+  }
+
+  #flushOut(): void {
+    if (this.#outBytes === 0) return;
+    this.push(this.#out.length === 1 ? this.#out[0] : Buffer.concat(this.#out, this.#outBytes));
+    this.#out = [];
+    this.#outBytes = 0;
+  }
+}
