@@ -13,7 +13,8 @@ export function escapeXml(text: string): string {
 }
 
 /** `<?xml …?><root xmlns="…">…</root>`; arrays repeat their element; undefined/null members are omitted. */
-export function toXml(root: string, body: XmlNode, xmlns: string | undefined = S3_XMLNS): string {
+/** `xmlns` null omits the namespace (S3's <Error> documents carry none). */
+export function toXml(root: string, body: XmlNode, xmlns: string | null = S3_XMLNS): string {
   const attrs = xmlns ? ` xmlns="${xmlns}"` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${attrs}>${children(body)}</${root}>`;
 }

@@ -19,7 +19,7 @@ export function errorResponse(err: unknown, ctx: RequestContext, log: (m: string
     Resource: apiError.resource,
     RequestId: ctx.requestId,
     HostId: ctx.hostId,
-  }, undefined);
+  }, null);
   return {
     status: apiError.status,
     headers: { 'content-type': 'application/xml', ...apiError.headers },

@@ -47,7 +47,7 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const code = tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest';
   const message = tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'An error occurred when parsing the HTTP request.';
-  const body = toXml('Error', { Code: code, Message: message }, undefined);
+  const body = toXml('Error', { Code: code, Message: message }, null);
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
