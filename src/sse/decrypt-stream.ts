@@ -1,6 +1,6 @@
 /** Transform: the ciphertext of packages first..last → exactly plaintext [start..end]; fails on any tampering or truncation. */
 import { Transform, type TransformCallback } from 'node:stream';
-import { PACKAGE_SIZE, PACKAGE_STRIDE, TAG_SIZE } from './package-format.js';
+import { HEADER, PACKAGE_SIZE, PACKAGE_STRIDE, TAG_SIZE } from './package-format.js';
 import { openPackage } from './package-cipher.js';
 import type { PackageSpan } from './range-math.js';
 
@@ -17,6 +17,8 @@ export class DecryptStream extends Transform {
     private readonly plainSize: number,
     range: { start: number; end: number },
     private readonly onPackage: () => void,
+    /** When the input starts at byte 0 of the blob (scrub), the header is checked first. */
+    private headerPending = false,
   ) {
     super();
     this.#index = span.first;
@@ -28,6 +30,11 @@ export class DecryptStream extends Transform {
     this.#buf.push(chunk);
     this.#bufBytes += chunk.length;
     try {
+      if (this.headerPending) {
+        if (this.#bufBytes < HEADER.length) { cb(); return; }
+        if (!this.#take(HEADER.length).equals(HEADER)) throw new Error('package authentication failed: unknown blob header');
+        this.headerPending = false;
+      }
       while (this.#index <= this.span.last) {
         const size = this.#sealedSize(this.#index);
         if (this.#bufBytes < size) break;

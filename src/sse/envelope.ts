@@ -37,6 +37,18 @@ export class Envelope {
     return { cipherStart: span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
+  /**
+   * For scrub: a decrypt stream that takes the WHOLE blob from byte 0 (header, every package, and
+   * anything appended, which fails) and emits its plaintext.
+   */
+  async openWholeBlob(sealedKey: Buffer, binding: ObjectBinding, plainSize: number): Promise<Transform> {
+    const dataKey = openSseS3(this.keys, sealedKey, binding);
+    const span = packageSpan(plainSize, 0, Math.max(0, plainSize - 1));
+    const decrypt = new DecryptStream(dataKey.reveal(), span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
+    decrypt.once('close', () => dataKey.wipe());
+    return decrypt;
+  }
+
   async reseal(sealedKey: Buffer, binding: ObjectBinding): Promise<Buffer | undefined> {
     const record = decodeRecord(sealedKey);
     if (record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;

@@ -12,11 +12,11 @@ export interface ScrubResult { readonly objects: number; readonly parts: number;
 async function verifyPart(data: OpenedData, object: ObjectRecord, index: number): Promise<void> {
   const part = object.parts[index]!;
   const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
-  const session = await data.envelope.openRead(part.sealedKey, binding, part.size, part.size === 0 ? undefined : { start: 0, end: part.size - 1 });
-  // Read the blob unranged so appended bytes reach the decrypt stream and fail there.
+  const decrypt = await data.envelope.openWholeBlob(part.sealedKey, binding, part.size);
+  // Read the blob unranged so the header and any appended bytes reach the decrypt stream too.
   const blob = await data.blobs.read(part.blobId);
   let plaintext = 0;
-  await pipeline(blob, session.decrypt, new Writable({ write(chunk: Buffer, _e, cb) { plaintext += chunk.length; cb(); } }));
+  await pipeline(blob, decrypt, new Writable({ write(chunk: Buffer, _e, cb) { plaintext += chunk.length; cb(); } }));
   if (plaintext !== part.size) throw new Error(`expected ${part.size} plaintext bytes, got ${plaintext}`);
 }
 
