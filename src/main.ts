@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
-import { ConfigError, OFFLINE_FLAGS, serveConfig } from './config/config.js';
+import { ConfigError, offlineConfig, serveConfig } from './config/config.js';
 import { openData, startApp } from './app.js';
 import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
@@ -42,7 +42,7 @@ async function serve(argv: string[]): Promise<void> {
 
 async function keys(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const data = await openData(serveConfig(rest, process.env, OFFLINE_FLAGS));
+  const data = await openData(offlineConfig(rest));
   try {
     if (sub === 'rotate') {
       const version = await rotateMasterKey(data);
@@ -61,7 +61,7 @@ async function keys(argv: string[]): Promise<void> {
 }
 
 async function scrubCommand(argv: string[]): Promise<void> {
-  const config = serveConfig(argv, process.env, OFFLINE_FLAGS);
+  const config = offlineConfig(argv);
   const data = await openData(config);
   try {
     const r = await scrub(data, { bucket: config.bucket, report: (line) => process.stdout.write(`${line}\n`) });

@@ -66,3 +66,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 
 /** Flags of the offline commands (keys, scrub): the data dir and root key, and scrub's bucket filter. */
 export const OFFLINE_FLAGS = ['data', 'root-key-file', 'bucket', 'sse-s3-rotation-days'] as const;
+
+export function offlineConfig(argv: readonly string[]): ReturnType<typeof serveConfig> {
+  return serveConfig(argv, process.env, OFFLINE_FLAGS);
+}

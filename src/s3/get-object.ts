@@ -4,7 +4,7 @@ import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { header, metadataResponseHeaders } from './metadata-headers.js';
-import { noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
 import { openObjectStream, partRange, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -92,11 +92,4 @@ function responseOverrides(req: S3Request): Record<string, string> {
     out[name] = v;
   }
   return out;
-}
-
-/** Buckets are unversioned: the only version id that exists is "null". */
-export function checkVersionId(versionId: string | null): void {
-  if (versionId !== null && versionId !== 'null') {
-    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'versionId', ArgumentValue: versionId } });
-  }
 }

@@ -27,3 +27,10 @@ export const quoted = (etag: string) => `"${etag}"`;
 export function noSuchKey(req: S3Request) {
   return s3Error('NoSuchKey', { resource: `/${req.bucket}/${req.key}`, details: { Key: req.key ?? '' } });
 }
+
+/** Buckets are unversioned: the only version id that exists is "null". */
+export function checkVersionId(versionId: string | null): void {
+  if (versionId !== null && versionId !== 'null') {
+    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'versionId', ArgumentValue: versionId } });
+  }
+}

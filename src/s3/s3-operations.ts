@@ -3,6 +3,9 @@ import type { S3Handler } from './s3-request.js';
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './buckets.js';
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
+import { deleteObject, deleteObjects } from './delete-objects.js';
+import { listObjects, listObjectsV2 } from './list-objects.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 
 export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
@@ -15,6 +18,13 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   PutObject: putObject,
   GetObject: getObject,
   HeadObject: headObject,
+  DeleteObject: deleteObject,
+  DeleteObjects: deleteObjects,
+  ListObjects: listObjects,
+  ListObjectsV2: listObjectsV2,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
   PutBucketEncryption: putBucketEncryption,
   GetBucketEncryption: getBucketEncryption,
   DeleteBucketEncryption: deleteBucketEncryption,

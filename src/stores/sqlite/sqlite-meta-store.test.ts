@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runMetaStoreContract } from '../meta-store.contract.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import { prefixUpperBound, SqliteMetaStore } from './sqlite-meta-store.js';
+import { SqliteMetaStore } from './sqlite-meta-store.js';
+import { prefixUpperBound } from '../../common/key-order.js';
 
 runMetaStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'strongroom-meta-'));

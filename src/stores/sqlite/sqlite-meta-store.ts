@@ -2,6 +2,7 @@
 import type {
   BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, UploadRecord,
 } from '../meta-store.js';
+import { prefixUpperBound } from '../../common/key-order.js';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
 import { META_MIGRATIONS } from './sqlite-migrations.js';
 import {
@@ -239,19 +240,3 @@ export class SqliteMetaStore implements MetaStore {
   }
 }
 
-/**
- * The smallest string greater than every string that starts with `prefix`, in UTF-8 byte order
- * (which is code point order, SQLite's BINARY collation); undefined for the empty prefix.
- */
-export function prefixUpperBound(prefix: string): string | undefined {
-  const points = Array.from(prefix);
-  while (points.length > 0) {
-    const last = points.pop()!.codePointAt(0)!;
-    if (last < 0x10ffff) {
-      // Skip the surrogate range, which is not valid in UTF-8.
-      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
-      return points.join('') + String.fromCodePoint(next);
-    }
-  }
-  return undefined;
-}

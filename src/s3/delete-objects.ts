@@ -1,0 +1,75 @@
+/** DeleteObject and DeleteObjects: metadata first, then the released blobs. */
+import { createHash } from 'node:crypto';
+import { s3Error } from '../common/api-error.js';
+import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
+import { toXml } from '../common/xml-writer.js';
+import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
+import { header } from './metadata-headers.js';
+import { checkVersionId, requireBucket, requireKey } from './object-names.js';
+import { readBody } from './request-body.js';
+import type { S3Context, S3Request, S3Response } from './s3-request.js';
+
+const MAX_KEYS = 1000;
+
+export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const key = requireKey(req);
+  checkVersionId(req.query.get('versionId'));
+  const bucket = await requireBucket(req, ctx);
+  const { blobIds } = await ctx.meta.deleteObject(bucket.name, key);
+  await ctx.blobs.delete(blobIds);
+  // 204 whether or not the key existed, as S3 answers on an unversioned bucket.
+  return { status: 204 };
+}
+
+export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const bucket = await requireBucket(req, ctx);
+  const raw = await readBody(req.body);
+  verifyBodyDigest(req, raw);
+  const doc = parseXml(raw.toString('utf8'));
+  if (doc.root !== 'Delete') throw s3Error('MalformedXML');
+  const objects = xmlChildren(doc.value, 'Object');
+  if (objects.length === 0 || objects.length > MAX_KEYS) throw s3Error('MalformedXML');
+  const quiet = (xmlText(doc.value, 'Quiet') ?? 'false').toLowerCase() === 'true';
+  const deleted: Array<{ Key: string }> = [];
+  const errors: Array<{ Key: string; Code: string; Message: string }> = [];
+  for (const o of objects) {
+    const key = xmlText(o, 'Key');
+    if (key === undefined) throw s3Error('MalformedXML');
+    const versionId = xmlText(o, 'VersionId');
+    if (versionId !== undefined && versionId !== 'null') {
+      errors.push({ Key: key, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' });
+      continue;
+    }
+    if (key === '' || Buffer.byteLength(key) > 1024) {
+      errors.push({ Key: key, Code: key === '' ? 'InvalidArgument' : 'KeyTooLongError', Message: key === '' ? 'Invalid key' : 'Your key is too long' });
+      continue;
+    }
+    const { blobIds } = await ctx.meta.deleteObject(bucket.name, key);
+    await ctx.blobs.delete(blobIds);
+    deleted.push({ Key: key });
+  }
+  const body = toXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+}
+
+/** S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects, and checks it. */
+function verifyBodyDigest(req: S3Request, body: Buffer): void {
+  const md5 = header(req.headers, 'content-md5');
+  const algorithm = CHECKSUM_ALGORITHMS.find((a) => req.headers[checksumHeader(a)] !== undefined);
+  const trailer = header(req.headers, 'x-amz-trailer');
+  if (md5 === undefined && algorithm === undefined && trailer === undefined) {
+    throw s3Error('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
+  }
+  if (md5 !== undefined) {
+    const given = Buffer.from(md5, 'base64');
+    if (given.length !== 16) throw s3Error('InvalidDigest');
+    if (!createHash('md5').update(body).digest().equals(given)) throw s3Error('BadDigest');
+  }
+  if (algorithm !== undefined) {
+    const h = createHasher(algorithm);
+    h.update(body);
+    if (h.digest() !== header(req.headers, checksumHeader(algorithm))) {
+      throw s3Error('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
+    }
+  }
+}
