@@ -55,3 +55,9 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       throw s3Error('NotImplemented', { message: 'The bucket default asks for SSE-KMS, which is not implemented yet.' });
   }
 }
+
+/** The envelope plan that continues an existing encryption (parts of an upload follow its initiation). */
+export function planFor(info: EncryptionInfo): EncryptionPlan {
+  if (info.algorithm === 'AES256') return { kind: 'sse-s3' };
+  throw s3Error('NotImplemented', { message: `Encryption ${info.algorithm} is not implemented yet.` });
+}

@@ -3,27 +3,12 @@ import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectSummary } from '../stores/meta-store.js';
 import { walkKeys, type WalkResult } from './listing-walk.js';
+import { listingEncoder, parseMaxKeys } from './listing-params.js';
 import { quoted, requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 const XML = { 'content-type': 'application/xml' };
-
-/** max-keys: an integer ≥ 0; S3 never returns more than 1,000. */
-export function parseMaxKeys(raw: string | null, name = 'max-keys'): number {
-  if (raw === null || raw === '') return 1000;
-  if (!/^-?\d+$/.test(raw)) throw s3Error('InvalidArgument', { message: `Provided ${name} not an integer or within integer range`, details: { ArgumentName: name, ArgumentValue: raw } });
-  const n = Number(raw);
-  if (n < 0) throw s3Error('InvalidArgument', { message: 'Argument maxKeys must be an integer between 0 and 2147483647', details: { ArgumentName: name, ArgumentValue: raw } });
-  return Math.min(n, 1000);
-}
-
-/** encoding-type=url: S3 form-encodes names (space as '+', '/' kept); any other value is refused. */
-export function listingEncoder(raw: string | null): (s: string) => string {
-  if (raw === null) return (s) => s;
-  if (raw !== 'url') throw s3Error('InvalidArgument', { message: 'Invalid Encoding Method specified in Request', details: { ArgumentName: 'encoding-type', ArgumentValue: raw } });
-  return (s) => encodeURIComponent(s).replace(/%2F/g, '/').replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 async function walk(req: S3Request, ctx: S3Context, bucket: string, startAfter: string, maxKeys: number): Promise<WalkResult<ObjectSummary>> {
   const prefix = req.query.get('prefix') ?? '';

@@ -72,3 +72,12 @@ export function parseTaggingHeader(value: string | undefined): Array<[string, st
   validateTags(tags);
   return tags;
 }
+
+const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'OUTPOSTS', 'SNOW', 'EXPRESS_ONEZONE']);
+
+/** Storage classes are accepted and reported; all data lives in the same place. */
+export function storageClass(value: string | undefined): string {
+  if (value === undefined) return 'STANDARD';
+  if (!STORAGE_CLASSES.has(value)) throw s3Error('InvalidStorageClass', { details: { StorageClassRequested: value } });
+  return value;
+}

@@ -1,9 +1,9 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
 import { s3Error } from '../common/api-error.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
-import { etagMatches } from './conditional-headers.js';
+import { writePrecondition } from './write-preconditions.js';
 import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
-import { header, parseTaggingHeader, storedHeaders, userMetadata } from './metadata-headers.js';
+import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -52,28 +52,4 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
   return { status: 200, headers: out };
-}
-
-/** If-Match / If-None-Match: * on PutObject and CompleteMultipartUpload (conditional writes). */
-export function writePrecondition(ifMatch: string | undefined, ifNoneMatch: string | undefined) {
-  if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
-    throw s3Error('NotImplemented', { message: 'If-None-Match on writes only supports *.' });
-  }
-  return (existing: { readonly etag: string } | undefined) => {
-    if (ifNoneMatch !== undefined && existing) throw s3Error('PreconditionFailed', { details: { Condition: 'If-None-Match' } });
-    if (ifMatch !== undefined && (!existing || !etagMatches(ifMatch, existing.etag))) {
-      if (!existing) throw s3Error('NoSuchKey');
-      throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
-    }
-  };
-}
-
-const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'OUTPOSTS', 'SNOW', 'EXPRESS_ONEZONE']);
-
-/** Storage classes are accepted and reported; all data lives in the same place. */
-export function storageClass(value: string | undefined): string {
-  if (value === undefined) return 'STANDARD';
-  if (!STORAGE_CLASSES.has(value)) throw s3Error('InvalidStorageClass', { details: { StorageClassRequested: value } });
-  return value;
 }

@@ -4,6 +4,10 @@ import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, hea
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
 import { deleteObject, deleteObjects } from './delete-objects.js';
+import { copyObject, uploadPartCopy } from './copy-object.js';
+import { completeMultipartUpload } from './multipart-complete.js';
+import { listMultipartUploads, listParts } from './multipart-listing.js';
+import { abortMultipartUpload, createMultipartUpload, uploadPart } from './multipart-upload.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
@@ -19,6 +23,14 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,
+  CopyObject: copyObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+  ListMultipartUploads: listMultipartUploads,
   DeleteObjects: deleteObjects,
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,

@@ -1,0 +1,67 @@
+/** CreateMultipartUpload, UploadPart, AbortMultipartUpload: each part is its own blob with its own fresh data key. */
+import { s3Error } from '../common/api-error.js';
+import { toXml } from '../common/xml-writer.js';
+import type { UploadRecord } from '../stores/meta-store.js';
+import { commitPart, parsePartNumber, requireUpload } from './upload-parts.js';
+import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
+import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
+import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
+import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
+import { payloadChecks, writeObjectData } from './object-writer.js';
+import type { S3Context, S3Request, S3Response } from './s3-request.js';
+import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+
+export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const key = requireKey(req);
+  const bucket = await requireBucket(req, ctx);
+  const encryption = resolveEncryption(parseSseRequest(req.headers, 'all'), await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
+  const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
+  const typeHeader = header(req.headers, 'x-amz-checksum-type')?.toUpperCase();
+  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') {
+    throw s3Error('InvalidRequest', { message: 'Value for x-amz-checksum-type header is invalid.' });
+  }
+  const upload: UploadRecord = {
+    uploadId: newWriteId(), bucket: bucket.name, key, initiated: ctx.clock.now(),
+    headers: storedHeaders(req.headers), userMetadata: userMetadata(req.headers),
+    tags: parseTaggingHeader(header(req.headers, 'x-amz-tagging')), encryption: encryption.info,
+    checksumAlgorithm: algorithm,
+    checksumType: algorithm === undefined ? undefined : ((typeHeader as 'COMPOSITE' | 'FULL_OBJECT' | undefined) ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE')),
+    storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
+    ownerAccountId: req.principal!.accountId,
+  };
+  await ctx.meta.createUpload(upload);
+  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, true) };
+  if (algorithm) {
+    headers['x-amz-checksum-algorithm'] = algorithm;
+    headers['x-amz-checksum-type'] = upload.checksumType!;
+  }
+  return { status: 200, headers, body: toXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: upload.uploadId }) };
+}
+
+export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const key = requireKey(req);
+  const partNumber = parsePartNumber(req.query.get('partNumber'));
+  parseSseRequest(req.headers, 'customer-only');
+  const bucket = await requireBucket(req, ctx);
+  const upload = await requireUpload(req, ctx, bucket.name, key);
+  if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
+  // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
+  const blob = await writeObjectData(ctx, {
+    body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: payloadChecks(req.headers),
+    plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+  });
+  const part = await commitPart(ctx, upload, partNumber, blob);
+  const headers: Record<string, string> = { etag: quoted(part.etag), ...sseResponseHeaders(upload.encryption) };
+  for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
+  return { status: 200, headers };
+}
+
+export async function abortMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
+  const key = requireKey(req);
+  const bucket = await requireBucket(req, ctx);
+  const upload = await requireUpload(req, ctx, bucket.name, key);
+  const result = await ctx.meta.abortUpload(bucket.name, upload.uploadId);
+  if (result.result === 'missing') throw s3Error('NoSuchUpload', { details: { UploadId: upload.uploadId } });
+  await ctx.blobs.delete(result.blobIds);
+  return { status: 204 };
+}

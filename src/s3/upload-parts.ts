@@ -1,0 +1,39 @@
+/** Shared steps of the part-writing operations (UploadPart, UploadPartCopy) and completion: part numbers, the upload, committing a part. */
+import { s3Error } from '../common/api-error.js';
+import type { PartRecord, UploadRecord } from '../stores/meta-store.js';
+import type { WrittenBlob } from './object-writer.js';
+import type { S3Context, S3Request } from './s3-request.js';
+
+export const MAX_PARTS = 10_000;
+
+/** partNumber must be an integer 1..10000. */
+export function parsePartNumber(raw: string | null): number {
+  const n = Number(raw);
+  if (raw === null || !/^\d+$/.test(raw) || n < 1 || n > MAX_PARTS) {
+    throw s3Error('InvalidArgument', { message: 'Part number must be an integer between 1 and 10000, inclusive', details: { ArgumentName: 'partNumber', ArgumentValue: raw ?? '' } });
+  }
+  return n;
+}
+
+/** The upload named by ?uploadId for this bucket and key, or NoSuchUpload. */
+export async function requireUpload(req: S3Request, ctx: S3Context, bucket: string, key: string): Promise<UploadRecord> {
+  const uploadId = req.query.get('uploadId') ?? '';
+  const upload = await ctx.meta.getUpload(bucket, uploadId);
+  if (!upload || upload.key !== key) throw s3Error('NoSuchUpload', { resource: `/${bucket}/${key}`, details: { UploadId: uploadId } });
+  return upload;
+}
+
+/** Stores a written part; releases the blob of a part it replaces, or its own blob when the upload vanished meanwhile. */
+export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumber: number, blob: WrittenBlob): Promise<PartRecord> {
+  const part: PartRecord = {
+    partNumber, blobId: blob.blobId, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey,
+    writeId: upload.uploadId, checksums: blob.checksums, lastModified: ctx.clock.now(),
+  };
+  const result = await ctx.meta.putUploadPart(upload.bucket, upload.uploadId, part);
+  if (result.result === 'missing') {
+    await ctx.blobs.delete([blob.blobId]);
+    throw s3Error('NoSuchUpload', { details: { UploadId: upload.uploadId } });
+  }
+  await ctx.blobs.delete(result.blobIds);
+  return part;
+}
