@@ -8,6 +8,7 @@ import type { CredentialLookup } from './common/principal.js';
 import type { ServeConfig } from './config/config.js';
 import { loadRootCredentials, type RootCredentials } from './config/root-credentials.js';
 import { loadRootKey } from './config/root-key.js';
+import { createPostPolicyVerifier } from './auth/post-policy.js';
 import { startHttpServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
 import { KeyManager } from './kms/key-manager.js';
@@ -79,7 +80,10 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, principal: rootPrincipal } : undefined;
   const handler = createPipeline({
     lookup, clock, region: config.region, domain: config.domain, log,
-    s3: { meta: data.meta, blobs: data.blobs, envelope: data.envelope, clock, region: config.region, log },
+    s3: {
+      meta: data.meta, blobs: data.blobs, envelope: data.envelope, clock, region: config.region, log,
+      postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
+    },
   });
   const server = await startHttpServer(handler, config.host, config.port, log);
   return {

@@ -3,6 +3,7 @@ import type { S3Handler } from './s3-request.js';
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './buckets.js';
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
+import { postObject } from './post-object.js';
 import { deleteObject, deleteObjects } from './delete-objects.js';
 import { copyObject, uploadPartCopy } from './copy-object.js';
 import { completeMultipartUpload } from './multipart-complete.js';
@@ -20,6 +21,7 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   GetBucketLocation: getBucketLocation,
   GetBucketVersioning: getBucketVersioning,
   PutObject: putObject,
+  PostObject: postObject,
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,

@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { MetaStore } from '../stores/meta-store.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { Envelope } from '../sse/envelope.js';
+import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
 
 export interface S3Request {
   readonly method: string;
@@ -42,6 +43,8 @@ export interface S3Context {
   readonly envelope: Envelope;
   readonly clock: Clock;
   readonly region: string;
+  /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
+  readonly postPolicy: PostPolicyVerifier;
   /** Logs a server-side fact (e.g. a package that failed authentication) with the request id. */
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
