@@ -3,7 +3,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { HEADER, PACKAGE_SIZE } from './package-format.js';
 import { sealPackage } from './package-cipher.js';
 
-const BATCH = 1 << 20;
+/** Output is pushed in ~256 KiB pieces; the blob store gathers them into 1 MiB writes. */
+const BATCH = 256 * 1024;
 
 export class EncryptStream extends Transform {
   readonly #key: Buffer;

@@ -52,5 +52,5 @@ export function filesContaining(dir: string, needle: Buffer): string[] {
 
 /** Runs `strongroom <args> --data <dir>` as the operator would. */
 export function strongroomCommand(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), ...args], { ...process.env, NODE_OPTIONS: '', ...env }, repoRoot);
+  return run(process.execPath, [join(repoRoot, 'dist/main.js'), ...args], { ...process.env, NODE_OPTIONS: '', ...env }, repoRoot);
 }

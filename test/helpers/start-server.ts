@@ -32,7 +32,8 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'strongroom-test-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
+  // The built server, as `npm start` runs it (`npm test` builds first); its memory is what users get.
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -8,6 +8,8 @@ import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
 
 /** Writes are gathered into batches this large: each fs call costs a thread-pool round trip. */
 const WRITE_BATCH = 1 << 20;
+/** Reads are smaller: many GETs stream at once, and each holds about one chunk in flight. */
+const READ_CHUNK = 256 * 1024;
 
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
@@ -63,7 +65,7 @@ export class FsBlobStore implements BlobStore {
   async read(id: string, range?: { start: number; end: number }): Promise<Readable> {
     // Open first so a missing blob rejects here, before any response header is sent.
     const handle = await open(blobPath(this.#root, id), 'r');
-    return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20 });
+    return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
   }
 
   async delete(ids: readonly string[]): Promise<void> {
