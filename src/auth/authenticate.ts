@@ -6,6 +6,7 @@ import { s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup, Principal } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
+import { sigV2Header, sigV2Query } from './sigv2.js';
 
 export interface AuthInput { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders; body: Readable; secure: boolean }
 export interface AuthDeps { lookup: CredentialLookup; clock: Clock; region: string }
@@ -97,11 +98,20 @@ export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<Ve
   const authz = h(input.headers, 'authorization');
   if (authz !== undefined) return headerAuth(input, authz, deps);
   if (query.has('X-Amz-Signature') || query.get('X-Amz-Algorithm') !== null) return presignedAuth(input, query, deps);
-  if (query.has('Signature') && query.has('AWSAccessKeyId')) throw s3Error('AccessDenied', { message: 'Signature Version 2 is not supported; use Signature Version 4.' });
+  if (query.has('Signature') && query.has('AWSAccessKeyId')) {
+    // DEVIATION from current AWS regions, which refuse SigV2: boto3 still presigns with it by default.
+    const principal = await sigV2Query(input, query, deps);
+    return v2Verified(input, principal, deps.region, true);
+  }
   return {
     principal: undefined, service: 's3', region: deps.region, presigned: false, signedHeaders: new Set(),
     body: input.body, contentLength: contentLengthOf(input.headers), trailers: () => ({}),
   };
+}
+
+/** SigV2 signs no payload hash: the body passes as it is. */
+function v2Verified(input: AuthInput, principal: Principal, region: string, presigned: boolean): VerifiedRequest {
+  return { principal, service: 's3', region, presigned, signedHeaders: new Set(), body: input.body, contentLength: contentLengthOf(input.headers), trailers: () => ({}) };
 }
 
 function contentLengthOf(headers: IncomingHttpHeaders): number | undefined {
@@ -113,7 +123,7 @@ async function headerAuth(input: AuthInput, authz: string, deps: AuthDeps): Prom
   const malformed = (message = 'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".') =>
     s3Error('AuthorizationHeaderMalformed', { message });
   if (!authz.startsWith(`${ALGORITHM} `)) {
-    if (authz.startsWith('AWS ')) throw s3Error('InvalidRequest', { message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' });
+    if (authz.startsWith('AWS ')) return v2Verified(input, await sigV2Header(input, authz, deps), deps.region, false);
     throw malformed('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
   }
   const fields = new Map<string, string>();

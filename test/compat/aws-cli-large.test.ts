@@ -31,7 +31,7 @@ async function writeRandomFile(path: string, size: number): Promise<string> {
   for (let written = 0; written < size; written += block) {
     const chunk = randomBytes(Math.min(block, size - written));
     hash.update(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   out.end();
   await finished(out);

@@ -1,0 +1,70 @@
+/** Signature Version 2 (HMAC-SHA1): the `AWS id:sig` header and the AWSAccessKeyId/Signature/Expires query that boto3 still presigns with by default. */
+import { createHmac } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { s3Error } from '../common/api-error.js';
+import type { Clock } from '../common/clock.js';
+import type { CredentialLookup, Principal } from '../common/principal.js';
+import { timingSafeEqualString } from '../common/timing-safe.js';
+
+/** Query parameters that are part of the string to sign (botocore's HmacV1 list). */
+const SIGNED_SUBRESOURCES = new Set([
+  'accelerate', 'acl', 'cors', 'defaultObjectAcl', 'location', 'logging', 'partNumber', 'policy', 'requestPayment',
+  'torrent', 'versioning', 'versionId', 'versions', 'website', 'uploads', 'uploadId', 'response-content-type',
+  'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition',
+  'response-content-encoding', 'delete', 'lifecycle', 'tagging', 'restore', 'storageClass', 'notification',
+  'replication', 'analytics', 'metrics', 'inventory', 'select', 'select-type', 'object-lock', 'encryption',
+]);
+
+export interface SigV2Input { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders }
+
+const h = (headers: IncomingHttpHeaders, n: string) => { const v = headers[n]; return Array.isArray(v) ? v.join(',') : v ?? ''; };
+
+function canonicalResource(rawPath: string, rawQuery: string): string {
+  const params: Array<[string, string | undefined]> = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? part : part.slice(0, eq);
+    if (!SIGNED_SUBRESOURCES.has(k)) continue;
+    params.push([k, eq < 0 ? undefined : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, '%20'))]);
+  }
+  params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const q = params.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join('&');
+  return q === '' ? rawPath : `${rawPath}?${q}`;
+}
+
+function stringToSign(input: SigV2Input, date: string): string {
+  const amz = Object.keys(input.headers).filter((n) => n.startsWith('x-amz-')).sort()
+    .map((n) => `${n}:${h(input.headers, n).trim()}\n`).join('');
+  return [input.method, h(input.headers, 'content-md5'), h(input.headers, 'content-type'), date].join('\n') + '\n' + amz + canonicalResource(input.rawPath, input.rawQuery);
+}
+
+async function check(accessKeyId: string, signature: string, sts: string, lookup: CredentialLookup): Promise<Principal> {
+  const found = await lookup(accessKeyId);
+  if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: accessKeyId } });
+  const expected = createHmac('sha1', found.secretAccessKey).update(sts, 'utf8').digest('base64');
+  if (!timingSafeEqualString(expected, signature)) throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: accessKeyId, StringToSign: sts } });
+  return found.principal;
+}
+
+/** `Authorization: AWS <id>:<signature>`; the Date (or x-amz-date) must be within 15 minutes. */
+export async function sigV2Header(input: SigV2Input, authz: string, deps: { lookup: CredentialLookup; clock: Clock }): Promise<Principal> {
+  const m = /^AWS ([^:\s]+):(\S+)$/.exec(authz);
+  if (!m) throw s3Error('AuthorizationHeaderMalformed', { message: 'The authorization header is malformed.' });
+  const dateText = h(input.headers, 'x-amz-date') || h(input.headers, 'date');
+  const date = new Date(dateText);
+  if (Number.isNaN(date.getTime())) throw s3Error('AccessDenied', { message: 'AWS authentication requires a valid Date or x-amz-date header' });
+  if (Math.abs(deps.clock.now().getTime() - date.getTime()) > 15 * 60 * 1000) throw s3Error('RequestTimeTooSkewed');
+  // With x-amz-date present the Date line is empty: x-amz-date is signed among the amz headers.
+  return check(m[1]!, m[2]!, stringToSign(input, input.headers['x-amz-date'] ? '' : dateText), deps.lookup);
+}
+
+/** `?AWSAccessKeyId=…&Expires=<epoch seconds>&Signature=…`. */
+export async function sigV2Query(input: SigV2Input, query: URLSearchParams, deps: { lookup: CredentialLookup; clock: Clock }): Promise<Principal> {
+  const expires = query.get('Expires') ?? '';
+  if (!/^\d+$/.test(expires)) throw s3Error('AccessDenied', { message: 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters' });
+  if (deps.clock.now().getTime() > Number(expires) * 1000) {
+    throw s3Error('AccessDenied', { message: 'Request has expired', details: { Expires: new Date(Number(expires) * 1000).toISOString(), ServerTime: deps.clock.now().toISOString() } });
+  }
+  return check(query.get('AWSAccessKeyId')!, query.get('Signature') ?? '', stringToSign(input, expires), deps.lookup);
+}
