@@ -67,26 +67,53 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const handler = S3_OPERATIONS[match.route.operation];
       if (!handler) throw s3Error('NotImplemented');
       const response = await handler(s3req, deps.s3);
-      finishRequestBody(req, res);
+      await finishRequestBody(req, res);
       await writeResponse(res, response, ctx, isHead);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      finishRequestBody(req, res);
+      await finishRequestBody(req, res);
       const response = errorResponse(err, ctx, deps.log);
       await writeResponse(res, response, ctx, isHead);
     }
   };
 }
 
+/** Bodies up to this size are read to their end before an early answer, so the client is not cut off mid-send. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
 /**
- * When we answer before reading the whole body (an error, or an operation that ignores it), the
- * connection cannot be reused safely: say so, and drain what arrives so the client can read the answer.
+ * When we answer before the whole body was read (an error, or an operation that ignores the body), a
+ * client still sending would see its connection reset instead of our answer. Small remainders are read
+ * and discarded first; past the limit the connection is marked to close.
  */
-function finishRequestBody(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete || req.destroyed) return;
-  res.setHeader('connection', 'close');
-  req.resume();
+async function finishRequestBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.complete || req.destroyed || req.readableEnded) return;
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) {
+        res.setHeader('connection', 'close');
+        done();
+      }
+    };
+    const timer = setTimeout(() => {
+      res.setHeader('connection', 'close');
+      done();
+    }, DRAIN_MS);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
+    req.resume();
+  });
 }

@@ -42,7 +42,7 @@ function signedFields(conditions: unknown[], fields: Record<string, string>, exp
 async function post(fields: Record<string, string>, file: Buffer | string, filename = 'upload.txt'): Promise<Response> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([file]), filename);
+  form.append('file', new Blob([typeof file === 'string' ? file : new Uint8Array(file)]), filename);
   return fetch(`${server.url}/${bucket}`, { method: 'POST', body: form });
 }
 
