@@ -1,11 +1,13 @@
-/** Fallback SigV4: header auth, presigned URLs, signed payload hashes and aws-chunked bodies (with trailers). */
-import { createHash, createHmac } from 'node:crypto';
+/** Authentication entry: SigV4 header auth and presigned URLs (SigV2 delegated), signed payload hashes, aws-chunked bodies. */
 import type { IncomingHttpHeaders } from 'node:http';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup, Principal } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
+import { AwsChunkedDecoder, type ChunkSigning } from './aws-chunked-decoder.js';
+import { PayloadHashVerifier } from './payload-hash-verifier.js';
+import { canonicalHeaders, canonicalQuery, canonicalUri, hmac, sha256hex, signingKey } from './sigv4-canonical-request.js';
 import { sigV2Header, sigV2Query } from './sigv2.js';
 
 export interface AuthInput { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders; body: Readable; secure: boolean }
@@ -22,61 +24,8 @@ const UNSIGNED = 'UNSIGNED-PAYLOAD';
 const STREAMING_SIGNED = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
 const STREAMING_SIGNED_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
 const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 const h = (headers: IncomingHttpHeaders, n: string) => { const v = headers[n]; return Array.isArray(v) ? v.join(',') : v; };
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
-/** AWS URI encoding: unreserved characters stay, everything else %XX upper-case. */
-export function uriEncode(s: string, encodeSlash = true): string {
-  let out = '';
-  for (const ch of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(ch);
-    if (/[A-Za-z0-9\-._~]/.test(c) || (c === '/' && !encodeSlash)) out += c;
-    else out += '%' + ch.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
-}
-
-function decodeComponent(s: string): string {
-  try { return decodeURIComponent(s.replace(/\+/g, '%20')); } catch { throw s3Error('InvalidURI'); }
-}
-
-/** Canonical query: each name and value decoded then AWS-encoded, sorted by name then value. */
-export function canonicalQuery(rawQuery: string, omit?: string): string {
-  if (rawQuery === '') return '';
-  const pairs: Array<[string, string]> = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const k = decodeComponent(eq < 0 ? part : part.slice(0, eq));
-    const v = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
-    if (k === omit) continue;
-    pairs.push([uriEncode(k), uriEncode(v)]);
-  }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
-}
-
-/** S3 canonical URI: the path decoded once and re-encoded, slashes kept, no normalization. */
-export function canonicalUri(rawPath: string): string {
-  let decoded: string;
-  try { decoded = decodeURIComponent(rawPath); } catch { throw s3Error('InvalidURI'); }
-  return uriEncode(decoded, false) || '/';
-}
-
-export function canonicalHeaders(headers: IncomingHttpHeaders, names: readonly string[]): string {
-  return names.map((n) => {
-    const v = headers[n];
-    const value = Array.isArray(v) ? v.map((x) => x.trim()).join(',') : (v ?? '');
-    return `${n}:${value.trim().replace(/\s+/g, ' ')}\n`;
-  }).join('');
-}
-
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-}
 
 interface Credential { accessKeyId: string; date: string; region: string; service: string; scope: string }
 
@@ -201,7 +150,6 @@ async function presignedAuth(input: AuthInput, query: URLSearchParams, deps: Aut
   return { ...base, ...payload(input, payloadHash, { key, amzDate: dateRaw, scope: cred.scope, seed: signature }) };
 }
 
-interface ChunkSigning { key: Buffer; amzDate: string; scope: string; seed: string }
 
 function payload(input: AuthInput, payloadHash: string, signing: ChunkSigning): Pick<VerifiedRequest, 'body' | 'contentLength' | 'trailers'> {
   const streaming = [STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER].includes(payloadHash);
@@ -224,144 +172,4 @@ function payload(input: AuthInput, payloadHash: string, signing: ChunkSigning): 
   input.body.on('error', (e) => verifier.destroy(e));
   input.body.pipe(verifier);
   return { body: verifier, contentLength, trailers: () => ({}) };
-}
-
-/** Passes the body through and fails at the end when its SHA-256 is not the signed one. */
-class PayloadHashVerifier extends Transform {
-  readonly #hash = createHash('sha256');
-  constructor(private readonly expected: string) { super(); }
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void { this.#hash.update(chunk); cb(null, chunk); }
-  override _flush(cb: TransformCallback): void {
-    const actual = this.#hash.digest('hex');
-    if (!timingSafeEqualString(actual, this.expected)) cb(s3Error('XAmzContentSHA256Mismatch', { details: { ClientComputedContentSHA256: this.expected, S3ComputedContentSHA256: actual } }));
-    else cb();
-  }
-}
-
-const MAX_LINE = 4096;
-
-/**
- * aws-chunked framing: `<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n` … `0[;chunk-signature=…]\r\n`
- * then optional trailer lines and a final `\r\n`. Emits data subarrays as they arrive; verifies the
- * signature chain when signing is given.
- */
-class AwsChunkedDecoder extends Transform {
-  trailers: Record<string, string> = {};
-  #buf: Buffer = Buffer.alloc(0);
-  #state: 'header' | 'data' | 'data-crlf' | 'final-crlf' | 'trailer' | 'done' = 'header';
-  #remaining = 0;
-  #chunkSig = '';
-  #chunkHash = createHash('sha256');
-  #prevSig: string;
-  #decoded = 0;
-
-  constructor(private readonly signing: ChunkSigning | undefined, private readonly hasTrailer: boolean, private readonly expectedLength: number | undefined) {
-    super();
-    this.#prevSig = signing?.seed ?? '';
-  }
-
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-      this.#process();
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-
-  override _flush(cb: TransformCallback): void {
-    if (this.#state !== 'done') {
-      cb(s3Error('IncompleteBody'));
-      return;
-    }
-    if (this.expectedLength !== undefined && this.#decoded !== this.expectedLength) {
-      cb(s3Error('IncompleteBody'));
-      return;
-    }
-    cb();
-  }
-
-  #process(): void {
-    for (;;) {
-      switch (this.#state) {
-        case 'header': {
-          const line = this.#line();
-          if (line === undefined) return;
-          const [sizeHex, ...ext] = line.split(';');
-          if (!/^[0-9a-fA-F]{1,16}$/.test(sizeHex ?? '')) throw s3Error('IncompleteBody', { message: 'malformed aws-chunked chunk header' });
-          this.#remaining = parseInt(sizeHex!, 16);
-          this.#chunkSig = ext.find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length) ?? '';
-          if (this.signing && !this.#chunkSig) throw s3Error('SignatureDoesNotMatch', { message: 'missing chunk-signature' });
-          this.#chunkHash = createHash('sha256');
-          if (this.#remaining > 0) { this.#state = 'data'; break; }
-          this.#verifyChunk();
-          this.#state = this.hasTrailer ? 'trailer' : 'final-crlf';
-          break;
-        }
-        case 'data': {
-          if (this.#buf.length === 0) return;
-          const take = Math.min(this.#remaining, this.#buf.length);
-          const piece = this.#buf.subarray(0, take);
-          this.#buf = this.#buf.subarray(take);
-          if (this.signing) this.#chunkHash.update(piece);
-          this.#remaining -= take;
-          this.#decoded += take;
-          this.push(piece);
-          if (this.#remaining === 0) { this.#verifyChunk(); this.#state = 'data-crlf'; }
-          break;
-        }
-        case 'data-crlf':
-        case 'final-crlf': {
-          if (this.#buf.length < 2) return;
-          if (this.#buf[0] !== 13 || this.#buf[1] !== 10) throw s3Error('IncompleteBody', { message: 'malformed aws-chunked framing' });
-          this.#buf = this.#buf.subarray(2);
-          this.#state = this.#state === 'data-crlf' ? 'header' : 'done';
-          break;
-        }
-        case 'trailer': {
-          const line = this.#line();
-          if (line === undefined) return;
-          if (line === '') { this.#finishTrailer(); this.#state = 'done'; break; }
-          const colon = line.indexOf(':');
-          if (colon < 0) throw s3Error('IncompleteBody', { message: 'malformed trailer' });
-          this.trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-          break;
-        }
-        case 'done':
-          if (this.#buf.length > 0) throw s3Error('IncompleteBody', { message: 'data after the final chunk' });
-          return;
-      }
-    }
-  }
-
-  /** The next CRLF-terminated line, or undefined until it has fully arrived. */
-  #line(): string | undefined {
-    const nl = this.#buf.indexOf('\r\n');
-    if (nl < 0) {
-      if (this.#buf.length > MAX_LINE) throw s3Error('IncompleteBody', { message: 'aws-chunked line too long' });
-      return undefined;
-    }
-    const line = this.#buf.subarray(0, nl).toString('latin1');
-    this.#buf = this.#buf.subarray(nl + 2);
-    return line;
-  }
-
-  #verifyChunk(): void {
-    if (!this.signing) return;
-    const sts = ['AWS4-HMAC-SHA256-PAYLOAD', this.signing.amzDate, this.signing.scope, this.#prevSig, EMPTY_SHA256, this.#chunkHash.digest('hex')].join('\n');
-    const expected = hmac(this.signing.key, sts).toString('hex');
-    if (!timingSafeEqualString(expected, this.#chunkSig)) throw s3Error('SignatureDoesNotMatch', { message: 'The chunk signature does not match.' });
-    this.#prevSig = this.#chunkSig;
-  }
-
-  #finishTrailer(): void {
-    const sig = this.trailers['x-amz-trailer-signature'];
-    delete this.trailers['x-amz-trailer-signature'];
-    if (!this.signing) return;
-    if (!sig) throw s3Error('SignatureDoesNotMatch', { message: 'missing trailer signature' });
-    const canonical = Object.entries(this.trailers).map(([k, v]) => `${k}:${v}\n`).join('');
-    const sts = ['AWS4-HMAC-SHA256-TRAILER', this.signing.amzDate, this.signing.scope, this.#prevSig, sha256hex(canonical)].join('\n');
-    if (!timingSafeEqualString(hmac(this.signing.key, sts).toString('hex'), sig)) throw s3Error('SignatureDoesNotMatch', { message: 'The trailer signature does not match.' });
-  }
 }

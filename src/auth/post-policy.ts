@@ -5,7 +5,7 @@ import type { Clock } from '../common/clock.js';
 import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
 import type { CredentialLookup } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
-import { signingKey } from './authenticate.js';
+import { signingKey } from './sigv4-canonical-request.js';
 
 /** Fields no condition has to cover (AWS "Creating a POST policy"). */
 const EXEMPT = new Set(['x-amz-signature', 'file', 'policy', 'awsaccesskeyid', 'signature', 'x-amz-security-token']);

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { authenticate, canonicalQuery, canonicalUri, uriEncode } from './authenticate.js';
+import { authenticate } from './authenticate.js';
+import { canonicalQuery, canonicalUri, uriEncode } from './sigv4-canonical-request.js';
 import type { Principal } from '../common/principal.js';
 
 const ACCESS = 'AKIAIOSFODNN7EXAMPLE';
