@@ -1,0 +1,78 @@
+/** The one HTTP client every target is measured with: node:http keep-alive, SigV4 with UNSIGNED-PAYLOAD, bodies from memory. */
+import { createHash, createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+
+export interface Target { readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean }
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const keyCache = new Map<string, Buffer>();
+
+function signingKey(secret: string, date: string): Buffer {
+  const id = `${secret}/${date}`;
+  let k = keyCache.get(id);
+  if (!k) {
+    const h = (key: string | Buffer, d: string) => createHmac('sha256', key).update(d).digest();
+    k = h(h(h(h(`AWS4${secret}`, date), 'us-east-1'), 's3'), 'aws4_request');
+    keyCache.set(id, k);
+  }
+  return k;
+}
+
+const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Signs (header auth, UNSIGNED-PAYLOAD) and sends one request; resolves with status and the body's byte count and sha256. */
+export function send(t: Target, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Buffer[]): Promise<{ status: number; bytes: number; sha256: string; text: string }> {
+  const u = new URL(t.url);
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const date = amzDate.slice(0, 8);
+  const length = body === undefined ? 0 : Array.isArray(body) ? body.reduce((n, b) => n + b.length, 0) : body.length;
+  const h: Record<string, string> = { host: u.host, 'x-amz-date': amzDate, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': String(length), ...headers };
+  const names = Object.keys(h).map((n) => n.toLowerCase()).sort();
+  const canonicalQuery = Object.keys(query).sort().map((k) => `${enc(k)}=${enc(query[k]!)}`).join('&');
+  const canonical = [method, path.split('/').map(enc).join('/'), canonicalQuery, names.map((n) => `${n}:${h[n]!.trim()}\n`).join(''), names.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
+  const scope = `${date}/us-east-1/s3/aws4_request`;
+  const sts = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const sig = createHmac('sha256', signingKey(t.secretKey, date)).update(sts).digest('hex');
+  h['authorization'] = `AWS4-HMAC-SHA256 Credential=${t.accessKey}/${scope},SignedHeaders=${names.join(';')},Signature=${sig}`;
+  const qs = canonicalQuery === '' ? '' : `?${canonicalQuery}`;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method, path: path.split('/').map(enc).join('/') + qs, headers: h, agent, timeout: 120_000 }, (res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const small: Buffer[] = [];
+      res.on('data', (c: Buffer) => { bytes += c.length; hash.update(c); if (bytes <= 4 << 20) small.push(c); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), text: Buffer.concat(small).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${t.name}: request timed out`)));
+    if (Array.isArray(body)) {
+      void (async () => {
+        for (const b of body) if (!req.write(b)) await new Promise((r) => req.once('drain', r));
+        req.end();
+      })();
+    } else req.end(body);
+  });
+}
+
+/** Runs `total` operations with `concurrency` workers; returns per-op latencies (ms) and the wall time (s). */
+export async function runConcurrent(total: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      const t0 = performance.now();
+      await op(i);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}

@@ -1,0 +1,81 @@
+/** Starts the servers under test as child processes: Strongroom (built), the bare ceiling server, s3rver, moto_server. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
+import type { Target } from './client.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export interface Running extends Target { readonly pid: number; stop(): Promise<void> }
+
+function waitForLine(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child[stream]! });
+    lines.on('line', (l) => { const m = pattern.exec(l); if (m) resolve(m[1]!); });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready`)));
+  });
+}
+
+function stopper(child: ChildProcess, cleanup?: () => void) {
+  return async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    cleanup?.();
+  };
+}
+
+export async function startStrongroom(extraArgs: string[] = []): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
+  const child = spawn(process.execPath, [...extraArgs, join(root, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dir], {
+    env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const url = await waitForLine(child, /^strongroom listening on (\S+)$/);
+  return { name: 'strongroom', url, accessKey: 'BENCHKEY', secretKey: 'benchsecret', sse: true, pid: child.pid!, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
+}
+
+export async function startBare(): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/bare-server.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await waitForLine(child, /^listening on (\S+)$/);
+  return { name: 'bare node:http', url, accessKey: 'x', secretKey: 'x', sse: false, pid: child.pid!, stop: stopper(child) };
+}
+
+export async function startS3rver(): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/s3rver-server.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await waitForLine(child, /^listening on (\S+)$/);
+  return { name: 's3rver', url, accessKey: 'S3RVER', secretKey: 'S3RVER', sse: false, pid: child.pid!, stop: stopper(child) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+  });
+}
+
+export async function startMoto(): Promise<Running | string> {
+  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status !== 0) return 'moto_server is not installed on this machine';
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(url).then(() => true, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name: 'moto', url, accessKey: 'testing', secretKey: 'testing', sse: true, pid: child.pid!, stop: stopper(child) };
+}
+
+/** Peak resident set size sampler for a process. */
+export function rssSampler(pid: number): { peak(): number; stop(): void } {
+  let peak = 0;
+  const read = () => {
+    try { peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024); } catch { /* exited */ }
+  };
+  const timer = setInterval(read, 100);
+  return { peak: () => (read(), peak), stop: () => clearInterval(timer) };
+}
