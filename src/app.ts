@@ -86,11 +86,18 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     },
   });
   const server = await startHttpServer(handler, config.host, config.port, log);
+  // Scheduled rotation for long-running servers (a start also rotates when due).
+  const rotation = setInterval(() => {
+    data.keys.rotateIfDue().then((rotated) => { if (rotated) log('SSE-S3 master key rotated', { version: data.keys.currentMasterKey().version }); },
+      (err: unknown) => log('scheduled master key rotation failed', { error: String(err) }));
+  }, 60 * 60 * 1000);
+  rotation.unref();
   return {
     url: server.url,
     credentials,
     data,
     close: async () => {
+      clearInterval(rotation);
       await server.close();
       await data.close();
     },

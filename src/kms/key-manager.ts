@@ -13,7 +13,10 @@ export class KeyManager {
   readonly #versions = new Map<number, { key: Secret; createdAt: Date }>();
   #current = 0;
 
-  private constructor(private readonly store: KeyStore, private readonly rootKey: Secret, private readonly clock: Clock, private readonly random: Random) {}
+  private constructor(
+    private readonly store: KeyStore, private readonly rootKey: Secret, private readonly clock: Clock,
+    private readonly random: Random, private readonly rotationDays: number,
+  ) {}
 
   /**
    * Opens every stored version with the root key before anything is written: a wrong root key throws
@@ -21,11 +24,19 @@ export class KeyManager {
    * older than `rotationDays`.
    */
   static async open(opts: { store: KeyStore; rootKey: Secret; clock: Clock; random: Random; rotationDays: number }): Promise<KeyManager> {
-    const km = new KeyManager(opts.store, opts.rootKey, opts.clock, opts.random);
+    const km = new KeyManager(opts.store, opts.rootKey, opts.clock, opts.random, opts.rotationDays);
     await km.#load();
     if (km.#current === 0) await km.rotate();
-    else if (opts.clock.now().getTime() - km.#versions.get(km.#current)!.createdAt.getTime() > opts.rotationDays * DAY_MS) await km.rotate();
+    else await km.rotateIfDue();
     return km;
+  }
+
+  /** Rotates when the current version is older than the rotation period; the server calls it periodically. */
+  async rotateIfDue(): Promise<boolean> {
+    const age = this.clock.now().getTime() - this.#versions.get(this.#current)!.createdAt.getTime();
+    if (age <= this.rotationDays * DAY_MS) return false;
+    await this.rotate();
+    return true;
   }
 
   async #load(): Promise<void> {

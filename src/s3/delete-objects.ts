@@ -8,11 +8,13 @@ import { header } from './metadata-headers.js';
 import { checkVersionId, requireBucket, requireKey } from './object-names.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
+import { parseSseRequest } from './sse-headers.js';
 
 const MAX_KEYS = 1000;
 
 export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
+  parseSseRequest(req.headers, 'none');
   checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
   const { blobIds } = await ctx.meta.deleteObject(bucket.name, key);

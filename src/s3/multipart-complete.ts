@@ -10,7 +10,7 @@ import { quoted, requireBucket, requireKey } from './object-names.js';
 import { MAX_PARTS, requireUpload } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { sseResponseHeaders } from './sse-headers.js';
+import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
 
 /** Every part but the last must be at least 5 MiB. */
@@ -19,6 +19,7 @@ const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
 
 export async function completeMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
+  parseSseRequest(req.headers, 'customer-only');
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));

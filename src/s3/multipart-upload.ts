@@ -58,6 +58,7 @@ export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Resp
 
 export async function abortMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
+  parseSseRequest(req.headers, 'none');
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
   const result = await ctx.meta.abortUpload(bucket.name, upload.uploadId);

@@ -60,7 +60,7 @@ test('orphan blobs and interrupted temporary files are swept at start', async ()
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept', Body: 'kept' }));
   s3.destroy();
-  await first.stop({ remove: false });
+  assert.equal(await first.stop({ remove: false }), 0, 'SIGTERM is a clean shutdown: exit code 0');
   const orphan = 'ab'.padEnd(32, '0');
   mkdirSync(join(first.dataDir, 'blobs', 'ab'), { recursive: true });
   writeFileSync(join(first.dataDir, 'blobs', 'ab', orphan), 'leftover');
