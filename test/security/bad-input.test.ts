@@ -43,6 +43,8 @@ const rows: Row[] = [
   { name: 'unknown object subresource ?acl', request: { method: 'GET', path: `/${bucket}/existing?acl` }, code: 'NotImplemented', status: 501 },
   { name: 'x-amz-server-side-encryption: AES257', request: { method: 'PUT', path: `/${bucket}/sse`, body: 'x', headers: { 'x-amz-server-side-encryption': 'AES257' } }, code: 'InvalidArgument', status: 400 },
   { name: 'SSE-C over plain HTTP', request: { method: 'PUT', path: `/${bucket}/ssec`, body: 'x', headers: { 'x-amz-server-side-encryption-customer-algorithm': 'AES256', 'x-amz-server-side-encryption-customer-key': Buffer.alloc(32).toString('base64'), 'x-amz-server-side-encryption-customer-key-md5': createHash('md5').update(Buffer.alloc(32)).digest('base64') } }, code: 'InvalidRequest', status: 400 },
+  { name: 'UploadPart with x-amz-server-side-encryption', request: { method: 'PUT', path: `/${bucket}/k?partNumber=1&uploadId=x`, body: 'x', headers: { 'x-amz-server-side-encryption': 'AES256' } }, code: 'InvalidArgument', status: 400 },
+  { name: 'GET with x-amz-server-side-encryption', request: { method: 'GET', path: `/${bucket}/existing`, headers: { 'x-amz-server-side-encryption': 'AES256' } }, code: 'InvalidArgument', status: 400 },
   { name: 'user metadata over 2 KB', request: { method: 'PUT', path: `/${bucket}/meta`, body: 'x', headers: { 'x-amz-meta-big': 'v'.repeat(2100) } }, code: 'MetadataTooLarge', status: 400 },
   { name: 'anonymous GET', request: { method: 'GET', path: `/${bucket}/existing`, unsigned: true }, code: 'AccessDenied', status: 403 },
   { name: 'GET on a missing bucket', request: { method: 'GET', path: '/no-such-bucket-here/k' }, code: 'NoSuchBucket', status: 404 },
