@@ -1,54 +1,42 @@
 /** DeleteObject and DeleteObjects: results per key, quiet mode, limits, and the blobs of deleted objects are gone. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { serverSuite } from '../helpers/suite.js';
+import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { startServer, type TestServer } from '../helpers/start-server.js';
-import { bucketName, s3Client } from '../helpers/clients.js';
 import { blobFiles } from '../helpers/data-dir.js';
 import { errorCode, rawRequest } from '../helpers/raw-request.js';
 
-let server: TestServer;
-let s3: S3Client;
-const bucket = bucketName('delete');
+const suite = serverSuite('delete');
 
-before(async () => {
-  server = await startServer();
-  s3 = s3Client(server);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
 
-const put = (Key: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
+const put = (Key: string) => suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key, Body: Key }));
 
 test('DeleteObject answers 204, also for a missing key, and releases the blob', async () => {
   await put('one');
-  const blobs = blobFiles(server.dataDir).length;
-  assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'one' }))).$metadata.httpStatusCode, 204);
-  assert.equal(blobFiles(server.dataDir).length, blobs - 1);
-  assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'one' }))).$metadata.httpStatusCode, 204);
+  const blobs = blobFiles(suite.server.dataDir).length;
+  assert.equal((await suite.s3.send(new DeleteObjectCommand({ Bucket: suite.bucket, Key: 'one' }))).$metadata.httpStatusCode, 204);
+  assert.equal(blobFiles(suite.server.dataDir).length, blobs - 1);
+  assert.equal((await suite.s3.send(new DeleteObjectCommand({ Bucket: suite.bucket, Key: 'one' }))).$metadata.httpStatusCode, 204);
 });
 
 test('DeleteObjects verbose and quiet, with a missing key and special characters', async () => {
   for (const k of ['a', 'b c', 'd+e%f']) await put(k);
-  const verbose = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'a' }, { Key: 'b c' }, { Key: 'never-existed' }] } }));
+  const verbose = await suite.s3.send(new DeleteObjectsCommand({ Bucket: suite.bucket, Delete: { Objects: [{ Key: 'a' }, { Key: 'b c' }, { Key: 'never-existed' }] } }));
   assert.deepEqual(verbose.Deleted?.map((d) => d.Key).sort(), ['a', 'b c', 'never-existed']);
   assert.equal(verbose.Errors, undefined);
-  const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'd+e%f' }], Quiet: true } }));
+  const quiet = await suite.s3.send(new DeleteObjectsCommand({ Bucket: suite.bucket, Delete: { Objects: [{ Key: 'd+e%f' }], Quiet: true } }));
   assert.equal(quiet.Deleted, undefined);
-  const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const left = await suite.s3.send(new ListObjectsV2Command({ Bucket: suite.bucket }));
   assert.equal(left.KeyCount, 0);
-  assert.equal(blobFiles(server.dataDir).length, 0);
+  assert.equal(blobFiles(suite.server.dataDir).length, 0);
 });
 
 test('more than 1,000 keys is MalformedXML; a missing Content-MD5 is refused', async () => {
   const xml = `<Delete>${Array.from({ length: 1001 }, (_, i) => `<Object><Key>k${i}</Key></Object>`).join('')}</Delete>`;
   const md5 = createHash('md5').update(xml).digest('base64');
-  const tooMany = await rawRequest(server.url, { method: 'POST', path: `/${bucket}?delete`, body: xml, headers: { 'content-md5': md5 } });
+  const tooMany = await rawRequest(suite.server.url, { method: 'POST', path: `/${suite.bucket}?delete`, body: xml, headers: { 'content-md5': md5 } });
   assert.deepEqual([tooMany.status, errorCode(tooMany.body)], [400, 'MalformedXML']);
-  const noDigest = await rawRequest(server.url, { method: 'POST', path: `/${bucket}?delete`, body: '<Delete><Object><Key>x</Key></Object></Delete>' });
+  const noDigest = await rawRequest(suite.server.url, { method: 'POST', path: `/${suite.bucket}?delete`, body: '<Delete><Object><Key>x</Key></Object></Delete>' });
   assert.deepEqual([noDigest.status, errorCode(noDigest.body)], [400, 'InvalidRequest']);
 });

@@ -1,43 +1,31 @@
 /** Multipart uploads through the SDK and lib-storage: assembly, ETags, errors, listing, part reads, and metadata-only completion. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { serverSuite } from '../helpers/suite.js';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand,
-  GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, S3Client, S3ServiceException, UploadPartCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
+  GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, S3ServiceException, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startServer, type TestServer } from '../helpers/start-server.js';
-import { bucketName, s3Client } from '../helpers/clients.js';
 import { blobFiles } from '../helpers/data-dir.js';
 
 const MIB = 1024 * 1024;
-let server: TestServer;
-let s3: S3Client;
-const bucket = bucketName('multipart');
+const suite = serverSuite('multipart');
 
-before(async () => {
-  server = await startServer();
-  s3 = s3Client(server);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
 const rejects = (p: Promise<unknown>, name: string, status: number) =>
   assert.rejects(p, (e: S3ServiceException) => e.name === name && e.$metadata.httpStatusCode === status);
 
 async function body(key: string, extra: Record<string, unknown> = {}) {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...extra }));
+  const res = await suite.s3.send(new GetObjectCommand({ Bucket: suite.bucket, Key: key, ...extra }));
   return { res, bytes: Buffer.from(await res.Body!.transformToByteArray()) };
 }
 
 test('lib-storage Upload of 20 MiB in 5 MiB parts: identical bytes, ETag is the md5 of the part md5s', async () => {
   const data = randomBytes(20 * MIB);
-  await new Upload({ client: s3, params: { Bucket: bucket, Key: 'lib', Body: data }, partSize: 5 * MIB, queueSize: 2 }).done();
+  await new Upload({ client: suite.s3, params: { Bucket: suite.bucket, Key: 'lib', Body: data }, partSize: 5 * MIB, queueSize: 2 }).done();
   const { res, bytes } = await body('lib');
   assert.ok(bytes.equals(data));
   const parts = [0, 1, 2, 3].map((i) => md5(data.subarray(i * 5 * MIB, (i + 1) * 5 * MIB)));
@@ -46,17 +34,17 @@ test('lib-storage Upload of 20 MiB in 5 MiB parts: identical bytes, ETag is the 
 });
 
 test('a re-uploaded part replaces the first; parts read back by number and ranges cross part boundaries', async () => {
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'manual' }));
+  const { UploadId } = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket: suite.bucket, Key: 'manual' }));
   const p1 = randomBytes(5 * MIB);
   const p2 = randomBytes(3 * MIB);
-  await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'manual', UploadId, PartNumber: 1, Body: randomBytes(5 * MIB) }));
-  const r1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'manual', UploadId, PartNumber: 1, Body: p1 }));
+  await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'manual', UploadId, PartNumber: 1, Body: randomBytes(5 * MIB) }));
+  const r1 = await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'manual', UploadId, PartNumber: 1, Body: p1 }));
   assert.equal(r1.ServerSideEncryption, 'AES256');
-  const r2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'manual', UploadId, PartNumber: 2, Body: p2 }));
-  const listed = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: 'manual', UploadId, MaxParts: 1 }));
+  const r2 = await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'manual', UploadId, PartNumber: 2, Body: p2 }));
+  const listed = await suite.s3.send(new ListPartsCommand({ Bucket: suite.bucket, Key: 'manual', UploadId, MaxParts: 1 }));
   assert.deepEqual([listed.Parts?.map((p) => p.PartNumber), listed.IsTruncated, listed.NextPartNumberMarker], [[1], true, '1']);
-  const done = await s3.send(new CompleteMultipartUploadCommand({
-    Bucket: bucket, Key: 'manual', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 2, ETag: r2.ETag }] },
+  const done = await suite.s3.send(new CompleteMultipartUploadCommand({
+    Bucket: suite.bucket, Key: 'manual', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 2, ETag: r2.ETag }] },
   }));
   assert.equal(done.ServerSideEncryption, 'AES256');
   const whole = Buffer.concat([p1, p2]);
@@ -70,44 +58,44 @@ test('a re-uploaded part replaces the first; parts read back by number and range
 });
 
 test('completion errors: EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload after abort', async () => {
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'errors' }));
-  const a = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'errors', UploadId, PartNumber: 1, Body: randomBytes(1000) }));
-  const b = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'errors', UploadId, PartNumber: 2, Body: randomBytes(1000) }));
+  const { UploadId } = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket: suite.bucket, Key: 'errors' }));
+  const a = await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'errors', UploadId, PartNumber: 1, Body: randomBytes(1000) }));
+  const b = await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'errors', UploadId, PartNumber: 2, Body: randomBytes(1000) }));
   const complete = (parts: Array<{ PartNumber: number; ETag?: string }>) =>
-    s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'errors', UploadId, MultipartUpload: { Parts: parts } }));
+    suite.s3.send(new CompleteMultipartUploadCommand({ Bucket: suite.bucket, Key: 'errors', UploadId, MultipartUpload: { Parts: parts } }));
   await rejects(complete([{ PartNumber: 1, ETag: a.ETag }, { PartNumber: 2, ETag: b.ETag }]), 'EntityTooSmall', 400);
   await rejects(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]), 'InvalidPart', 400);
   await rejects(complete([{ PartNumber: 3, ETag: a.ETag }]), 'InvalidPart', 400);
   await rejects(complete([{ PartNumber: 2, ETag: b.ETag }, { PartNumber: 1, ETag: a.ETag }]), 'InvalidPartOrder', 400);
-  await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'errors', UploadId }));
+  await suite.s3.send(new AbortMultipartUploadCommand({ Bucket: suite.bucket, Key: 'errors', UploadId }));
   await rejects(complete([{ PartNumber: 1, ETag: a.ETag }]), 'NoSuchUpload', 404);
-  await rejects(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'errors', UploadId, PartNumber: 3, Body: 'x' })), 'NoSuchUpload', 404);
+  await rejects(suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'errors', UploadId, PartNumber: 3, Body: 'x' })), 'NoSuchUpload', 404);
 });
 
 test('ListMultipartUploads pages with key and upload-id markers', async () => {
   const ids: string[] = [];
-  for (const key of ['lmu/a', 'lmu/a', 'lmu/b']) ids.push((await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId!);
-  const first = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'lmu/', MaxUploads: 2 }));
+  for (const key of ['lmu/a', 'lmu/a', 'lmu/b']) ids.push((await suite.s3.send(new CreateMultipartUploadCommand({ Bucket: suite.bucket, Key: key }))).UploadId!);
+  const first = await suite.s3.send(new ListMultipartUploadsCommand({ Bucket: suite.bucket, Prefix: 'lmu/', MaxUploads: 2 }));
   assert.equal(first.IsTruncated, true);
   assert.equal(first.Uploads?.length, 2);
-  const rest = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'lmu/', KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }));
+  const rest = await suite.s3.send(new ListMultipartUploadsCommand({ Bucket: suite.bucket, Prefix: 'lmu/', KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }));
   const all = [...first.Uploads!, ...rest.Uploads!].map((u) => u.UploadId).sort();
   assert.deepEqual(all, [...ids].sort());
-  const rolled = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Delimiter: '/' }));
+  const rolled = await suite.s3.send(new ListMultipartUploadsCommand({ Bucket: suite.bucket, Delimiter: '/' }));
   assert.ok(rolled.CommonPrefixes?.some((p) => p.Prefix === 'lmu/'));
-  for (const [i, key] of ['lmu/a', 'lmu/a', 'lmu/b'].entries()) await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: ids[i] }));
+  for (const [i, key] of ['lmu/a', 'lmu/a', 'lmu/b'].entries()) await suite.s3.send(new AbortMultipartUploadCommand({ Bucket: suite.bucket, Key: key, UploadId: ids[i] }));
 });
 
 test('completion moves no bytes: the blobs afterwards are exactly the chosen parts', async () => {
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'no-copy' }));
-  const before = new Set(blobFiles(server.dataDir));
+  const { UploadId } = await suite.s3.send(new CreateMultipartUploadCommand({ Bucket: suite.bucket, Key: 'no-copy' }));
+  const before = new Set(blobFiles(suite.server.dataDir));
   const etags: string[] = [];
-  for (let n = 1; n <= 3; n++) etags.push((await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'no-copy', UploadId, PartNumber: n, Body: randomBytes(5 * MIB) }))).ETag!);
-  const partBlobs = blobFiles(server.dataDir).filter((f) => !before.has(f));
+  for (let n = 1; n <= 3; n++) etags.push((await suite.s3.send(new UploadPartCommand({ Bucket: suite.bucket, Key: 'no-copy', UploadId, PartNumber: n, Body: randomBytes(5 * MIB) }))).ETag!);
+  const partBlobs = blobFiles(suite.server.dataDir).filter((f) => !before.has(f));
   assert.equal(partBlobs.length, 3);
   // Part 2 is left out: its blob must be released, the others kept as they are.
-  await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'no-copy', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: etags[0] }, { PartNumber: 3, ETag: etags[2] }] } }));
-  const after = blobFiles(server.dataDir).filter((f) => !before.has(f));
+  await suite.s3.send(new CompleteMultipartUploadCommand({ Bucket: suite.bucket, Key: 'no-copy', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: etags[0] }, { PartNumber: 3, ETag: etags[2] }] } }));
+  const after = blobFiles(suite.server.dataDir).filter((f) => !before.has(f));
   assert.equal(after.length, 2);
   for (const f of after) assert.ok(partBlobs.includes(f), 'the object uses the part blobs as written');
 });

@@ -1,26 +1,15 @@
 /** POST Object: browser form uploads signed with SigV4 (boto3 and hand-built) and SigV2; policy conditions enforced; nothing stored on failure. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { serverSuite } from '../helpers/suite.js';
 import { createHmac } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../helpers/start-server.js';
-import { bucketName, s3Client } from '../helpers/clients.js';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { TEST_ACCESS_KEY, TEST_SECRET_KEY } from '../helpers/start-server.js';
 import { BOTO3_MISSING, HAS_BOTO3, python } from '../helpers/python-tools.js';
 import { errorCode } from '../helpers/raw-request.js';
 
-let server: TestServer;
-let s3: S3Client;
-const bucket = bucketName('post');
+const suite = serverSuite('post');
 
-before(async () => {
-  server = await startServer();
-  s3 = s3Client(server);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
@@ -33,7 +22,7 @@ function signedFields(conditions: unknown[], fields: Record<string, string>, exp
   const all = { ...fields, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': amzDate };
   const policy = Buffer.from(JSON.stringify({
     expiration: new Date(now.getTime() + expiresInMs).toISOString(),
-    conditions: [...conditions, { bucket }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate }],
+    conditions: [...conditions, { bucket: suite.bucket }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate }],
   })).toString('base64');
   const key = hmac(hmac(hmac(hmac(`AWS4${TEST_SECRET_KEY}`, date), 'us-east-1'), 's3'), 'aws4_request');
   return { ...all, policy, 'x-amz-signature': hmac(key, policy).toString('hex') };
@@ -43,16 +32,16 @@ async function post(fields: Record<string, string>, file: Buffer | string, filen
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([typeof file === 'string' ? file : new Uint8Array(file)]), filename);
-  return fetch(`${server.url}/${bucket}`, { method: 'POST', body: form });
+  return fetch(`${suite.server.url}/${suite.bucket}`, { method: 'POST', body: form });
 }
 
-const exists = async (key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
+const exists = async (key: string) => suite.s3.send(new HeadObjectCommand({ Bucket: suite.bucket, Key: key })).then(() => true, () => false);
 
 test('a signed form uploads (204), with ${filename}, SSE and success_action_status 201', async () => {
   const ok = await post(signedFields([['starts-with', '$key', 'uploads/'], { 'x-amz-server-side-encryption': 'AES256' }], { key: 'uploads/${filename}', 'x-amz-server-side-encryption': 'AES256' }), 'form body', 'photo.txt');
   assert.equal(ok.status, 204, await ok.text());
   assert.equal(ok.headers.get('x-amz-server-side-encryption'), 'AES256');
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'uploads/photo.txt' }));
+  const head = await suite.s3.send(new HeadObjectCommand({ Bucket: suite.bucket, Key: 'uploads/photo.txt' }));
   assert.equal(head.ServerSideEncryption, 'AES256');
   const created = await post(signedFields([{ key: 'created' }, { success_action_status: '201' }], { key: 'created', success_action_status: '201' }), 'x');
   assert.equal(created.status, 201);
@@ -82,23 +71,23 @@ test('expired policy, tampered policy, uncovered field, unsigned form', async ()
 });
 
 test('a SigV2 form (AWSAccessKeyId + HMAC-SHA1 signature)', async () => {
-  const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 60_000).toISOString(), conditions: [{ bucket }, { key: 'v2' }] })).toString('base64');
+  const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 60_000).toISOString(), conditions: [{ bucket: suite.bucket }, { key: 'v2' }] })).toString('base64');
   const signature = createHmac('sha1', TEST_SECRET_KEY).update(policy).digest('base64');
   const res = await post({ key: 'v2', AWSAccessKeyId: TEST_ACCESS_KEY, policy, signature }, 'signed the old way');
   assert.equal(res.status, 204, await res.text());
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'v2' }));
+  const got = await suite.s3.send(new GetObjectCommand({ Bucket: suite.bucket, Key: 'v2' }));
   assert.equal(await got.Body!.transformToString(), 'signed the old way');
 });
 
 test('boto3 generate_presigned_post + requests', async (t) => {
   if (!HAS_BOTO3) return t.skip(BOTO3_MISSING);
-  const r = await python(server, `
+  const r = await python(suite.server, `
 import boto3, requests, os, sys
 s3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])
 post = s3.generate_presigned_post(sys.argv[1], 'from-boto3', Conditions=[['content-length-range', 1, 1000]])
 r = requests.post(post['url'], data=post['fields'], files={'file': ('f.txt', b'boto3 form')})
 print(r.status_code)
-`, [bucket]);
+`, [suite.bucket]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), '204');
   assert.equal(await exists('from-boto3'), true);
