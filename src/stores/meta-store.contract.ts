@@ -64,6 +64,19 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual(await s.referencedBlobIds(['blob1', 'blob2']), new Set(['blob1']));
   });
 
+  withStore('concurrent switches commit independently: one failing precondition does not undo the others', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const results = await Promise.allSettled([
+      s.putObject(object('b', 'one', ['g1'])),
+      s.putObject(object('b', 'two', ['g2']), () => { throw new Error('precondition'); }),
+      s.putObject(object('b', 'three', ['g3'])),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.ok(await s.getObject('b', 'one'));
+    assert.equal(await s.getObject('b', 'two'), undefined);
+    assert.ok(await s.getObject('b', 'three'));
+  });
+
   withStore('listing: prefix, start-after, start-at, limit, byte order', async (s) => {
     await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
     const keys = ['a', 'a/1', 'a/2', 'a0', 'b', 'é', '\u{1F600}', 'ab'];

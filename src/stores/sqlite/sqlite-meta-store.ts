@@ -4,6 +4,7 @@ import type {
 } from '../meta-store.js';
 import { prefixUpperBound } from '../../common/key-order.js';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
+import { GroupCommit } from './group-commit.js';
 import { META_MIGRATIONS } from './sqlite-migrations.js';
 import {
   objectParams, partParams, toBucket, toObject, toPart, toSummary, toUpload, uploadParams,
@@ -14,10 +15,12 @@ const SUMMARY_COLUMNS = 'key, size, etag, last_modified, storage_class, checksum
 
 export class SqliteMetaStore implements MetaStore {
   readonly #db: SqliteDatabase;
+  readonly #group: GroupCommit;
   readonly #q;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#group = new GroupCommit(db);
     migrate(db, 'meta', META_MIGRATIONS);
     const p = (sql: string) => db.prepare(sql);
     this.#q = {
@@ -109,7 +112,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released> {
-    return this.#db.transaction(() => this.#switchObject(object, precondition))();
+    return this.#group.run(() => this.#switchObject(object, precondition));
   }
 
   async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
