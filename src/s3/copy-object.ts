@@ -57,7 +57,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
     checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
     storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
-    parts: [{ partNumber: 1, blobId: blob.blobId, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
+    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
   };
   let released;
   try {

@@ -56,7 +56,9 @@ async function* plaintextChunks(ctx: S3Context, object: ObjectRecord, range: Byt
 async function* partChunks(ctx: S3Context, object: ObjectRecord, part: PartRecord, local: ByteRange): AsyncGenerator<Buffer> {
   const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
   const session = await ctx.envelope.openRead(part.sealedKey, binding, part.size, local);
-  const blob = await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
+  const blob = part.inline
+    ? Readable.from([part.inline.subarray(session.cipherStart, session.cipherEnd + 1)])
+    : await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
   blob.on('error', (err) => session.decrypt.destroy(err));
   blob.pipe(session.decrypt);
   try {

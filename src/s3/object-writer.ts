@@ -9,6 +9,13 @@ import { CHECKSUM_ALGORITHMS, checksumHeader, createHasher, parseChecksumAlgorit
 import { header } from './metadata-headers.js';
 import type { S3Context } from './s3-request.js';
 
+/**
+ * Parts whose plaintext is known to be at most this large keep their ciphertext in the metadata row:
+ * one group-committed transaction instead of a file, two fsyncs and a rename (DESIGN.md, "Small objects
+ * inline"). Still ciphertext: INVARIANT 1 holds for the database file too.
+ */
+export const INLINE_MAX_BYTES = 32 * 1024;
+
 /** 5 GiB: the largest single PUT, UploadPart or copy S3 accepts. */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
@@ -46,7 +53,9 @@ export function payloadChecks(headers: IncomingHttpHeaders): PayloadChecks {
 }
 
 export interface WrittenBlob {
+  /** '' when the ciphertext is inline. */
   readonly blobId: string;
+  readonly inline: Buffer | undefined;
   readonly size: number;
   readonly md5Hex: string;
   readonly checksums: Readonly<Record<string, string>>;
@@ -75,9 +84,10 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   }
   const hashing = new HashingTransform(w.checks.checksum, maxBytes);
   const session = await ctx.envelope.beginWrite(w.plan, w.binding);
+  const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeline(w.body, hashing, session.encrypt),
-    ctx.blobs.write(session.encrypt),
+    inlined ? collect(session.encrypt) : ctx.blobs.write(session.encrypt),
   ]);
   if (written.status === 'fulfilled' && piped.status === 'rejected') await ctx.blobs.delete([written.value.id]);
   if (piped.status === 'rejected') throw piped.reason;
@@ -99,11 +109,19 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
       }
       checksums[w.checks.checksum] = actual;
     }
-    return { blobId, size: hashing.bytes, md5Hex: md5.toString('hex'), checksums, sealedKey: session.sealedKey };
+    const inline = 'bytes' in written.value ? written.value.bytes : undefined;
+    return { blobId, inline, size: hashing.bytes, md5Hex: md5.toString('hex'), checksums, sealedKey: session.sealedKey };
   } catch (err) {
     await ctx.blobs.delete([blobId]);
     throw err;
   }
+}
+
+/** Gathers a small part's ciphertext in memory (bounded by INLINE_MAX_BYTES plus the format overhead). */
+async function collect(source: Readable): Promise<{ id: string; bytes: Buffer }> {
+  const chunks: Buffer[] = [];
+  for await (const c of source) chunks.push(c as Buffer);
+  return { id: '', bytes: Buffer.concat(chunks) };
 }
 
 /** Passes bytes through while hashing MD5 (ETag, Content-MD5) and the requested checksum, and bounding the size. */

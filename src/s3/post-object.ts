@@ -44,7 +44,7 @@ export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       headers: storedHeaders(headers), userMetadata: userMetadata(headers), tags: parseTaggingXml(form.fields.get('tagging')),
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
       encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(headers, 'x-amz-storage-class')),
-      parts: [{ partNumber: 1, blobId: blob.blobId, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
     const released = await ctx.meta.putObject(object);
     await ctx.blobs.delete(released.blobIds);

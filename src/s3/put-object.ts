@@ -35,7 +35,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
     encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
-    parts: [{ partNumber: 1, blobId: blob.blobId, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
   let released;
   try {

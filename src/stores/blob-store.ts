@@ -9,7 +9,7 @@ export interface BlobStore {
   write(source: Readable): Promise<{ id: string; size: number }>;
   /** Opens bytes [start..end] (inclusive) of a blob; rejects when the blob does not exist. */
   read(id: string, range?: { start: number; end: number }): Promise<Readable>;
-  /** Deletes blobs; missing ones are ignored. */
+  /** Deletes blobs; missing ones, and '' (the id of an inline part), are ignored. */
   delete(ids: readonly string[]): Promise<void>;
   /** Every blob id (for the orphan sweeper) and unfinished temporary writes are removed by `sweepTemporary`. */
   list(): AsyncIterable<string>;

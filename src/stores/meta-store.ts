@@ -10,7 +10,10 @@ export interface BucketRecord {
 /** One encrypted blob that holds a contiguous slice of an object's plaintext: the whole object for a single PUT, one part for multipart. */
 export interface PartRecord {
   readonly partNumber: number;
+  /** The blob holding this part's ciphertext; '' when the ciphertext is stored inline. */
   readonly blobId: string;
+  /** Small parts keep their ciphertext (never plaintext) beside the row instead of in a blob file. */
+  readonly inline?: Buffer;
   /** Plaintext bytes in this part. */
   readonly size: number;
   /** Hex MD5 of this part's plaintext (the part ETag without quotes). */

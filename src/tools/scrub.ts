@@ -1,6 +1,6 @@
 /** `strongroom scrub`: reads and authenticates every package of every object (or one bucket's); reports each failure. */
 import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { OpenedData } from '../app.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { Progress } from './progress.js';
@@ -14,7 +14,7 @@ async function verifyPart(data: OpenedData, object: ObjectRecord, index: number)
   const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
   const decrypt = await data.envelope.openWholeBlob(part.sealedKey, binding, part.size);
   // Read the blob unranged so the header and any appended bytes reach the decrypt stream too.
-  const blob = await data.blobs.read(part.blobId);
+  const blob = part.inline ? Readable.from([part.inline]) : await data.blobs.read(part.blobId);
   let plaintext = 0;
   await pipeline(blob, decrypt, new Writable({ write(chunk: Buffer, _e, cb) { plaintext += chunk.length; cb(); } }));
   if (plaintext !== part.size) throw new Error(`expected ${part.size} plaintext bytes, got ${plaintext}`);

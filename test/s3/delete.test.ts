@@ -10,7 +10,8 @@ import { errorCode, rawRequest } from '../helpers/raw-request.js';
 const suite = serverSuite('delete');
 
 
-const put = (Key: string) => suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key, Body: Key }));
+/** Bodies above the inline limit, so each object has a blob file whose release the tests can see. */
+const put = (Key: string) => suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key, Body: Buffer.alloc(100_000, Key) }));
 
 test('DeleteObject answers 204, also for a missing key, and releases the blob', async () => {
   await put('one');

@@ -97,3 +97,18 @@ test('no file in the data dir (blobs, SQLite, WAL, logs) holds the marker or any
   // The server's log output is part of "logs".
   assert.equal(server.stderr().includes(marker.toString('hex')), false);
 });
+
+test('small objects stored inline in SQLite are ciphertext too, and read back', async () => {
+  const small = body(20_000);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'inline', Body: small }));
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'inline' }));
+  assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(small));
+  const { objectParts } = await import('../helpers/data-dir.js');
+  const [part] = objectParts(server.dataDir, bucket, 'inline');
+  assert.equal(part?.blob_id, '', 'a 20 KB object lives inline, not in a blob file');
+  const doubled = Buffer.concat([marker, marker]);
+  for (const file of allFiles(server.dataDir)) {
+    const bytes = readFileSync(file);
+    for (let i = 0; i < marker.length; i++) assert.equal(bytes.indexOf(doubled.subarray(i, i + 64)), -1, `${file} holds plaintext`);
+  }
+});

@@ -58,7 +58,8 @@ test('orphan blobs and interrupted temporary files are swept at start', async ()
   const s3 = s3Client(first);
   const bucket = bucketName('orphans');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept', Body: 'kept' }));
+  const kept = Buffer.alloc(100_000, 'kept'); // above the inline limit: it has a blob file
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept', Body: kept }));
   s3.destroy();
   assert.equal(await first.stop({ remove: false }), 0, 'SIGTERM is a clean shutdown: exit code 0');
   const orphan = 'ab'.padEnd(32, '0');
@@ -72,7 +73,7 @@ test('orphan blobs and interrupted temporary files are swept at start', async ()
     assert.ok(!files.some((f) => f.endsWith(orphan)));
     assert.match(second.stderr(), /swept unreferenced blobs/);
     const s3b = s3Client(second);
-    assert.equal(await (await s3b.send(new GetObjectCommand({ Bucket: bucket, Key: 'kept' }))).Body!.transformToString(), 'kept');
+    assert.ok(Buffer.from(await (await s3b.send(new GetObjectCommand({ Bucket: bucket, Key: 'kept' }))).Body!.transformToByteArray()).equals(kept));
     s3b.destroy();
   } finally {
     await second.stop();

@@ -69,7 +69,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((id) => unlink(blobPath(this.#root, id)).catch((e: NodeJS.ErrnoException) => {
+    await Promise.all(ids.filter((id) => id !== '').map((id) => unlink(blobPath(this.#root, id)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     })));
   }

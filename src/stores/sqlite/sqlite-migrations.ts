@@ -38,4 +38,9 @@ export const META_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX upload_parts_blob ON upload_parts (blob_id);
   `,
+  // 2: small parts' ciphertext inline in the row (blob_id '' then).
+  `
+  ALTER TABLE object_parts ADD COLUMN inline_data BLOB;
+  ALTER TABLE upload_parts ADD COLUMN inline_data BLOB;
+  `,
 ];

@@ -9,7 +9,7 @@ export interface ObjectRow {
 }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
-  sealed_key: Buffer; checksums: string; last_modified: number;
+  sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null;
 }
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
@@ -27,6 +27,7 @@ export const toPart = (r: PartRow): PartRecord => ({
   partNumber: r.part_number, writeId: r.write_id, blobId: r.blob_id, size: r.size, etag: r.etag,
   sealedKey: r.sealed_key, checksums: JSON.parse(r.checksums) as Record<string, string>,
   lastModified: new Date(r.last_modified),
+  ...(r.inline_data ? { inline: r.inline_data } : {}),
 });
 
 export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
@@ -69,6 +70,7 @@ export const objectParams = (o: ObjectRecord) => ({
 export const partParams = (p: PartRecord) => ({
   part_number: p.partNumber, write_id: p.writeId, blob_id: p.blobId, size: p.size, etag: p.etag,
   sealed_key: p.sealedKey, checksums: JSON.stringify(p.checksums), last_modified: p.lastModified.getTime(),
+  inline_data: p.inline ?? null,
 });
 
 export const uploadParams = (u: UploadRecord) => ({
