@@ -32,6 +32,19 @@ export function setSealedKey(dataDir: string, bucket: string, key: string, partN
   }
 }
 
+/** Flips one bit of an inline part's ciphertext in the SQLite file. */
+export function flipInlineBit(dataDir: string, bucket: string, key: string, offset: number): void {
+  const db = new Database(join(dataDir, 'meta.sqlite'), { fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT inline_data FROM object_parts WHERE bucket = ? AND key = ?').get(bucket, key) as { inline_data: Buffer };
+    const bytes = Buffer.from(row.inline_data);
+    bytes[offset]! ^= 0x01;
+    db.prepare('UPDATE object_parts SET inline_data = ? WHERE bucket = ? AND key = ?').run(bytes, bucket, key);
+  } finally {
+    db.close();
+  }
+}
+
 /** Every regular file under a directory (recursively). */
 export function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { Envelope } from '../../src/sse/envelope.js';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
-import { blobPath, objectParts, setSealedKey, strongroomCommand } from '../helpers/data-dir.js';
+import { blobPath, flipInlineBit, objectParts, setSealedKey, strongroomCommand } from '../helpers/data-dir.js';
 
 const PACKAGE = 64 * 1024;
 /** Ciphertext layout derived from the envelope's own length function (docs/FORMAT.md). */
@@ -25,8 +25,9 @@ before(async () => {
   s3 = s3Client(server);
   bucket = bucketName('tamper');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  for (const name of ['flip', 'drop', 'swap', 'truncate', 'append', 'blob-a', 'blob-b', 'key-a', 'key-b', 'untouched']) {
-    const body = randomBytes(4 * PACKAGE + 1000);
+  for (const name of ['flip', 'drop', 'swap', 'truncate', 'append', 'blob-a', 'blob-b', 'key-a', 'key-b', 'untouched', 'small-flip', 'small-untouched']) {
+    // small-* objects are below the inline limit: their ciphertext lives in the SQLite row.
+    const body = randomBytes(name.startsWith('small-') ? 5000 : 4 * PACKAGE + 1000);
     originals.set(name, body);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: name, Body: body }));
   }
@@ -116,6 +117,13 @@ test("a sealed key copied onto another object's row", async () => {
   await assertNotServed('key-b');
 });
 
+test('one bit flipped in an inline (SQLite-stored) ciphertext', async () => {
+  const [part] = objectParts(server.dataDir, bucket, 'small-flip');
+  assert.equal(part?.blob_id, '');
+  flipInlineBit(server.dataDir, bucket, 'small-flip', HEADER + 100);
+  await assertNotServed('small-flip');
+});
+
 test('the untouched object still reads back', async () => {
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'untouched' }));
   assert.ok(Buffer.from(await res.Body!.transformToByteArray()).equals(originals.get('untouched')!));
@@ -124,8 +132,8 @@ test('the untouched object still reads back', async () => {
 test('strongroom scrub reports every tampered object and exits non-zero', async () => {
   const r = await strongroomCommand(['scrub', '--data', server.dataDir]);
   assert.equal(r.code, 1, r.stderr);
-  for (const key of ['flip', 'drop', 'swap', 'truncate', 'append', 'blob-a', 'blob-b', 'key-b']) {
+  for (const key of ['flip', 'drop', 'swap', 'truncate', 'append', 'blob-a', 'blob-b', 'key-b', 'small-flip']) {
     assert.match(r.stdout, new RegExp(`FAILED s3://${bucket}/${key} `), key);
   }
-  assert.doesNotMatch(r.stdout, new RegExp(`FAILED s3://${bucket}/(untouched|key-a) `));
+  assert.doesNotMatch(r.stdout, new RegExp(`FAILED s3://${bucket}/(untouched|key-a|small-untouched) `));
 });
