@@ -26,8 +26,8 @@ export async function writeResponse(res: ServerResponse, response: S3Response, c
     }
     return;
   }
+  // HEAD, 204 and 304 carry no body (a HEAD keeps the Content-Length the operation set).
   if (body === undefined || isHead || response.status === 304 || response.status === 204) {
-    if (body !== undefined && !isHead && response.status !== 304 && response.status !== 204) res.setHeader('content-length', Buffer.byteLength(body));
     res.end();
     return;
   }
