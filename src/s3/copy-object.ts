@@ -6,7 +6,7 @@ import { checksumHeader } from './checksums.js';
 import { loadCopySource, MAX_COPY_SOURCE } from './copy-source.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
-import { commitPart, parsePartNumber, requireUpload } from './upload-parts.js';
+import { commitPart, partTarget } from './upload-parts.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { openObjectStream, type ByteRange } from './object-reader.js';
 import { writeObjectData } from './object-writer.js';
@@ -88,11 +88,7 @@ function copyRange(value: string | undefined, size: number): ByteRange | undefin
 }
 
 export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  const key = requireKey(req);
-  const partNumber = parsePartNumber(req.query.get('partNumber'));
-  parseSseRequest(req.headers, 'customer-only');
-  const bucket = await requireBucket(req, ctx);
-  const upload = await requireUpload(req, ctx, bucket.name, key);
+  const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
   const source = await loadCopySource(req, ctx);
   const range = copyRange(header(req.headers, 'x-amz-copy-source-range'), source.size);
   const length = range ? range.end - range.start + 1 : source.size;

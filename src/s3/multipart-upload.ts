@@ -2,7 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { UploadRecord } from '../stores/meta-store.js';
-import { commitPart, parsePartNumber, requireUpload } from './upload-parts.js';
+import { commitPart, partTarget, requireUpload } from './upload-parts.js';
 import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
@@ -39,11 +39,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
 }
 
 export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  const key = requireKey(req);
-  const partNumber = parsePartNumber(req.query.get('partNumber'));
-  parseSseRequest(req.headers, 'customer-only');
-  const bucket = await requireBucket(req, ctx);
-  const upload = await requireUpload(req, ctx, bucket.name, key);
+  const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
   if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
   const blob = await writeObjectData(ctx, {

@@ -1,6 +1,8 @@
 /** Shared steps of the part-writing operations (UploadPart, UploadPartCopy) and completion: part numbers, the upload, committing a part. */
 import { s3Error } from '../common/api-error.js';
-import type { PartRecord, UploadRecord } from '../stores/meta-store.js';
+import type { BucketRecord, PartRecord, UploadRecord } from '../stores/meta-store.js';
+import { requireBucket, requireKey } from './object-names.js';
+import { parseSseRequest } from './sse-headers.js';
 import type { WrittenBlob } from './object-writer.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
@@ -36,4 +38,17 @@ export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumbe
   }
   await ctx.blobs.delete(result.blobIds);
   return part;
+}
+
+/**
+ * What UploadPart and UploadPartCopy both start with: the key, a valid part number, no SSE header other
+ * than SSE-C, the bucket and the upload.
+ */
+export async function partTarget(req: S3Request, ctx: S3Context): Promise<{ key: string; partNumber: number; bucket: BucketRecord; upload: UploadRecord }> {
+  const key = requireKey(req);
+  const partNumber = parsePartNumber(req.query.get('partNumber'));
+  parseSseRequest(req.headers, 'customer-only');
+  const bucket = await requireBucket(req, ctx);
+  const upload = await requireUpload(req, ctx, bucket.name, key);
+  return { key, partNumber, bucket, upload };
 }
