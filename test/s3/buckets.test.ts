@@ -1,24 +1,14 @@
 /** Bucket operations through @aws-sdk/client-s3 against a real server. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateBucketCommand, DeleteBucketCommand, GetBucketLocationCommand, GetBucketVersioningCommand,
-  HeadBucketCommand, ListBucketsCommand, PutObjectCommand, DeleteObjectCommand, S3Client, S3ServiceException,
+  HeadBucketCommand, ListBucketsCommand, PutObjectCommand, DeleteObjectCommand, S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { startServer, type TestServer } from '../helpers/start-server.js';
-import { bucketName, s3Client } from '../helpers/clients.js';
+import { bucketName } from '../helpers/clients.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-let s3: S3Client;
-
-before(async () => {
-  server = await startServer();
-  s3 = s3Client(server);
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+const suite = serverSuite('buckets');
 
 async function rejectsWith(p: Promise<unknown>, name: string, status: number): Promise<void> {
   await assert.rejects(p, (e: S3ServiceException) => {
@@ -30,53 +20,53 @@ async function rejectsWith(p: Promise<unknown>, name: string, status: number): P
 
 test('create, list, head, locate, delete a bucket', async () => {
   const name = bucketName('life');
-  const created = await s3.send(new CreateBucketCommand({ Bucket: name }));
+  const created = await suite.s3.send(new CreateBucketCommand({ Bucket: name }));
   assert.equal(created.Location, `/${name}`);
-  const list = await s3.send(new ListBucketsCommand({}));
+  const list = await suite.s3.send(new ListBucketsCommand({}));
   const mine = list.Buckets?.find((b) => b.Name === name);
   assert.ok(mine?.CreationDate instanceof Date);
   assert.ok(list.Owner?.ID && list.Owner.ID.length === 64);
-  const head = await s3.send(new HeadBucketCommand({ Bucket: name }));
+  const head = await suite.s3.send(new HeadBucketCommand({ Bucket: name }));
   assert.equal(head.BucketRegion, 'us-east-1');
-  assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, undefined);
-  assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, undefined);
-  await s3.send(new DeleteBucketCommand({ Bucket: name }));
-  await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: name })), 'NotFound', 404);
+  assert.equal((await suite.s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint, undefined);
+  assert.equal((await suite.s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status, undefined);
+  await suite.s3.send(new DeleteBucketCommand({ Bucket: name }));
+  await rejectsWith(suite.s3.send(new HeadBucketCommand({ Bucket: name })), 'NotFound', 404);
 });
 
 test('creating a bucket twice answers BucketAlreadyOwnedByYou', async () => {
   const name = bucketName('twice');
-  await s3.send(new CreateBucketCommand({ Bucket: name }));
-  await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: name })), 'BucketAlreadyOwnedByYou', 409);
+  await suite.s3.send(new CreateBucketCommand({ Bucket: name }));
+  await rejectsWith(suite.s3.send(new CreateBucketCommand({ Bucket: name })), 'BucketAlreadyOwnedByYou', 409);
 });
 
 test('a LocationConstraint other than the server region is refused; the server region itself is accepted', async () => {
   await rejectsWith(
-    s3.send(new CreateBucketCommand({ Bucket: bucketName('far'), CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })),
+    suite.s3.send(new CreateBucketCommand({ Bucket: bucketName('far'), CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })),
     'IllegalLocationConstraintException', 400);
   const local = bucketName('near');
-  await s3.send(new CreateBucketCommand({ Bucket: local, CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } }));
-  await s3.send(new HeadBucketCommand({ Bucket: local }));
+  await suite.s3.send(new CreateBucketCommand({ Bucket: local, CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } }));
+  await suite.s3.send(new HeadBucketCommand({ Bucket: local }));
 });
 
 test('invalid bucket names are InvalidBucketName and create nothing', async () => {
   for (const name of ['ab', 'Upper-Case', 'a..b', '192.168.5.4', 'xn--bucket', 'bucket-']) {
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: name })), 'InvalidBucketName', 400);
+    await rejectsWith(suite.s3.send(new CreateBucketCommand({ Bucket: name })), 'InvalidBucketName', 400);
   }
-  const list = await s3.send(new ListBucketsCommand({}));
+  const list = await suite.s3.send(new ListBucketsCommand({}));
   assert.ok(!list.Buckets?.some((b) => b.Name === 'ab'));
 });
 
 test('a bucket with an object is not deleted (BucketNotEmpty); once empty it is', async () => {
   const name = bucketName('full');
-  await s3.send(new CreateBucketCommand({ Bucket: name }));
-  await s3.send(new PutObjectCommand({ Bucket: name, Key: 'k', Body: 'x' }));
-  await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: name })), 'BucketNotEmpty', 409);
-  await s3.send(new DeleteObjectCommand({ Bucket: name, Key: 'k' }));
-  await s3.send(new DeleteBucketCommand({ Bucket: name }));
+  await suite.s3.send(new CreateBucketCommand({ Bucket: name }));
+  await suite.s3.send(new PutObjectCommand({ Bucket: name, Key: 'k', Body: 'x' }));
+  await rejectsWith(suite.s3.send(new DeleteBucketCommand({ Bucket: name })), 'BucketNotEmpty', 409);
+  await suite.s3.send(new DeleteObjectCommand({ Bucket: name, Key: 'k' }));
+  await suite.s3.send(new DeleteBucketCommand({ Bucket: name }));
 });
 
 test('operations on a missing bucket answer NoSuchBucket', async () => {
-  await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: bucketName('ghost') })), 'NoSuchBucket', 404);
-  await rejectsWith(s3.send(new PutObjectCommand({ Bucket: bucketName('ghost'), Key: 'k', Body: 'x' })), 'NoSuchBucket', 404);
+  await rejectsWith(suite.s3.send(new DeleteBucketCommand({ Bucket: bucketName('ghost') })), 'NoSuchBucket', 404);
+  await rejectsWith(suite.s3.send(new PutObjectCommand({ Bucket: bucketName('ghost'), Key: 'k', Body: 'x' })), 'NoSuchBucket', 404);
 });

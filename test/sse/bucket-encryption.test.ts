@@ -1,59 +1,29 @@
 /** Bucket default encryption: the SDK and the aws CLI see what S3 shows; validation errors as S3 words them. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateBucketCommand, DeleteBucketEncryptionCommand, GetBucketEncryptionCommand, HeadObjectCommand,
-  PutBucketEncryptionCommand, PutObjectCommand, S3Client, S3ServiceException,
+  PutBucketEncryptionCommand, PutObjectCommand, S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { startServer, type TestServer } from '../helpers/start-server.js';
-import { bucketName, s3Client } from '../helpers/clients.js';
+import { bucketName } from '../helpers/clients.js';
+import { serverSuite } from '../helpers/suite.js';
+import { rawRequest } from '../helpers/raw-request.js';
 import { aws, AWS_CLI_MISSING, HAS_AWS_CLI } from '../helpers/python-tools.js';
 
-let server: TestServer;
-let s3: S3Client;
-
-before(async () => {
-  server = await startServer();
-  s3 = s3Client(server);
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+const suite = serverSuite('encryption');
 
 async function newBucket(label: string): Promise<string> {
   const name = bucketName(label);
-  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  await suite.s3.send(new CreateBucketCommand({ Bucket: name }));
   return name;
 }
 
-function toBytes(d: string | ArrayBuffer | ArrayBufferView): string | Buffer {
-  if (typeof d === 'string') return d;
-  return ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
-}
-
-async function putRaw(bucket: string, xml: string): Promise<Response> {
-  // Sent through the SDK's signer would re-serialize; raw bodies need a signed request of our own.
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { createHash, createHmac } = await import('node:crypto');
-  class Sha256 {
-    #h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-    constructor(secret?: string | ArrayBuffer | ArrayBufferView) { this.#h = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256'); }
-    update(d: string | ArrayBuffer | ArrayBufferView) { this.#h.update(toBytes(d)); }
-    async digest() { return new Uint8Array(this.#h.digest()); }
-  }
-  const url = new URL(`${server.url}/${bucket}?encryption`);
-  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', sha256: Sha256, credentials: await s3.config.credentials(), uriEscapePath: false });
-  const signed = await signer.sign({
-    method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { encryption: '' },
-    headers: { host: url.host, 'x-amz-content-sha256': createHash('sha256').update(xml).digest('hex') }, body: xml,
-  });
-  return fetch(url, { method: 'PUT', headers: signed.headers as Record<string, string>, body: xml });
-}
+/** Raw XML bodies: the SDK would re-serialize them. */
+const putRaw = (bucket: string, xml: string) => rawRequest(suite.server.url, { method: 'PUT', path: `/${bucket}?encryption`, body: xml });
 
 test('an unconfigured bucket reports the AES256 default, never 404', async () => {
   const bucket = await newBucket('enc-default');
-  const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  const got = await suite.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   const rule = got.ServerSideEncryptionConfiguration?.Rules?.[0];
   assert.equal(rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
   assert.equal(rule?.BucketKeyEnabled, false);
@@ -62,24 +32,24 @@ test('an unconfigured bucket reports the AES256 default, never 404', async () =>
 
 test('put, get, delete (twice) the configuration', async () => {
   const bucket = await newBucket('enc-cycle');
-  await s3.send(new PutBucketEncryptionCommand({
+  await suite.s3.send(new PutBucketEncryptionCommand({
     Bucket: bucket,
     ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/my-key' }, BucketKeyEnabled: true }] },
   }));
-  const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  const got = await suite.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   const rule = got.ServerSideEncryptionConfiguration?.Rules?.[0];
   assert.equal(rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'aws:kms');
   assert.equal(rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID, 'alias/my-key');
   assert.equal(rule?.BucketKeyEnabled, true);
-  assert.equal((await s3.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }))).$metadata.httpStatusCode, 204);
-  assert.equal((await s3.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }))).$metadata.httpStatusCode, 204);
-  const back = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  assert.equal((await suite.s3.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }))).$metadata.httpStatusCode, 204);
+  assert.equal((await suite.s3.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }))).$metadata.httpStatusCode, 204);
+  const back = await suite.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   assert.equal(back.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
 });
 
 test('KMSMasterKeyID with AES256 is InvalidArgument', async () => {
   const bucket = await newBucket('enc-invalid');
-  await assert.rejects(s3.send(new PutBucketEncryptionCommand({
+  await assert.rejects(suite.s3.send(new PutBucketEncryptionCommand({
     Bucket: bucket,
     ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256', KMSMasterKeyID: 'k' } }] },
   })), (e: S3ServiceException) => e.name === 'InvalidArgument' && e.$metadata.httpStatusCode === 400
@@ -94,17 +64,17 @@ test('zero or two rules, or garbage, is MalformedXML and changes nothing', async
     `<ServerSideEncryptionConfiguration ${ns}>${rule}${rule}</ServerSideEncryptionConfiguration>`, '<not xml', '<Other/>']) {
     const res = await putRaw(bucket, body);
     assert.equal(res.status, 400, body);
-    assert.match(await res.text(), /<Code>MalformedXML<\/Code>/, body);
+    assert.match(res.body, /<Code>MalformedXML<\/Code>/, body);
   }
-  const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  const got = await suite.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   assert.equal(got.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
 });
 
 test('objects written without headers report AES256', async () => {
   const bucket = await newBucket('enc-objects');
-  const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain', Body: 'hello' }));
+  const put = await suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain', Body: 'hello' }));
   assert.equal(put.ServerSideEncryption, 'AES256');
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain' }));
+  const head = await suite.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain' }));
   assert.equal(head.ServerSideEncryption, 'AES256');
 });
 
@@ -112,16 +82,16 @@ test('aws CLI: put-bucket-encryption, get-bucket-encryption, delete-bucket-encry
   if (!HAS_AWS_CLI) return t.skip(AWS_CLI_MISSING);
   const bucket = await newBucket('enc-cli');
   const config = JSON.stringify({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] });
-  const put = await aws(server, ['s3api', 'put-bucket-encryption', '--bucket', bucket, '--server-side-encryption-configuration', config]);
+  const put = await aws(suite.server, ['s3api', 'put-bucket-encryption', '--bucket', bucket, '--server-side-encryption-configuration', config]);
   assert.equal(put.code, 0, put.stderr);
-  const get = await aws(server, ['s3api', 'get-bucket-encryption', '--bucket', bucket, '--output', 'json']);
+  const get = await aws(suite.server, ['s3api', 'get-bucket-encryption', '--bucket', bucket, '--output', 'json']);
   assert.equal(get.code, 0, get.stderr);
   const parsed = JSON.parse(get.stdout) as { ServerSideEncryptionConfiguration: { Rules: Array<{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: string } }> } };
   assert.equal(parsed.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obj', Body: 'data' }));
-  const head = await aws(server, ['s3api', 'head-object', '--bucket', bucket, '--key', 'obj', '--output', 'json']);
+  await suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obj', Body: 'data' }));
+  const head = await aws(suite.server, ['s3api', 'head-object', '--bucket', bucket, '--key', 'obj', '--output', 'json']);
   assert.equal(head.code, 0, head.stderr);
   assert.equal((JSON.parse(head.stdout) as { ServerSideEncryption: string }).ServerSideEncryption, 'AES256');
-  const del = await aws(server, ['s3api', 'delete-bucket-encryption', '--bucket', bucket]);
+  const del = await aws(suite.server, ['s3api', 'delete-bucket-encryption', '--bucket', bucket]);
   assert.equal(del.code, 0, del.stderr);
 });
