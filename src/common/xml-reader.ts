@@ -1,6 +1,7 @@
 /** Bounded, entity-free parsing of XML request bodies; anything not well-formed is MalformedXML. */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { s3Error } from './api-error.js';
+import { decodeXmlReferences } from './xml-references.js';
 
 export type XmlObject = { [name: string]: XmlElement };
 export type XmlElement = string | XmlObject | XmlElement[];
@@ -11,7 +12,14 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  // XML 1.0 references only: the library's default leaves numeric references (&#34;, as Go writes) undecoded.
+  entityDecoder: {
+    decode: decodeXmlReferences,
+    addInputEntities: () => { throw s3Error('MalformedXML'); },
+    setExternalEntities: () => {},
+    reset: () => {},
+    setXmlVersion: () => {},
+  },
   ignoreDeclaration: true,
 });
 
