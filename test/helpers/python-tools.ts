@@ -1,16 +1,12 @@
-/** Runs the aws CLI and boto3 scripts against a test server; tells plainly when they are missing so a test can skip. */
-import { spawnSync, spawn } from 'node:child_process';
+/** Runs the aws CLI and boto3 scripts against a test server; tells plainly when they are missing so a test can skip (or, in CI, fail). */
+import { spawn } from 'node:child_process';
 import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY, type TestServer } from './start-server.js';
+import { toolPresent } from './required-tools.js';
 
-function available(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return r.status === 0;
-}
-
-export const HAS_AWS_CLI = available('aws', ['--version']);
-export const HAS_BOTO3 = available('python3', ['-c', 'import boto3, requests']);
-export const AWS_CLI_MISSING = 'the aws CLI is not installed on this machine (pip install awscli)';
-export const BOTO3_MISSING = 'python3 with boto3 and requests is not installed on this machine (pip install boto3 requests)';
+export const AWS_CLI_MISSING = 'the aws CLI is not installed on this machine (apt-get install awscli, or pip install awscli)';
+export const BOTO3_MISSING = 'python3 with boto3 and requests is not installed on this machine (apt-get install python3-boto3, or pip install boto3 requests)';
+export const HAS_AWS_CLI = toolPresent('aws', ['--version'], AWS_CLI_MISSING);
+export const HAS_BOTO3 = toolPresent('python3', ['-c', 'import boto3, requests'], BOTO3_MISSING);
 
 /** Environment for the CLI/boto3: our credentials, no user config, no retries that would hide an error. */
 export function awsEnv(server: Pick<TestServer, 'url'>): NodeJS.ProcessEnv {
