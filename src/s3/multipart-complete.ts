@@ -2,15 +2,15 @@
 import { createHash } from 'node:crypto';
 import { s3Error } from '../common/api-error.js';
 import { xmlChildren, xmlText } from '../common/xml-reader.js';
-import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
-import { checksumHeader, compositeChecksum, type ChecksumAlgorithm } from './checksums.js';
+import { compositeChecksum, type ChecksumAlgorithm } from './checksums.js';
+import { completionResponse, repeatedCompletion, type RequestedPart } from './completion-replay.js';
 import { header } from './metadata-headers.js';
-import { quoted, requireBucket, requireKey } from './object-names.js';
-import { MAX_PARTS, requireUpload } from './upload-parts.js';
+import { requireBucket, requireKey } from './object-names.js';
+import { MAX_PARTS } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { parseSseRequest } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
 
 /** Every part but the last must be at least 5 MiB. */
@@ -21,17 +21,12 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const key = requireKey(req);
   parseSseRequest(req.headers, 'customer-only');
   const bucket = await requireBucket(req, ctx);
-  const upload = await requireUpload(req, ctx, bucket.name, key);
+  const uploadId = req.query.get('uploadId') ?? '';
+  const found = await ctx.meta.getUpload(bucket.name, uploadId);
+  if (!found || found.key !== key) return repeatedCompletion(req, ctx, bucket.name, key, uploadId, () => requestedParts(req));
+  const upload = found;
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
-  const doc = await readXmlBody(req.body, 'CompleteMultipartUpload');
-  const requested = xmlChildren(doc, 'Part').map((p) => {
-    const n = xmlText(p, 'PartNumber');
-    const etag = xmlText(p, 'ETag');
-    if (n === undefined || etag === undefined || !/^\d+$/.test(n)) throw s3Error('MalformedXML');
-    return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, '') };
-  });
-  if (requested.length === 0) throw s3Error('MalformedXML', { message: 'The XML you provided was not well-formed or did not validate against our published schema' });
-  if (requested.length > MAX_PARTS) throw s3Error('TooManyParts');
+  const requested = await requestedParts(req);
 
   const stored = new Map((await ctx.meta.allUploadParts(bucket.name, upload.uploadId)).map((p) => [p.partNumber, p]));
   const chosen: PartRecord[] = [];
@@ -61,21 +56,24 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   };
   // Metadata only: the object row takes the chosen parts' records; unused parts are released.
   const result = await ctx.meta.completeUpload(upload.uploadId, object, precondition);
-  if (result.result === 'missing') throw s3Error('NoSuchUpload', { details: { UploadId: upload.uploadId } });
+  // Completed concurrently by an identical request: answered as its repeat.
+  if (result.result === 'missing') return repeatedCompletion(req, ctx, bucket.name, key, upload.uploadId, async () => requested);
   await ctx.blobs.delete(result.blobIds);
+  return completionResponse(req, object);
+}
 
-  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption) };
-  const checksumXml: Record<string, string> = {};
-  for (const [alg, value] of Object.entries(checksums)) {
-    headers[checksumHeader(alg as ChecksumAlgorithm)] = value;
-    checksumXml[`Checksum${alg}`] = value;
-  }
-  const body = toXml('CompleteMultipartUploadResult', {
-    Location: `${req.origin}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
-    Bucket: bucket.name, Key: key, ETag: quoted(etag), ...checksumXml,
-    ChecksumType: object.checksumType,
+/** The body's <Part> list: MalformedXML when empty or incomplete, TooManyParts above 10,000. */
+async function requestedParts(req: S3Request): Promise<RequestedPart[]> {
+  const doc = await readXmlBody(req.body, 'CompleteMultipartUpload');
+  const requested = xmlChildren(doc, 'Part').map((p) => {
+    const n = xmlText(p, 'PartNumber');
+    const etag = xmlText(p, 'ETag');
+    if (n === undefined || etag === undefined || !/^\d+$/.test(n)) throw s3Error('MalformedXML');
+    return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, '') };
   });
-  return { status: 200, headers, body };
+  if (requested.length === 0) throw s3Error('MalformedXML', { message: 'The XML you provided was not well-formed or did not validate against our published schema' });
+  if (requested.length > MAX_PARTS) throw s3Error('TooManyParts');
+  return requested;
 }
 
 /**
