@@ -35,6 +35,8 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['DELETE /examplebucket/example-object?uploadId=VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZ HTTP/1.1', [], 'AbortMultipartUpload'],
   ['GET /examplebucket/example-object?uploadId=XXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA&max-parts=2&part-number-marker=1 HTTP/1.1', [], 'ListParts'],
   ['GET /examplebucket?uploads&max-uploads=3 HTTP/1.1', [], 'ListMultipartUploads'],
+  ['GET /examplebucket?versions HTTP/1.1', [], 'ListObjectVersions'],
+  ['GET /examplebucket?versions&key-marker=key2&version-id-marker=null&max-keys=3 HTTP/1.1', [], 'ListObjectVersions'],
   ['POST /examplebucket HTTP/1.1', [], 'PostObject'],
 ];
 
@@ -63,7 +65,7 @@ test('every route in the table is exercised by a documented request line', () =>
 
 test('subresources we do not implement are NotImplemented, never the plain operation', () => {
   for (const line of ['GET /examplebucket?cors HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket/photo.jpg?acl HTTP/1.1',
-    'GET /examplebucket?policy HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'GET /examplebucket?versions HTTP/1.1']) {
+    'GET /examplebucket?policy HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'PUT /examplebucket?versioning HTTP/1.1']) {
     assert.equal(route(line, []).kind, 'not-implemented', line);
   }
 });

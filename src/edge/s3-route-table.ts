@@ -25,6 +25,7 @@ export const S3_ROUTES: readonly S3Route[] = [
   { method: 'GET', target: 'bucket', query: ['location'], operation: 'GetBucketLocation', action: 's3:GetBucketLocation' },
   { method: 'GET', target: 'bucket', query: ['versioning'], operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning' },
   { method: 'GET', target: 'bucket', query: ['uploads'], operation: 'ListMultipartUploads', action: 's3:ListBucketMultipartUploads' },
+  { method: 'GET', target: 'bucket', query: ['versions'], operation: 'ListObjectVersions', action: 's3:ListBucketVersions' },
   { method: 'GET', target: 'bucket', queryValue: ['list-type', '2'], operation: 'ListObjectsV2', action: 's3:ListBucket' },
   { method: 'POST', target: 'bucket', query: ['delete'], operation: 'DeleteObjects', action: 's3:DeleteObject' },
   { method: 'POST', target: 'bucket', operation: 'PostObject', action: 's3:PutObject' },

@@ -10,6 +10,7 @@ import { completeMultipartUpload } from './multipart-complete.js';
 import { listMultipartUploads, listParts } from './multipart-listing.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart } from './multipart-upload.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
+import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 
@@ -36,6 +37,7 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   DeleteObjects: deleteObjects,
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
+  ListObjectVersions: listObjectVersions,
   PutObjectTagging: putObjectTagging,
   GetObjectTagging: getObjectTagging,
   DeleteObjectTagging: deleteObjectTagging,
