@@ -25,6 +25,7 @@ function versionIdMarker(keyMarker: string, raw: string | null): string {
   return raw;
 }
 
+/** GET /bucket?versions: the bucket's objects as their "null" versions, paged by key-marker (there are no delete markers). */
 export async function listObjectVersions(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const q = req.query;
   const maxKeys = parseMaxKeys(q.get('max-keys'));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { serverSuite } from '../helpers/suite.js';
 import { HAS_RCLONE, RCLONE_MISSING, rclone } from '../helpers/rclone-s3cmd.js';
+import type { RunResult } from '../helpers/python-tools.js';
 
 const suite = serverSuite('rclone');
 const work = mkdtempSync(join(tmpdir(), 'strongroom-rclone-'));
@@ -15,10 +16,10 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-async function ok(args: string[]): Promise<string> {
+async function ok(args: string[]): Promise<RunResult> {
   const r = await rclone(suite.server, args);
   assert.equal(r.code, 0, `rclone ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout + r.stderr;
+  return r;
 }
 
 interface LsEntry { Path: string; Size: number; IsDir: boolean }
@@ -34,7 +35,7 @@ test('copyto 20 MB in 8 MiB chunks, lsjson, copyto back, server-side copyto, del
   assert.match(head.ETag!, /-3"$/, 'uploaded as three parts');
   assert.equal(head.ServerSideEncryption, 'AES256');
 
-  const listed = JSON.parse(await ok(['lsjson', remote])) as LsEntry[];
+  const listed = JSON.parse((await ok(['lsjson', remote])).stdout) as LsEntry[];
   assert.deepEqual(listed.map((e) => [e.Path, e.Size, e.IsDir]), [['twenty.bin', 20_000_000, false]]);
 
   const back = join(work, 'twenty.back');
@@ -42,7 +43,7 @@ test('copyto 20 MB in 8 MiB chunks, lsjson, copyto back, server-side copyto, del
   assert.equal(sha256(back), sha256(src));
 
   const copied = await ok(['copyto', `${remote}/twenty.bin`, `${remote}/copies/twenty.bin`, '-v']);
-  assert.match(copied, /server-side copy/);
+  assert.match(copied.stderr, /server-side copy/);
   const again = join(work, 'copy.back');
   await ok(['copyto', `${remote}/copies/twenty.bin`, again]);
   assert.equal(sha256(again), sha256(src));
