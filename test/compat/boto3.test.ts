@@ -57,7 +57,7 @@ print(head['ServerSideEncryption'], head['ETag'])
 test('a boto3 presigned GET works with plain curl, then answers 403 "Request has expired"', async (t) => {
   if (!HAS_BOTO3) return t.skip(BOTO3_MISSING);
   const r = await python(server, `${client}
-print(s3.generate_presigned_url('get_object', Params={'Bucket': sys.argv[1], 'Key': 'shared/report.txt'}, ExpiresIn=2))
+print(s3.generate_presigned_url('get_object', Params={'Bucket': sys.argv[1], 'Key': 'shared/report.txt'}, ExpiresIn=10))
 `, [bucket]);
   assert.equal(r.code, 0, r.stderr);
   const url = r.stdout.trim();
@@ -66,7 +66,10 @@ print(s3.generate_presigned_url('get_object', Params={'Bucket': sys.argv[1], 'Ke
   const first = await curl(url);
   assert.equal(first.stdout, '200');
   assert.equal(readFileSync(out, 'utf8'), 'quarterly numbers');
-  await sleep(3500);
+  // Wait until just past the URL's own expiry (python start-up on a loaded machine can take seconds, so a short ExpiresIn flaked).
+  const expires = Number(new URL(url).searchParams.get('Expires'));
+  assert.ok(expires > 0, url);
+  await sleep(Math.max(0, expires * 1000 - Date.now()) + 1500);
   const late = await curl(url);
   assert.equal(late.stdout, '403');
   const body = readFileSync(out, 'utf8');
