@@ -122,6 +122,23 @@ test('content-length-range bounds are inclusive; one byte past answers EntityToo
   assert.deepEqual(tempFiles(), []);
 });
 
+test('several content-length-range conditions all hold: the tightest bound is enforced, whatever their order', async () => {
+  const url = `${suite.server.url}/${suite.bucket}`;
+  for (const [i, ranges] of [[[0, 1024], [0, 10 * MiB]], [[0, 10 * MiB], [0, 1024]]].entries()) {
+    const key = `two-ranges-${i}`;
+    const conditions = [{ key }, ...ranges.map((r) => ['content-length-range', ...r])];
+    const res = await postForm(url, formBody(signedFields(suite.bucket, conditions, { key }), Buffer.alloc(4096, 1)));
+    assert.equal(res.status, 400, res.body);
+    assert.equal(errorCode(res.body), 'EntityTooLarge');
+    assert.equal(detail(res.body, 'MaxSizeAllowed'), '1024');
+    assert.equal(await exists(key), false);
+  }
+  const floors = [{ key: 'two-floors' }, ['content-length-range', 10, 100], ['content-length-range', 50, 100]];
+  const short = await postForm(url, formBody(signedFields(suite.bucket, floors, { key: 'two-floors' }), Buffer.alloc(20, 1)));
+  assert.equal(errorCode(short.body), 'EntityTooSmall');
+  assert.equal(detail(short.body, 'MinSizeAllowed'), '50');
+});
+
 test('the form before the file is bounded: field count, each part\'s header section, 20 KiB in all', async () => {
   const url = `${suite.server.url}/${suite.bucket}`;
   const base = signedFields(suite.bucket, [{ key: 'capped' }], { key: 'capped' });
