@@ -11,6 +11,7 @@ export const MAX_XML_DEPTH = 32;
 /**
  * Element names that are JavaScript prototype properties. INVARIANT: they never become keys of the
  * objects handed to operations (fast-xml-parser also refuses them, by throwing a plain Error).
+ * DEVIATION: S3 ignores unknown elements; these few answer MalformedXML (COMPATIBILITY.md).
  */
 const PROTOTYPE_NAMES = /<\/?(?:[^\s<>/!?:]*:)?(?:__proto__|constructor|prototype)[\s/>]/;
 

@@ -48,6 +48,7 @@ export function userMetadata(headers: IncomingHttpHeaders): Record<string, strin
  * What HTTP (RFC 9110 field-value) and Node's `setHeader` accept in a header value: tab, visible ASCII,
  * space and obs-text (0x80–0xFF, sent as single Latin-1 bytes). CR, LF, NUL, other controls, DEL and
  * characters beyond Latin-1 are not: stored, such a value would fail every later GET with a 500.
+ * DEVIATION: S3 documents no answer for every such value (its REST metadata must be US-ASCII); we refuse them all.
  */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** An HTTP token (RFC 9110 `tchar`): what a header name may be. */
