@@ -48,7 +48,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
 
   const writeId = newWriteId();
   // content-length-range is enforced by the file stream itself: an oversized file fails at its first
-  // chunk past the maximum, before it reaches the blob store's batch (INVARIANT: bounded disk per request).
+  // chunk past the maximum, so at most the maximum plus one chunk ever reaches the blob store (then deleted).
   const blob = await writeObjectData(ctx, {
     body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
     plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
