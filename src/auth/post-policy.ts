@@ -34,7 +34,8 @@ export function createPostPolicyVerifier(deps: { lookup: CredentialLookup; clock
     let range: [number, number] | undefined;
     for (const c of policy.conditions as unknown[]) {
       const parsed = parseCondition(c);
-      if (parsed.op === 'range') { range = [parsed.min, parsed.max]; continue; }
+      // Every condition must hold, so several ranges intersect (a later, looser one never widens an earlier one).
+      if (parsed.op === 'range') { range = range ? [Math.max(range[0], parsed.min), Math.min(range[1], parsed.max)] : [parsed.min, parsed.max]; continue; }
       covered.add(parsed.field);
       const actual = values.get(parsed.field) ?? '';
       const ok = parsed.op === 'eq' ? actual === parsed.value : actual.startsWith(parsed.value);

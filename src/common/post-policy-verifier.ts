@@ -3,7 +3,7 @@ import type { Principal } from './principal.js';
 
 export interface VerifiedPostPolicy {
   readonly principal: Principal;
-  /** From a content-length-range condition: [min, max] bytes allowed for the file. */
+  /** From the content-length-range conditions (intersected when several): [min, max] bytes allowed for the file. */
   readonly contentLengthRange: readonly [number, number] | undefined;
 }
 

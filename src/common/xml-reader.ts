@@ -6,6 +6,16 @@ import { decodeXmlReferences } from './xml-references.js';
 export type XmlObject = { [name: string]: XmlElement };
 export type XmlElement = string | XmlObject | XmlElement[];
 
+/** No S3 request document nests deeper than 7 (lifecycle rules); 32 leaves room and bounds the parser's work. */
+export const MAX_XML_DEPTH = 32;
+
+/**
+ * Element names that are JavaScript prototype properties. INVARIANT: they never become keys of the
+ * objects handed to operations (fast-xml-parser also refuses them, by throwing a plain Error).
+ * DEVIATION: S3 ignores unknown elements; these few answer MalformedXML (COMPATIBILITY.md).
+ */
+const PROTOTYPE_NAMES = /<\/?(?:[^\s<>/!?:]*:)?(?:__proto__|constructor|prototype)[\s/>]/;
+
 const parser = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
@@ -21,15 +31,25 @@ const parser = new XMLParser({
     setXmlVersion: () => {},
   },
   ignoreDeclaration: true,
+  // The parser refuses an element when this many are already open above it: depth MAX_XML_DEPTH + 1.
+  maxNestedTags: MAX_XML_DEPTH - 1,
 });
 
 /**
  * Parses an XML document and returns its root element's name and content. A DOCTYPE (and so any
  * custom entity) is refused: entity expansion is a denial-of-service vector and S3 never needs it.
+ * So are nesting deeper than MAX_XML_DEPTH and prototype-property element names: MalformedXML, not 500.
  */
 export function parseXml(text: string): { root: string; value: XmlElement } {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text) || XMLValidator.validate(text) !== true) throw s3Error('MalformedXML');
-  const doc = parser.parse(text) as XmlObject;
+  if (/<!DOCTYPE|<!ENTITY/i.test(text) || PROTOTYPE_NAMES.test(text) || XMLValidator.validate(text) !== true) throw s3Error('MalformedXML');
+  let doc: XmlObject;
+  try {
+    doc = parser.parse(text) as XmlObject;
+  } catch {
+    // The document is well-formed (validated above), so what the parser refuses is a limit we set
+    // (nesting) or a name it will not turn into a property: the client's document, not our fault.
+    throw s3Error('MalformedXML');
+  }
   const roots = Object.entries(doc);
   if (roots.length !== 1) throw s3Error('MalformedXML');
   const [root, value] = roots[0]!;

@@ -3,7 +3,7 @@ import { s3Error } from '../common/api-error.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
-import { header, metadataResponseHeaders } from './metadata-headers.js';
+import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
 import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
 import { openObjectStream, partRange, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
@@ -89,6 +89,8 @@ function responseOverrides(req: S3Request): Record<string, string> {
     const v = req.query.get(param);
     if (v === null) continue;
     // S3 allows response-* overrides only on signed requests, which every request here is.
+    // A value that cannot be a header (CR/LF, NUL, beyond Latin-1) is the client's error, not a 500.
+    checkHeaderValue(param, v);
     out[name] = v;
   }
   return out;

@@ -1,4 +1,4 @@
-/** Request headers stored with an object: x-amz-meta-*, the standard Content-* set, tags; and their size limits. */
+/** Request headers stored with an object: x-amz-meta-*, the standard Content-* set, tags; their size limits and the characters a header may carry. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
 
@@ -42,6 +42,39 @@ export function userMetadata(headers: IncomingHttpHeaders): Record<string, strin
     throw s3Error('MetadataTooLarge', { details: { Size: bytes, MaxSizeAllowed: MAX_USER_METADATA_BYTES } });
   }
   return out;
+}
+
+/**
+ * What HTTP (RFC 9110 field-value) and Node's `setHeader` accept in a header value: tab, visible ASCII,
+ * space and obs-text (0x80–0xFF, sent as single Latin-1 bytes). CR, LF, NUL, other controls, DEL and
+ * characters beyond Latin-1 are not: stored, such a value would fail every later GET with a 500.
+ * DEVIATION: S3 documents no answer for every such value (its REST metadata must be US-ASCII); we refuse them all.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** An HTTP token (RFC 9110 `tchar`): what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Refuses (400 InvalidArgument, naming the argument) a value that is to become a response header but
+ * cannot be one. Headers that arrived as HTTP headers already passed Node's parser; form fields and
+ * query parameters did not. The value is not echoed back: it may hold the very bytes that are unsafe.
+ */
+export function checkHeaderValue(argumentName: string, value: string): void {
+  if (!HEADER_VALUE.test(value)) {
+    throw s3Error('InvalidArgument', {
+      message: `${argumentName} contains characters that are not allowed in an HTTP header (CR, LF, NUL, other control characters, or characters outside ISO-8859-1).`,
+      details: { ArgumentName: argumentName },
+    });
+  }
+}
+
+/** Refuses (400 InvalidArgument) a name that is to become a response header name but is not an HTTP token. */
+export function checkHeaderName(name: string): void {
+  if (!HEADER_NAME.test(name)) {
+    // Echoed only when printable: a control character would make the error document itself invalid XML.
+    const printable = /^[\x20-\x7e]*$/.test(name);
+    throw s3Error('InvalidArgument', { message: 'A metadata name is not a valid HTTP header name.', details: printable ? { ArgumentName: name } : {} });
+  }
 }
 
 /** Response headers for stored metadata. */

@@ -6,44 +6,60 @@ import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
-import { formBoundary, parseForm } from './form-data-parser.js';
-import { header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
+import { formBoundary, parseForm, type ParsedForm } from './form-data-parser.js';
+import { checkHeaderName, checkHeaderValue, header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 
+/** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
+const MAX_KEY_BYTES = 1024;
+
 export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  const form = await parseForm(req.body, formBoundary(header(req.headers, 'content-type')));
-  const rawKey = form.fields.get('key');
-  if (rawKey === undefined) {
-    throw s3Error('InvalidArgument', { message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", details: { ArgumentName: 'key' } });
+  const form = await parseForm(req.body, formBoundary(header(req.headers, 'content-type')), req.contentLength);
+  try {
+    return await storeUpload(req, ctx, bucket.name, form);
+  } finally {
+    // Whatever happened, the request body is handed back to the edge undestroyed, so it can answer.
+    form.release();
   }
-  const key = rawKey.replaceAll('${filename}', form.filename);
-  form.fields.set('key', key);
-  const policy = await ctx.postPolicy(form.fields, bucket.name);
+}
 
-  // The form's fields play the role of a PUT's headers.
-  const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of form.fields) headers[name] = value;
-  if (headers['content-type'] === undefined && form.fileContentType) headers['content-type'] = form.fileContentType;
-  const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
+async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form: ParsedForm): Promise<S3Response> {
+  const key = formKey(form);
+  const policy = await ctx.postPolicy(form.fields, bucket);
+
+  // Everything the form asks for is checked before a byte of the file is stored.
+  const headers = formHeaders(form);
+  const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
+  const checks = payloadChecks(headers);
+  const stored = storedHeaders(headers);
+  for (const [name, value] of Object.entries(stored)) checkHeaderValue(name, value);
+  const meta = userMetadata(headers);
+  for (const [name, value] of Object.entries(meta)) {
+    checkHeaderName(`x-amz-meta-${name}`);
+    checkHeaderValue(`x-amz-meta-${name}`, value);
+  }
+  const tags = parseTaggingXml(form.fields.get('tagging'));
+  const storage = storageClass(header(headers, 'x-amz-storage-class'));
+  const redirect = successRedirect(form.fields);
+
   const writeId = newWriteId();
+  // content-length-range is enforced by the file stream itself: an oversized file fails at its first
+  // chunk past the maximum, so at most the maximum plus one chunk ever reaches the blob store (then deleted).
   const blob = await writeObjectData(ctx, {
-    body: form.file, expectedLength: undefined, trailers: () => ({}), checks: payloadChecks(headers),
-    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+    body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
+    plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
   });
   try {
-    const range = policy.contentLengthRange;
-    if (range && blob.size > range[1]) throw s3Error('EntityTooLarge', { details: { ProposedSize: blob.size, MaxSizeAllowed: range[1] } });
-    if (range && blob.size < range[0]) throw s3Error('EntityTooSmall', { details: { ProposedSize: blob.size, MinSizeAllowed: range[0] } });
     const now = ctx.clock.now();
     const object: ObjectRecord = {
-      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
-      headers: storedHeaders(headers), userMetadata: userMetadata(headers), tags: parseTaggingXml(form.fields.get('tagging')),
+      bucket, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+      headers: stored, userMetadata: meta, tags,
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-      encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(headers, 'x-amz-storage-class')),
+      encryption: encryption.info, partsCount: undefined, storageClass: storage,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
     const released = await ctx.meta.putObject(object);
@@ -53,25 +69,68 @@ export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     throw err;
   }
 
-  const location = `${req.origin}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+  const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
   const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true) };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
-  const redirect = form.fields.get('success_action_redirect') ?? form.fields.get('redirect');
   if (redirect) {
-    const url = new URL(redirect);
-    url.searchParams.set('bucket', bucket.name);
-    url.searchParams.set('key', key);
-    url.searchParams.set('etag', quoted(blob.md5Hex));
-    return { status: 303, headers: { ...out, location: url.toString() } };
+    redirect.searchParams.set('bucket', bucket);
+    redirect.searchParams.set('key', key);
+    redirect.searchParams.set('etag', quoted(blob.md5Hex));
+    return { status: 303, headers: { ...out, location: redirect.toString() } };
   }
   const status = form.fields.get('success_action_status');
   if (status === '201') {
     return {
       status: 201, headers: { ...out, 'content-type': 'application/xml' },
-      body: toXml('PostResponse', { Location: location, Bucket: bucket.name, Key: key, ETag: quoted(blob.md5Hex) }, null),
+      body: toXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: quoted(blob.md5Hex) }, null),
     };
   }
   return { status: status === '200' ? 200 : 204, headers: out };
+}
+
+/**
+ * The object key: the `key` field with ${filename} expanded to the client's file name (only what follows
+ * its last slash or backslash, AWS "HTML form fields"), then held to PUT's rules. The expanded key replaces
+ * the field, since policy conditions match expanded values.
+ */
+function formKey(form: ParsedForm): string {
+  const raw = form.fields.get('key');
+  if (raw === undefined) {
+    throw s3Error('InvalidArgument', { message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", details: { ArgumentName: 'key' } });
+  }
+  const filename = form.filename.slice(Math.max(form.filename.lastIndexOf('/'), form.filename.lastIndexOf('\\')) + 1);
+  const key = raw.replaceAll('${filename}', filename);
+  if (key === '') throw s3Error('InvalidArgument', { message: 'User key must have a length greater than 0.', details: { ArgumentName: 'key', ArgumentValue: '' } });
+  const size = Buffer.byteLength(key);
+  if (size > MAX_KEY_BYTES) throw s3Error('KeyTooLongError', { details: { Size: size, MaxSizeAllowed: MAX_KEY_BYTES } });
+  form.fields.set('key', key);
+  return key;
+}
+
+/** The form's fields play the role of a PUT's headers; the file part's Content-Type is the default type. */
+function formHeaders(form: ParsedForm): IncomingHttpHeaders {
+  // No prototype: a field named __proto__ is then just a field.
+  const headers = Object.create(null) as IncomingHttpHeaders;
+  for (const [name, value] of form.fields) headers[name] = value;
+  if (headers['content-type'] === undefined && form.fileContentType) headers['content-type'] = form.fileContentType;
+  return headers;
+}
+
+/**
+ * The success_action_redirect (or deprecated redirect) target, decided before the write: an absolute
+ * http(s) URL without whitespace or control characters. "If Amazon S3 cannot interpret the URL, it
+ * ignores the success_action_redirect field" (AWS, HTML form fields): undefined then, as when absent.
+ */
+function successRedirect(fields: ReadonlyMap<string, string>): URL | undefined {
+  const raw = fields.get('success_action_redirect') ?? fields.get('redirect');
+  if (!raw || !/^[^\x00-\x20\x7f]+$/.test(raw)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }
 
 /** The `tagging` form field is a Tagging XML document. */

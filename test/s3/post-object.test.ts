@@ -5,28 +5,15 @@ import { serverSuite } from '../helpers/suite.js';
 import { createHmac } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { TEST_ACCESS_KEY, TEST_SECRET_KEY } from '../helpers/start-server.js';
+import { signedFields as signed } from '../helpers/post-form.js';
 import { BOTO3_MISSING, HAS_BOTO3, python } from '../helpers/python-tools.js';
 import { errorCode } from '../helpers/raw-request.js';
 
 const suite = serverSuite('post');
 
 
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-/** A SigV4-signed form for `conditions`, as a browser page would be given it. */
-function signedFields(conditions: unknown[], fields: Record<string, string>, expiresInMs = 60_000): Record<string, string> {
-  const now = new Date();
-  const date = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const amzDate = `${date}T000000Z`;
-  const credential = `${TEST_ACCESS_KEY}/${date}/us-east-1/s3/aws4_request`;
-  const all = { ...fields, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': amzDate };
-  const policy = Buffer.from(JSON.stringify({
-    expiration: new Date(now.getTime() + expiresInMs).toISOString(),
-    conditions: [...conditions, { bucket: suite.bucket }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate }],
-  })).toString('base64');
-  const key = hmac(hmac(hmac(hmac(`AWS4${TEST_SECRET_KEY}`, date), 'us-east-1'), 's3'), 'aws4_request');
-  return { ...all, policy, 'x-amz-signature': hmac(key, policy).toString('hex') };
-}
+/** A SigV4-signed form for `conditions` on the suite's bucket. */
+const signedFields = (conditions: unknown[], fields: Record<string, string>, expiresInMs?: number) => signed(suite.bucket, conditions, fields, expiresInMs);
 
 async function post(fields: Record<string, string>, file: Buffer | string, filename = 'upload.txt'): Promise<Response> {
   const form = new FormData();
@@ -48,10 +35,12 @@ test('a signed form uploads (204), with ${filename}, SSE and success_action_stat
   assert.match(await created.text(), /<PostResponse><Location>.*<\/Location><Bucket>.*<Key>created<\/Key><ETag>/);
 });
 
-test('content-length-range is enforced after streaming, and nothing is stored', async () => {
+test('content-length-range is enforced while the file streams, and nothing is stored (bounds: test/security/post-form-limits.test.ts)', async () => {
   const res = await post(signedFields([{ key: 'big' }, ['content-length-range', 0, 10]], { key: 'big' }), 'x'.repeat(100));
   assert.equal(res.status, 400);
-  assert.equal(errorCode(await res.text()), 'EntityTooLarge');
+  const body = await res.text();
+  assert.equal(errorCode(body), 'EntityTooLarge');
+  assert.match(body, /<ProposedSize>100<\/ProposedSize><MaxSizeAllowed>10<\/MaxSizeAllowed>/);
   assert.equal(await exists('big'), false);
 });
 
