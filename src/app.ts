@@ -1,11 +1,11 @@
 /** Composition root: config → stores → kms → envelope → operations → edge. The only place components are wired together. */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from './common/clock.js';
 import { systemClock } from './common/clock.js';
 import { systemRandom } from './common/random.js';
 import type { CredentialLookup } from './common/principal.js';
-import type { ServeConfig } from './config/config.js';
+import { ConfigError, type ServeConfig } from './config/config.js';
+import { createPrivateFile, ensureDataDir, holdsData, makePrivate, metaDatabasePath } from './config/data-dir.js';
 import { loadRootCredentials, type RootCredentials } from './config/root-credentials.js';
 import { loadRootKey } from './config/root-key.js';
 import { createPostPolicyVerifier } from './auth/post-policy.js';
@@ -15,7 +15,7 @@ import { KeyManager } from './kms/key-manager.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
-import { openSqliteDatabase } from './stores/sqlite/sqlite-database.js';
+import { leaveWalMode, openSqliteDatabase, prepareForWrites } from './stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
 import { SqliteMetaStore } from './stores/sqlite/sqlite-meta-store.js';
 import type { MetaStore } from './stores/meta-store.js';
@@ -37,22 +37,50 @@ export interface OpenedData {
   close(): Promise<void>;
 }
 
-/** Opens a data directory; a wrong root key throws before anything on disk changes. */
-export async function openData(config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'>, clock: Clock = systemClock): Promise<OpenedData> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const rootKey = loadRootKey({ rootKeyFile: config.rootKeyFile, rootKeyValue: config.rootKeyValue, dataDir: config.dataDir });
-  const db = openSqliteDatabase(join(config.dataDir, 'meta.sqlite'));
+/**
+ * How a command uses the data directory: 'serve' may create it (and a development root key in a new
+ * one); 'write' (keys rotate, rewrap) needs it to exist; 'read' (keys list, scrub) writes nothing at all.
+ */
+export type DataAccess = 'serve' | 'write' | 'read';
+
+/** Opens a data directory; a wrong or missing root key throws before anything on disk changes. */
+export async function openData(
+  config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'>, clock: Clock = systemClock, access: DataAccess = 'serve',
+): Promise<OpenedData> {
+  const dbPath = metaDatabasePath(config.dataDir);
+  const fresh = !holdsData(config.dataDir);
+  if (fresh && access !== 'serve') throw new ConfigError(`no data directory at ${config.dataDir} (no meta.sqlite); nothing was changed`);
+  if (fresh) ensureDataDir(config.dataDir);
+  const rootKey = loadRootKey({ rootKeyFile: config.rootKeyFile, rootKeyValue: config.rootKeyValue, dataDir: config.dataDir, mayGenerate: fresh && access === 'serve' });
+  if (fresh) createPrivateFile(dbPath);
+  const db = openSqliteDatabase(dbPath, access === 'read' ? 'read-only' : 'verify-first');
+  let keys: KeyManager | undefined;
   try {
-    const keys = await KeyManager.open({ store: new SqliteKeyStore(db), rootKey: rootKey.key, clock, random: systemRandom, rotationDays: config.sseS3RotationDays });
+    // Every sealed master key is opened first (fresh: none); nothing is written before that succeeds.
+    keys = await KeyManager.open({ store: new SqliteKeyStore(db), rootKey: rootKey.key, clock, random: systemRandom, rotationDays: config.sseS3RotationDays, mode: access === 'read' ? 'read-only' : 'verify' });
+    if (access !== 'read') {
+      makePrivate([join(config.dataDir, 'root.key'), join(config.dataDir, 'account-id'), dbPath, `${dbPath}-wal`, `${dbPath}-shm`]);
+      prepareForWrites(db);
+      await keys.ensureCurrent();
+    }
+    const opened = keys;
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
-    const envelope = new Envelope(keys);
+    const envelope = new Envelope(opened);
     return {
-      meta, blobs, keys, envelope,
+      meta, blobs, keys: opened, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
-      close: async () => { await blobs.close(); await meta.close(); },
+      close: async () => {
+        await blobs.close();
+        if (access !== 'read') leaveWalMode(db);
+        await meta.close();
+        opened.wipe();
+        rootKey.key.wipe();
+      },
     };
   } catch (err) {
+    keys?.wipe();
+    rootKey.key.wipe();
     db.close();
     throw err;
   }
@@ -69,7 +97,9 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const data = await openData(config, clock);
   const swept = await sweepOrphans(data.meta, data.blobs);
   if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', swept);
-  const credentials = loadRootCredentials(config.dataDir, { accessKey: config.rootAccessKey, secretKey: config.rootSecretKey });
+  const credentials = await loadRootCredentials(config.dataDir, { accessKey: config.rootAccessKey, secretKey: config.rootSecretKey }, data.keys, systemRandom);
+  // The signer compares against this string; it lives only in this closure.
+  const rootSecret = credentials.secretAccessKey.reveal().toString('utf8');
   const rootPrincipal = {
     accessKeyId: credentials.accessKeyId,
     arn: `arn:aws:iam::${credentials.accountId}:root`,
@@ -77,7 +107,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     displayName: 'root',
   };
   const lookup: CredentialLookup = async (accessKeyId) =>
-    accessKeyId === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, principal: rootPrincipal } : undefined;
+    accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: rootPrincipal } : undefined;
   const handler = createPipeline({
     lookup, clock, region: config.region, domain: config.domain, log,
     s3: {
@@ -100,6 +130,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       clearInterval(rotation);
       await server.close();
       await data.close();
+      credentials.secretAccessKey.wipe();
     },
   };
 }

@@ -11,21 +11,31 @@ const USAGE = `usage:
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
   strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]`;
 
+/** What a start prints on stdout: the secret only when this very start generated it, never again. */
+function credentialLines(app: Awaited<ReturnType<typeof startApp>>, region: string): string {
+  const c = app.credentials;
+  const head = c.origin === 'generated'
+    ? 'Strongroom generated root credentials. The secret is shown this once: save it now. It is kept sealed by the root key in the data directory and is not printed again.\n'
+    : `Strongroom root credentials (secret access key not shown: ${c.origin === 'environment' ? 'it is STRONGROOM_ROOT_SECRET_KEY' : 'sealed in the data directory; it was printed on the start that generated it'}):\n`;
+  return head +
+    `  export AWS_ACCESS_KEY_ID=${c.accessKeyId}\n` +
+    (c.origin === 'generated' ? `  export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey.reveal().toString('utf8')}\n` : '') +
+    `  export AWS_DEFAULT_REGION=${region}\n` +
+    `  export AWS_ENDPOINT_URL=${app.url}\n`;
+}
+
 async function serve(argv: string[]): Promise<void> {
   const config = serveConfig(argv);
   const app = await startApp(config);
   if (app.data.rootKeySource.generated || app.data.rootKeySource.source.startsWith('data-dir')) {
-    process.stderr.write(`\n*** WARNING: the root key was ${app.data.rootKeySource.generated ? 'generated and stored' : 'read'} inside the data directory (${app.data.rootKeySource.source}).\n*** Anyone who copies the data directory can decrypt every object. This is for development only:\n*** in production pass --root-key-file or STRONGROOM_ROOT_KEY and keep the key elsewhere.\n\n`);
+    process.stderr.write(
+      `\n*** WARNING: the root key was ${app.data.rootKeySource.generated ? 'generated and stored' : 'read'} inside the data directory (${app.data.rootKeySource.source}).\n` +
+      '*** A root key inside the data directory provides NO protection: anyone who copies the data directory\n' +
+      '*** can decrypt every object and unseal the stored credentials. This is for development only:\n' +
+      '*** in production pass --root-key-file or STRONGROOM_ROOT_KEY and keep the key elsewhere.\n\n',
+    );
   }
-  const c = app.credentials;
-  process.stdout.write(
-    `Strongroom ${c.generated ? 'generated root credentials (kept in the data directory)' : 'root credentials'}:\n` +
-      `  export AWS_ACCESS_KEY_ID=${c.accessKeyId}\n` +
-      `  export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n` +
-      `  export AWS_DEFAULT_REGION=${config.region}\n` +
-      `  export AWS_ENDPOINT_URL=${app.url}\n` +
-      `strongroom listening on ${app.url}\n`,
-  );
+  process.stdout.write(credentialLines(app, config.region) + `strongroom listening on ${app.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -42,7 +52,9 @@ async function serve(argv: string[]): Promise<void> {
 
 async function keys(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const data = await openData(offlineConfig(rest));
+  if (sub !== 'rotate' && sub !== 'rewrap' && sub !== 'list') throw new ConfigError(`unknown keys command ${sub ?? ''}\n${USAGE}`);
+  // `keys list` only reads: it never writes, not even a due rotation.
+  const data = await openData(offlineConfig(rest), undefined, sub === 'list' ? 'read' : 'write');
   try {
     if (sub === 'rotate') {
       const version = await rotateMasterKey(data);
@@ -62,7 +74,8 @@ async function keys(argv: string[]): Promise<void> {
 
 async function scrubCommand(argv: string[]): Promise<void> {
   const config = offlineConfig(argv);
-  const data = await openData(config);
+  // Scrub only reads: it never writes to the data directory.
+  const data = await openData(config, undefined, 'read');
   try {
     const r = await scrub(data, { bucket: config.bucket, report: (line) => process.stdout.write(`${line}\n`) });
     process.stdout.write(`scrub: ${r.objects} objects, ${r.parts} parts verified, ${r.failures.length} failed.\n`);

@@ -5,6 +5,7 @@ const REDACTED = '[Secret]';
 
 export class Secret {
   #bytes: Buffer;
+  #wiped = false;
 
   constructor(bytes: Buffer) {
     this.#bytes = bytes;
@@ -19,9 +20,15 @@ export class Secret {
     return this.#bytes.length;
   }
 
-  /** Overwrites the bytes with zeros; later reveal() returns zeros. */
+  /** Overwrites the bytes with zeros; later reveal() returns zeros. Safe to call more than once. */
   wipe(): void {
     this.#bytes.fill(0);
+    this.#wiped = true;
+  }
+
+  /** Whether wipe() has run: lets tests prove that every path, error paths included, wipes its keys. */
+  get wiped(): boolean {
+    return this.#wiped;
   }
 
   toString(): string { return REDACTED; }

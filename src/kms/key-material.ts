@@ -1,31 +1,44 @@
-/** Master key versions sealed by the root key (AES-256-GCM, the version number as associated data). */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+/** Master key versions sealed by the root key: record v2 (a key derived per record) is written; v1 (random nonce under the root key) is still read. */
+import { createDecipheriv } from 'node:crypto';
 import type { Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
+import { openUnderRoot, sealUnderRoot } from './root-seal.js';
 
-const DOMAIN = Buffer.from('strongroom/master-key/v1');
-/** FROZEN: format byte 1 ‖ 12-byte nonce ‖ 32-byte sealed key ‖ 16-byte tag. */
-const FORMAT = 1;
-const SIZE = 61;
+/** FROZEN v1: format byte 1 ‖ 12-byte random nonce ‖ 32-byte sealed key ‖ 16-byte tag, AES-256-GCM under the root key itself. */
+const V1 = { format: 1, size: 61, domain: Buffer.from('strongroom/master-key/v1') };
+/** FROZEN v2: format byte 2 ‖ 32-byte salt ‖ 32-byte sealed key ‖ 16-byte tag, under HKDF(root key, salt, info = domain). */
+const V2 = { format: 2, size: 81, domain: 'strongroom/master-key/v2' };
 
-function aad(version: number): Buffer {
-  const v = Buffer.alloc(4);
-  v.writeUInt32BE(version);
-  return Buffer.concat([DOMAIN, v]);
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
 }
 
+/** v2 associated data: the format byte, the domain and the version number, so a record cannot pose as another version. */
+function aadV2(version: number): Buffer {
+  return Buffer.concat([Buffer.from([V2.format]), Buffer.from(V2.domain), u32(version)]);
+}
+
+/** Seals a master key version as a v2 record. */
 export function sealMasterKey(root: Secret, version: number, key: Secret, random: Random): Buffer {
-  const nonce = random.bytes(12);
-  const cipher = createCipheriv('aes-256-gcm', root.reveal(), nonce);
-  cipher.setAAD(aad(version));
-  return Buffer.concat([Buffer.from([FORMAT]), nonce, cipher.update(key.reveal()), cipher.final(), cipher.getAuthTag()]);
+  return Buffer.concat([Buffer.from([V2.format]), sealUnderRoot(root, V2.domain, aadV2(version), key.reveal(), random)]);
 }
 
-/** Opens a sealed master key; undefined when the root key is not the one that sealed it. */
+/** Opens a sealed master key (v1 or v2); undefined when the root key is not the one that sealed it. */
 export function openMasterKey(root: Secret, version: number, sealed: Buffer): Secret | undefined {
-  if (sealed.length !== SIZE || sealed[0] !== FORMAT) throw new Error(`master key v${version}: unknown record format`);
+  if (sealed.length === V2.size && sealed[0] === V2.format) {
+    const key = openUnderRoot(root, V2.domain, aadV2(version), sealed.subarray(1));
+    return key && new Secret(key);
+  }
+  if (sealed.length === V1.size && sealed[0] === V1.format) return openV1(root, version, sealed);
+  throw new Error(`master key v${version}: unknown record format`);
+}
+
+/** The v1 reader, kept for data directories written before v2. */
+function openV1(root: Secret, version: number, sealed: Buffer): Secret | undefined {
   const decipher = createDecipheriv('aes-256-gcm', root.reveal(), sealed.subarray(1, 13));
-  decipher.setAAD(aad(version));
+  decipher.setAAD(Buffer.concat([V1.domain, u32(version)]));
   decipher.setAuthTag(sealed.subarray(45));
   const key = decipher.update(sealed.subarray(13, 45));
   try {

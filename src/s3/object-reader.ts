@@ -56,9 +56,16 @@ async function* plaintextChunks(ctx: S3Context, object: ObjectRecord, range: Byt
 async function* partChunks(ctx: S3Context, object: ObjectRecord, part: PartRecord, local: ByteRange): AsyncGenerator<Buffer> {
   const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
   const session = await ctx.envelope.openRead(part.sealedKey, binding, part.size, local);
-  const blob = part.inline
-    ? Readable.from([part.inline.subarray(session.cipherStart, session.cipherEnd + 1)])
-    : await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
+  let blob: Readable;
+  try {
+    blob = part.inline
+      ? Readable.from([part.inline.subarray(session.cipherStart, session.cipherEnd + 1)])
+      : await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
+  } catch (err) {
+    // The decrypt stream holds the unsealed data key: destroying it wipes the key.
+    session.decrypt.destroy();
+    throw err;
+  }
   blob.on('error', (err) => session.decrypt.destroy(err));
   blob.pipe(session.decrypt);
   try {

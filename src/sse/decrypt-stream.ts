@@ -3,16 +3,20 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { HEADER, PACKAGE_SIZE, PACKAGE_STRIDE, TAG_SIZE } from './package-format.js';
 import { openPackage } from './package-cipher.js';
 import type { PackageSpan } from './range-math.js';
+import type { Secret } from '../common/secret.js';
 
 export class DecryptStream extends Transform {
+  /** The data key: #private (invisible to util.inspect), owned by this stream, wiped when it is destroyed. */
+  readonly #key: Secret;
   #buf: Buffer[] = [];
   #bufBytes = 0;
   #index: number;
   #skip: number;
   #want: number;
 
+  /** Takes ownership of `key`: it is wiped once the stream ends, fails or is abandoned (destroyed). */
   constructor(
-    private readonly key: Buffer,
+    key: Secret,
     private readonly span: PackageSpan,
     private readonly plainSize: number,
     range: { start: number; end: number },
@@ -21,6 +25,7 @@ export class DecryptStream extends Transform {
     private headerPending = false,
   ) {
     super();
+    this.#key = key;
     this.#index = span.first;
     this.#skip = range.start - span.plainStart;
     this.#want = plainSize === 0 ? 0 : range.end - range.start + 1;
@@ -47,6 +52,11 @@ export class DecryptStream extends Transform {
     }
   }
 
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.#key.wipe();
+    cb(err);
+  }
+
   override _flush(cb: TransformCallback): void {
     if (this.#index <= this.span.last) cb(new Error(`package authentication failed: blob truncated before package ${this.#index}`));
     else cb();
@@ -67,7 +77,7 @@ export class DecryptStream extends Transform {
   }
 
   #emit(sealed: Buffer): void {
-    const plain = openPackage(this.key, this.#index, this.#index === this.span.total - 1, sealed);
+    const plain = openPackage(this.#key.reveal(), this.#index, this.#index === this.span.total - 1, sealed);
     this.onPackage();
     this.#index++;
     const from = Math.min(this.#skip, plain.length);

@@ -1,5 +1,6 @@
 /** Transform: plaintext → header + sealed 64 KiB packages, marking the last one final; output in ~1 MiB batches. */
 import { Transform, type TransformCallback } from 'node:stream';
+import type { Secret } from '../common/secret.js';
 import { HEADER, PACKAGE_SIZE } from './package-format.js';
 import { sealPackage } from './package-cipher.js';
 
@@ -7,16 +8,26 @@ import { sealPackage } from './package-cipher.js';
 const BATCH = 256 * 1024;
 
 export class EncryptStream extends Transform {
-  readonly #key: Buffer;
+  /** The data key: #private (invisible to util.inspect), owned by this stream, wiped when it is destroyed. */
+  readonly #key: Secret;
   #pending: Buffer = Buffer.allocUnsafe(PACKAGE_SIZE);
   #filled = 0;
   #index = 0;
   #out: Buffer[] = [HEADER];
   #outBytes = HEADER.length;
 
-  constructor(key: Buffer, private readonly onPackage: () => void) {
+  readonly #onPackage: () => void;
+
+  /** Takes ownership of `key`: it is wiped once the stream ends, fails or is abandoned (destroyed). */
+  constructor(key: Secret, onPackage: () => void) {
     super({ readableHighWaterMark: BATCH });
     this.#key = key;
+    this.#onPackage = onPackage;
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.#key.wipe();
+    cb(err);
   }
 
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
@@ -40,11 +51,11 @@ export class EncryptStream extends Transform {
   }
 
   #seal(final: boolean): void {
-    for (const piece of sealPackage(this.#key, this.#index, final, this.#pending.subarray(0, this.#filled))) {
+    for (const piece of sealPackage(this.#key.reveal(), this.#index, final, this.#pending.subarray(0, this.#filled))) {
       this.#out.push(piece);
       this.#outBytes += piece.length;
     }
-    this.onPackage();
+    this.#onPackage();
     this.#index++;
     this.#filled = 0;
   }

@@ -12,6 +12,7 @@ import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 export interface ObjectBinding { bucket: string; key: string; writeId: string; partNumber: number }
 export type EncryptionPlan = { kind: 'sse-s3' };
 export interface WriteSession { encrypt: Transform; sealedKey: Buffer }
+/** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
 
 export class Envelope {
@@ -23,17 +24,17 @@ export class Envelope {
   async beginWrite(_plan: EncryptionPlan, binding: ObjectBinding): Promise<WriteSession> {
     const dataKey = new Secret(this.random.bytes(32));
     const sealedKey = sealSseS3(this.keys, this.random, dataKey, binding);
-    const encrypt = new EncryptStream(dataKey.reveal(), () => { this.stats.packagesEncrypted++; });
-    encrypt.once('close', () => dataKey.wipe());
+    // The stream owns the key from here: it wipes it when it ends, fails or is destroyed.
+    const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; });
     return { encrypt, sealedKey };
   }
 
   async openRead(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }): Promise<ReadSession> {
-    const dataKey = openSseS3(this.keys, sealedKey, binding);
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
     const span = packageSpan(plainSize, r.start, r.end);
-    const decrypt = new DecryptStream(dataKey.reveal(), span, plainSize, r, () => { this.stats.packagesDecrypted++; });
-    decrypt.once('close', () => dataKey.wipe());
+    // The stream owns the key: it wipes it when it ends, fails or is destroyed. A caller that cannot
+    // open the ciphertext must destroy `decrypt`.
+    const decrypt = new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; });
     return { cipherStart: span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
@@ -42,11 +43,8 @@ export class Envelope {
    * anything appended, which fails) and emits its plaintext.
    */
   async openWholeBlob(sealedKey: Buffer, binding: ObjectBinding, plainSize: number): Promise<Transform> {
-    const dataKey = openSseS3(this.keys, sealedKey, binding);
     const span = packageSpan(plainSize, 0, Math.max(0, plainSize - 1));
-    const decrypt = new DecryptStream(dataKey.reveal(), span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
-    decrypt.once('close', () => dataKey.wipe());
-    return decrypt;
+    return new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
   }
 
   async reseal(sealedKey: Buffer, binding: ObjectBinding): Promise<Buffer | undefined> {

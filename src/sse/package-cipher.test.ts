@@ -7,6 +7,7 @@ import { DecryptStream } from './decrypt-stream.js';
 import { HEADER, PACKAGE_SIZE, PACKAGE_STRIDE, TAG_SIZE, packageNonce } from './package-format.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
 import { openPackage, sealPackage } from './package-cipher.js';
+import { Secret } from '../common/secret.js';
 
 const KEY = Buffer.alloc(32, 0x11);
 
@@ -19,14 +20,14 @@ async function collect(r: Readable): Promise<Buffer> {
 async function encrypt(plain: Buffer, chunk = 100_000): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for (let i = 0; i < plain.length; i += chunk) pieces.push(plain.subarray(i, i + chunk));
-  return collect(Readable.from(pieces).pipe(new EncryptStream(KEY, () => undefined)));
+  return collect(Readable.from(pieces).pipe(new EncryptStream(new Secret(Buffer.from(KEY)), () => undefined)));
 }
 
 async function decrypt(blob: Buffer, plainSize: number, range?: { start: number; end: number }): Promise<Buffer> {
   const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
   const span = packageSpan(plainSize, r.start, r.end);
   const input = range ? blob.subarray(span.cipherStart, span.cipherEnd + 1) : blob.subarray(HEADER.length);
-  return collect(Readable.from([input]).pipe(new DecryptStream(KEY, span, plainSize, r, () => undefined)));
+  return collect(Readable.from([input]).pipe(new DecryptStream(new Secret(Buffer.from(KEY)), span, plainSize, r, () => undefined)));
 }
 
 test('FROZEN constants and nonce layout', () => {
@@ -94,7 +95,7 @@ test('invalid vectors: each must fail', async () => {
     await assert.rejects(decrypt(bad, size), /package authentication failed/, name);
   }
   // The wrong key.
-  await assert.rejects(collect(Readable.from([blob.subarray(8)]).pipe(new DecryptStream(Buffer.alloc(32, 0x22), packageSpan(size, 0, size - 1), size, { start: 0, end: size - 1 }, () => undefined))), /package authentication failed/);
+  await assert.rejects(collect(Readable.from([blob.subarray(8)]).pipe(new DecryptStream(new Secret(Buffer.alloc(32, 0x22)), packageSpan(size, 0, size - 1), size, { start: 0, end: size - 1 }, () => undefined))), /package authentication failed/);
   // A package sealed as final opened as non-final.
   assert.throws(() => openPackage(KEY, 0, false, Buffer.concat(sealPackage(KEY, 0, true, Buffer.from('x')))), /package authentication failed/);
 });

@@ -16,6 +16,8 @@ export interface TestServer {
   readonly process: ChildProcess;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
+  /** Everything the server wrote to stdout so far. */
+  stdout(): string;
   /** SIGTERM and wait for exit; keeps the data dir unless `remove`. */
   stop(options?: { remove?: boolean }): Promise<number | null>;
   /** SIGKILL: a crash. */
@@ -45,7 +47,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -61,6 +65,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     dataDir,
     process: child,
     stderr: () => stderr,
+    stdout: () => stdout,
     async stop({ remove = true } = {}) {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;

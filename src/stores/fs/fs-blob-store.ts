@@ -1,6 +1,6 @@
 /** BlobStore in a local directory: temp file → fsync → rename → fsync dir, so a blob is whole or absent. */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../blob-store.js';
@@ -8,6 +8,9 @@ import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
 
 /** Writes are gathered into batches this large: each fs call costs a thread-pool round trip. */
 const WRITE_BATCH = 1 << 20;
+/** Directories are owner-only; blob files are created 0600 (a umask can only narrow that). */
+const PRIVATE_DIR = 0o700;
+
 /** Reads are smaller: many GETs stream at once, and each holds about one chunk in flight. */
 const READ_CHUNK = 256 * 1024;
 
@@ -23,7 +26,10 @@ export class FsBlobStore implements BlobStore {
 
   static async open(root: string): Promise<FsBlobStore> {
     const store = new FsBlobStore(root);
-    await mkdir(store.#tmp, { recursive: true });
+    await mkdir(store.#tmp, { recursive: true, mode: PRIVATE_DIR });
+    // Owner-only whatever the umask (mkdir's mode is narrowed by it, and an older version made them 0755).
+    await chmodPrivate(root);
+    await chmodPrivate(store.#tmp);
     return store;
   }
 
@@ -91,7 +97,8 @@ export class FsBlobStore implements BlobStore {
 
   async #ensureShard(shard: string): Promise<void> {
     if (this.#shards.has(shard)) return;
-    await mkdir(shard, { recursive: true });
+    await mkdir(shard, { recursive: true, mode: PRIVATE_DIR });
+    await chmodPrivate(shard);
     await fsyncDir(this.#root);
     this.#shards.add(shard);
   }
@@ -113,6 +120,11 @@ function dropWritten(buffers: Buffer[], written: number): Buffer[] {
     written = 0;
   }
   return rest;
+}
+
+/** Sets a directory to 0700 unless it is already (so an unchanged directory is not touched). */
+async function chmodPrivate(dir: string): Promise<void> {
+  if (((await stat(dir)).mode & 0o777) !== PRIVATE_DIR) await chmod(dir, PRIVATE_DIR);
 }
 
 /** Makes a rename or a new entry in `dir` durable. */
