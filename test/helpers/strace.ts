@@ -120,7 +120,12 @@ export async function startTracedServer(): Promise<TracedServer> {
     dataDir,
     async stop() {
       // strace's own child is the server: signal it, not strace, so strace records to the end and exits with it.
-      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      let children: string[] = [];
+      try {
+        children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      } catch {
+        // strace has already exited (the server died): the trace is complete as it is.
+      }
       for (const pid of children) process.kill(Number(pid), 'SIGTERM');
       await exited;
       const events = parseTrace(readFileSync(traceFile, 'utf8'));

@@ -18,7 +18,7 @@ const WRITES = new Set(['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2']);
 const SOCKET_WRITES = new Set(['write', 'writev', 'sendto', 'sendmsg']);
 const READS = new Set(['read', 'readv', 'recvfrom']);
 
-/** Finds the first event at or after `from` (its start after `from`'s end) that matches, or fails saying which step is missing. */
+/** The first successful event that starts after `after` ends (and ends before `before` starts) and matches; fails naming the missing step. */
 function next(events: SyscallEvent[], after: SyscallEvent, what: string, match: (e: SyscallEvent) => boolean, before?: SyscallEvent): SyscallEvent {
   const found = events.find((e) => e.start > after.end && succeeded(e) && match(e) && (before === undefined || e.end < before.start));
   assert.ok(found, `${what}: not found after trace line ${after.end + 1}${before ? ` and before line ${before.start + 1}` : ''}`);
@@ -27,7 +27,7 @@ function next(events: SyscallEvent[], after: SyscallEvent, what: string, match: 
 
 interface Acked { key: string; etag: string; blobId: string }
 
-/** The chain one acknowledged PUT must show, in trace order; returns a description of each step found. */
+/** Asserts the chain one acknowledged PUT must show, in trace order, between its request and its answer. */
 function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: Acked): void {
   const request = events.find((e) => READS.has(e.name) && succeeded(e) && e.args.includes(`"PUT /${bucket}/${put.key} HTTP/1.1`));
   assert.ok(request, `the request read of ${put.key} is in the trace`);
