@@ -1,0 +1,75 @@
+/** Durability observed at the syscall level: every acknowledged PUT's blob fsync, rename, directory fsync and WAL sync come before its 200 reaches the socket. */
+// kill -9 keeps the page cache, so a crash test cannot see a missing fsync; strace can.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { rawRequest } from '../helpers/raw-request.js';
+import { bucketName } from '../helpers/clients.js';
+import { objectParts } from '../helpers/data-dir.js';
+import { fdPath, startTracedServer, straceUnavailable, succeeded, type SyscallEvent } from '../helpers/strace.js';
+
+const unavailable = straceUnavailable();
+// CI installs strace (.ci/run); there a missing strace is a failure, not a reason to skip the guard.
+const inCi = process.env.CI === 'true';
+const skip = unavailable !== undefined && !inCi ? `skipped: ${unavailable}` : false;
+
+const SYNCS = new Set(['fsync', 'fdatasync']);
+const WRITES = new Set(['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2']);
+const SOCKET_WRITES = new Set(['write', 'writev', 'sendto', 'sendmsg']);
+const READS = new Set(['read', 'readv', 'recvfrom']);
+
+/** The first successful event that starts after `after` ends (and ends before `before` starts) and matches; fails naming the missing step. */
+function next(events: SyscallEvent[], after: SyscallEvent, what: string, match: (e: SyscallEvent) => boolean, before?: SyscallEvent): SyscallEvent {
+  const found = events.find((e) => e.start > after.end && succeeded(e) && match(e) && (before === undefined || e.end < before.start));
+  assert.ok(found, `${what}: not found after trace line ${after.end + 1}${before ? ` and before line ${before.start + 1}` : ''}`);
+  return found;
+}
+
+interface Acked { key: string; etag: string; blobId: string }
+
+/** Asserts the chain one acknowledged PUT must show, in trace order, between its request and its answer. */
+function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: Acked): void {
+  const request = events.find((e) => READS.has(e.name) && succeeded(e) && e.args.includes(`"PUT /${bucket}/${put.key} HTTP/1.1`));
+  assert.ok(request, `the request read of ${put.key} is in the trace`);
+  const socket = fdPath(request)!;
+  assert.match(socket, /^socket:/, `${put.key}: the request came from a socket`);
+  // The answer: the first write to that socket after the request was read.
+  const answer = events.find((e) => e.start > request.end && SOCKET_WRITES.has(e.name) && fdPath(e) === socket);
+  assert.ok(answer, `${put.key}: the answer write is in the trace`);
+  assert.ok(answer.args.includes('HTTP/1.1 200 OK') && answer.args.includes(put.etag), `${put.key}: the first write after the request is its 200 with ETag ${put.etag}`);
+  let committedAfter = request;
+  if (put.blobId !== '') {
+    const blobSync = next(events, request, `${put.key}: fsync of the temporary blob .tmp/${put.blobId}`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/.tmp/${put.blobId}`), answer);
+    const rename = next(events, blobSync, `${put.key}: rename of .tmp/${put.blobId} into its shard after its fsync`, (e) => /rename/.test(e.name) && e.args.includes(`/blobs/.tmp/${put.blobId}"`) && e.args.includes(`/blobs/${put.blobId.slice(0, 2)}/${put.blobId}"`), answer);
+    committedAfter = next(events, rename, `${put.key}: fsync of the shard directory blobs/${put.blobId.slice(0, 2)} after the rename`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/${put.blobId.slice(0, 2)}`), answer);
+  }
+  const walWrite = next(events, committedAfter, `${put.key}: a write to meta.sqlite-wal (the commit)${put.blobId ? ' after the blob is durable' : ''}`, (e) => WRITES.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
+  next(events, walWrite, `${put.key}: fsync/fdatasync of meta.sqlite-wal after the commit was written`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
+}
+
+test('each acknowledged PUT (blob and inline) is fsynced, renamed, directory-synced and committed before its 200 is written', { skip, timeout: 120_000 }, async () => {
+  assert.equal(unavailable, undefined, `CI=true but ${unavailable}: .ci/run installs strace, so this guard must run`);
+  const server = await startTracedServer();
+  let events: SyscallEvent[] = [];
+  const bucket = bucketName('strace');
+  const acked: Acked[] = [];
+  try {
+    assert.equal((await rawRequest(server.url, { method: 'PUT', path: `/${bucket}` })).status, 200);
+    // Two large (blob files) and two small (inline in SQLite) PUTs, one after the other so each chain is its own.
+    for (const [key, size] of [['large-1', 600_000], ['small-1', 100], ['large-2', 300_000], ['small-2', 2_000]] as const) {
+      const body = randomBytes(size);
+      const res = await rawRequest(server.url, { method: 'PUT', path: `/${bucket}/${key}`, body });
+      assert.equal(res.status, 200, `PUT ${key}: ${res.body}`);
+      const etag = String(res.headers.etag).replaceAll('"', '');
+      assert.equal(etag, createHash('md5').update(body).digest('hex'));
+      const parts = objectParts(server.dataDir, bucket, key);
+      assert.equal(parts.length, 1);
+      acked.push({ key, etag, blobId: parts[0]!.blob_id });
+    }
+  } finally {
+    events = await server.stop();
+  }
+  assert.ok(acked[0]!.blobId !== '' && acked[2]!.blobId !== '', 'the large PUTs took the blob-file path');
+  assert.ok(acked[1]!.blobId === '' && acked[3]!.blobId === '', 'the small PUTs took the inline path');
+  for (const put of acked) assertDurableBeforeAnswer(events, bucket, put);
+});
