@@ -43,11 +43,11 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
  */
 const S3_INDEX = 's3/s3-operations.ts';
 const S3_OPERATION_FILES = new Set([
-  'bucket-encryption', 'buckets', 'copy-object', 'delete-objects', 'get-object', 'list-objects', 'multipart-complete',
+  'bucket-encryption', 'buckets', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
   'multipart-listing', 'multipart-upload', 'object-tagging', 'post-object', 'put-object',
 ].map((n) => `s3/${n}.ts`));
 const S3_SUPPORT_FILES = new Set([
-  'bucket-names', 'checksums', 'conditional-headers', 'copy-source', 'crc64-nvme', 'encryption-resolution', 'form-data-parser',
+  'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'crc64-nvme', 'encryption-resolution', 'form-data-parser',
   'listing-params', 'listing-walk', 'metadata-headers', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
   'request-body', 's3-request', 'sse-headers', 'upload-parts', 'write-preconditions',
 ].map((n) => `s3/${n}.ts`));
