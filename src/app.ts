@@ -14,6 +14,7 @@ import { createPipeline } from './edge/pipeline.js';
 import { KeyManager } from './kms/key-manager.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
+import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
 import { openSqliteDatabase } from './stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
@@ -81,7 +82,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const handler = createPipeline({
     lookup, clock, region: config.region, domain: config.domain, log,
     s3: {
-      meta: data.meta, blobs: data.blobs, envelope: data.envelope, clock, region: config.region, log,
+      meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log,
       postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
     },
   });

@@ -6,6 +6,7 @@ import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import { checksumHeader, compositeChecksum, type ChecksumAlgorithm } from './checksums.js';
 import { header } from './metadata-headers.js';
+import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { quoted, requireBucket, requireKey } from './object-names.js';
 import { MAX_PARTS, requireUpload } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
@@ -24,6 +25,8 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const upload = await requireUpload(req, ctx, bucket.name, key);
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
   const doc = await readXmlBody(req.body, 'CompleteMultipartUpload');
+  // The body may have taken a while: a bucket deleted meanwhile (which aborted this upload) is NoSuchBucket.
+  await requireBucket(req, ctx);
   const requested = xmlChildren(doc, 'Part').map((p) => {
     const n = xmlText(p, 'PartNumber');
     const etag = xmlText(p, 'ETag');
@@ -59,8 +62,15 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     checksumType: Object.keys(checksums).length > 0 ? upload.checksumType : undefined,
     encryption: upload.encryption, partsCount: chosen.length, storageClass: upload.storageClass, parts: chosen,
   };
-  // Metadata only: the object row takes the chosen parts' records; unused parts are released.
-  const result = await ctx.meta.completeUpload(upload.uploadId, object, precondition);
+  // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
+  // their order, sizes and count (INVARIANT 9); unused parts are released.
+  const manifest = ctx.envelope.sealLayout(object);
+  let result;
+  try {
+    result = await ctx.meta.completeUpload(upload.uploadId, { ...object, manifest }, precondition);
+  } catch (err) {
+    throw bucketGoneAsNoSuchBucket(err);
+  }
   if (result.result === 'missing') throw s3Error('NoSuchUpload', { details: { UploadId: upload.uploadId } });
   await ctx.blobs.delete(result.blobIds);
 

@@ -6,7 +6,9 @@ import type { KeyManager } from '../kms/key-manager.js';
 import { DecryptStream } from './decrypt-stream.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
-import { decodeRecord } from './sealed-key-record.js';
+import type { ObjectRecord } from '../stores/meta-store.js';
+import { sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
+import { decodeRecord, RECORD_VERSION_LEGACY } from './sealed-key-record.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
 export interface ObjectBinding { bucket: string; key: string; writeId: string; partNumber: number }
@@ -32,9 +34,13 @@ export class Envelope {
     const dataKey = openSseS3(this.keys, sealedKey, binding);
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
     const span = packageSpan(plainSize, r.start, r.end);
-    const decrypt = new DecryptStream(dataKey.reveal(), span, plainSize, r, () => { this.stats.packagesDecrypted++; });
+    // A read that starts at package 0 (every whole GET and copy) reads from byte 0 and checks the
+    // blob header in the same read; a range starting later relies on the header being every
+    // package's associated data (docs/FORMAT.md).
+    const fromHeader = span.first === 0;
+    const decrypt = new DecryptStream(dataKey.reveal(), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
     decrypt.once('close', () => dataKey.wipe());
-    return { cipherStart: span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
+    return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
   /**
@@ -54,9 +60,29 @@ export class Envelope {
     if (record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
     const dataKey = openSseS3(this.keys, sealedKey, binding);
     try {
-      return sealSseS3(this.keys, this.random, dataKey, binding);
+      // A legacy record stays legacy: its object has no layout manifest to satisfy.
+      return sealSseS3(this.keys, this.random, dataKey, binding, record.version);
     } finally {
       dataKey.wipe();
+    }
+  }
+
+  /** The layout manifest of an object about to be committed (INVARIANT 9). */
+  sealLayout(object: ObjectRecord): Buffer {
+    return sealManifest(this.keys, layoutOf(object));
+  }
+
+  /**
+   * Throws unless the object's layout is authentic: its manifest matches, or it has none and every part's
+   * sealed key is a legacy (version 1) record written before manifests existed. Run before any byte is served.
+   */
+  checkLayout(object: ObjectRecord): void {
+    if (object.manifest !== undefined) {
+      verifyManifest(this.keys, layoutOf(object), object.manifest);
+      return;
+    }
+    if (object.parts.length === 0 || object.parts.some((p) => decodeRecord(p.sealedKey).version !== RECORD_VERSION_LEGACY)) {
+      throw new Error('layout manifest missing: the object was written with one');
     }
   }
 
@@ -68,4 +94,12 @@ export class Envelope {
   static ciphertextLength(plainSize: number): number {
     return ciphertextLength(plainSize);
   }
+}
+
+/** The fields of an object row that decide which bytes a read serves. */
+function layoutOf(o: ObjectRecord): ObjectLayout {
+  return {
+    bucket: o.bucket, key: o.key, writeId: o.writeId, size: o.size, etag: o.etag, partsCount: o.partsCount,
+    parts: o.parts.map((p) => ({ partNumber: p.partNumber, writeId: p.writeId, size: p.size, etag: p.etag })),
+  };
 }

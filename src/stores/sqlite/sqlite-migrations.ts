@@ -43,4 +43,8 @@ export const META_MIGRATIONS: readonly string[] = [
   ALTER TABLE object_parts ADD COLUMN inline_data BLOB;
   ALTER TABLE upload_parts ADD COLUMN inline_data BLOB;
   `,
+  // 3: the layout manifest of each object (issue 7 item 18); NULL for objects written before it existed.
+  `
+  ALTER TABLE objects ADD COLUMN manifest BLOB;
+  `,
 ];

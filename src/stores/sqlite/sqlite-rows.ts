@@ -5,7 +5,7 @@ export interface BucketRow { name: string; region: string; created_at: number; o
 export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
-  encryption: string; parts_count: number | null; storage_class: string;
+  encryption: string; parts_count: number | null; storage_class: string; manifest: Buffer | null;
 }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
@@ -40,6 +40,7 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   checksumType: (r.checksum_type ?? undefined) as ChecksumType,
   encryption: JSON.parse(r.encryption) as ObjectRecord['encryption'],
   partsCount: r.parts_count ?? undefined, storageClass: r.storage_class, parts,
+  ...(r.manifest ? { manifest: r.manifest } : {}),
 });
 
 export const toSummary = (r: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'checksums' | 'checksum_type'>): ObjectSummary => ({
@@ -65,6 +66,7 @@ export const objectParams = (o: ObjectRecord) => ({
   user_meta: JSON.stringify(o.userMetadata), tags: JSON.stringify(o.tags),
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
+  manifest: o.manifest ?? null,
 });
 
 export const partParams = (p: PartRecord) => ({
