@@ -7,7 +7,7 @@ import { DecryptStream } from './decrypt-stream.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
-import { sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
+import { manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
 import { decodeRecord, RECORD_VERSION_LEGACY } from './sealed-key-record.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
@@ -18,6 +18,11 @@ export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: 
 
 export class Envelope {
   readonly stats = { packagesDecrypted: 0, packagesEncrypted: 0 };
+  /**
+   * Manifest MAC keys by master-key version, derived once: HKDF on every GET would cost more than the
+   * rest of a small GET's crypto. Same lifetime and secrecy as the master keys they come from.
+   */
+  readonly #manifestKeys = new Map<number, Secret>();
 
   constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom) {}
 
@@ -69,7 +74,8 @@ export class Envelope {
 
   /** The layout manifest of an object about to be committed (INVARIANT 9). */
   sealLayout(object: ObjectRecord): Buffer {
-    return sealManifest(this.keys, layoutOf(object));
+    const version = this.keys.currentMasterKey().version;
+    return sealManifest(this.#manifestKey(version), version, layoutOf(object));
   }
 
   /**
@@ -78,12 +84,21 @@ export class Envelope {
    */
   checkLayout(object: ObjectRecord): void {
     if (object.manifest !== undefined) {
-      verifyManifest(this.keys, layoutOf(object), object.manifest);
+      verifyManifest((v) => this.#manifestKey(v), layoutOf(object), object.manifest);
       return;
     }
     if (object.parts.length === 0 || object.parts.some((p) => decodeRecord(p.sealedKey).version !== RECORD_VERSION_LEGACY)) {
       throw new Error('layout manifest missing: the object was written with one');
     }
+  }
+
+  #manifestKey(version: number): Buffer {
+    let key = this.#manifestKeys.get(version);
+    if (!key) {
+      key = new Secret(manifestKey(this.keys.masterKey(version).reveal()));
+      this.#manifestKeys.set(version, key);
+    }
+    return key.reveal();
   }
 
   describeSealedKey(sealedKey: Buffer): { kind: 'sse-s3'; masterKeyVersion: number } {

@@ -1,7 +1,6 @@
 /** The layout manifest: an HMAC, under a key derived from the master key, over an object's ordered parts and sizes (docs/FORMAT.md). */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { timingSafeEqualBytes } from '../common/timing-safe.js';
-import type { KeyManager } from '../kms/key-manager.js';
 import { bindingAad } from './sealed-key-record.js';
 
 /** FROZEN: manifest record version 1. */
@@ -31,36 +30,33 @@ export function layoutBytes(l: ObjectLayout): Buffer {
   return bindingAad(DOMAIN, fields);
 }
 
-function tag(masterKey: Buffer, masterKeyVersion: number, layout: ObjectLayout): Buffer {
-  // A key of its own (HKDF), so the master key is never used for two algorithms.
-  const key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), KEY_INFO, 32));
-  try {
-    const head = Buffer.alloc(5);
-    head[0] = MANIFEST_VERSION;
-    head.writeUInt32BE(masterKeyVersion, 1);
-    return createHmac('sha256', key).update(head).update(layoutBytes(layout)).digest();
-  } finally {
-    key.fill(0);
-  }
+/** The manifest MAC key of one master-key version: its own key (HKDF), so the master key never serves two algorithms. */
+export function manifestKey(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), KEY_INFO, 32));
 }
 
-/** Seals a layout under the current master-key version. */
-export function sealManifest(keys: KeyManager, layout: ObjectLayout): Buffer {
-  const master = keys.currentMasterKey();
+function tag(macKey: Buffer, masterKeyVersion: number, layout: ObjectLayout): Buffer {
+  const head = Buffer.alloc(5);
+  head[0] = MANIFEST_VERSION;
+  head.writeUInt32BE(masterKeyVersion, 1);
+  return createHmac('sha256', macKey).update(head).update(layoutBytes(layout)).digest();
+}
+
+/** Seals a layout under master-key version `version`, whose manifest key is `macKey`. */
+export function sealManifest(macKey: Buffer, version: number, layout: ObjectLayout): Buffer {
   const out = Buffer.alloc(MANIFEST_SIZE);
   out[0] = MANIFEST_VERSION;
-  out.writeUInt32BE(master.version, 1);
-  tag(master.key.reveal(), master.version, layout).copy(out, 5);
+  out.writeUInt32BE(version, 1);
+  tag(macKey, version, layout).copy(out, 5);
   return out;
 }
 
-/** Throws unless `manifest` is a well-formed record whose tag matches `layout`. */
-export function verifyManifest(keys: KeyManager, layout: ObjectLayout, manifest: Buffer): void {
+/** Throws unless `manifest` is a well-formed record whose tag matches `layout`; `macKeyFor` throws for an unknown version. */
+export function verifyManifest(macKeyFor: (version: number) => Buffer, layout: ObjectLayout, manifest: Buffer): void {
   if (manifest.length !== MANIFEST_SIZE) throw new Error(`layout manifest: expected ${MANIFEST_SIZE} bytes, got ${manifest.length}`);
   if (manifest[0] !== MANIFEST_VERSION) throw new Error(`layout manifest: unknown version ${manifest[0]}`);
   const version = manifest.readUInt32BE(1);
-  const expected = tag(keys.masterKey(version).reveal(), version, layout);
-  if (!timingSafeEqualBytes(expected, manifest.subarray(5))) {
+  if (!timingSafeEqualBytes(tag(macKeyFor(version), version, layout), manifest.subarray(5))) {
     throw new Error('layout manifest does not match: part sizes, part list or part count were changed');
   }
 }

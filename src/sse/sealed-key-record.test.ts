@@ -5,7 +5,7 @@ import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { Secret } from '../common/secret.js';
 import type { Random } from '../common/random.js';
 import type { KeyManager } from '../kms/key-manager.js';
-import { layoutBytes, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
+import { layoutBytes, manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 import { decodeRecord } from './sealed-key-record.js';
 
@@ -28,6 +28,8 @@ const keys = {
   currentMasterKey: () => ({ version: MASTER_VERSION, key: new Secret(Buffer.from(MASTER)) }),
   masterKey: (v: number) => { if (v !== MASTER_VERSION) throw new Error(`unknown master key version ${v}`); return new Secret(Buffer.from(MASTER)); },
 } as unknown as KeyManager;
+/** The manifest key source of the vector: only master-key version 7 exists. */
+const macKeyFor = (v: number) => { if (v !== MASTER_VERSION) throw new Error(`unknown master key version ${v}`); return manifestKey(MASTER); };
 const fixedNonce: Random = { bytes: (n: number) => NONCE.subarray(0, n) };
 
 /** len‖bytes, as FORMAT.md writes the associated data. */
@@ -64,8 +66,9 @@ test('layout manifest: the FORMAT.md vector, recomputed independently with HKDF-
   const macKey = Buffer.from(hkdfSync('sha256', MASTER, Buffer.alloc(0), 'strongroom/manifest-key/v1', 32));
   const head = Buffer.from([0x01, 0, 0, 0, MASTER_VERSION]);
   assert.equal(Buffer.concat([head, createHmac('sha256', macKey).update(head).update(input).digest()]).toString('hex'), MANIFEST);
-  assert.equal(sealManifest(keys, LAYOUT).toString('hex'), MANIFEST);
-  verifyManifest(keys, LAYOUT, Buffer.from(MANIFEST, 'hex'));
+  assert.ok(manifestKey(MASTER).equals(macKey));
+  assert.equal(sealManifest(manifestKey(MASTER), MASTER_VERSION, LAYOUT).toString('hex'), MANIFEST);
+  verifyManifest(macKeyFor, LAYOUT, Buffer.from(MANIFEST, 'hex'));
 });
 
 test('layout manifest: every layout field is bound, and malformed records are refused before use', () => {
@@ -86,16 +89,16 @@ test('layout manifest: every layout field is bound, and malformed records are re
     ['a part etag', { ...LAYOUT, parts: [LAYOUT.parts[0]!, { ...LAYOUT.parts[1]!, etag: 'cc'.repeat(16) }] }],
   ];
   for (const [what, layout] of changed) {
-    assert.throws(() => verifyManifest(keys, layout, manifest), /layout manifest does not match/, what);
+    assert.throws(() => verifyManifest(macKeyFor, layout, manifest), /layout manifest does not match/, what);
   }
   const flipped = Buffer.from(manifest);
   flipped[20]! ^= 1;
-  assert.throws(() => verifyManifest(keys, LAYOUT, flipped), /does not match/);
-  assert.throws(() => verifyManifest(keys, LAYOUT, manifest.subarray(1)), /expected 37 bytes/);
+  assert.throws(() => verifyManifest(macKeyFor, LAYOUT, flipped), /does not match/);
+  assert.throws(() => verifyManifest(macKeyFor, LAYOUT, manifest.subarray(1)), /expected 37 bytes/);
   const version = Buffer.from(manifest);
   version[0] = 2;
-  assert.throws(() => verifyManifest(keys, LAYOUT, version), /unknown version 2/);
+  assert.throws(() => verifyManifest(macKeyFor, LAYOUT, version), /unknown version 2/);
   const master = Buffer.from(manifest);
   master[4] = 8;
-  assert.throws(() => verifyManifest(keys, LAYOUT, master), /unknown master key version 8/);
+  assert.throws(() => verifyManifest(macKeyFor, LAYOUT, master), /unknown master key version 8/);
 });

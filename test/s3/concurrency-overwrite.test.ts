@@ -1,18 +1,30 @@
 /** Reads that survive overwrites: slow GETs and CopyObjects of a 3-part object that is overwritten and deleted meanwhile finish on the version they started. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
-  S3ServiceException, UploadPartCommand,
+  S3Client, S3ServiceException, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { serverSuite } from '../helpers/suite.js';
+import { s3Client } from '../helpers/clients.js';
 
 const MIB = 1024 * 1024;
 const suite = serverSuite('overwrite');
+let fresh: S3Client | undefined;
+/**
+ * A client that opens a new connection per request: the writer and the copy loop run for a while with
+ * requests in flight on several sockets, and a reused keep-alive socket the server is just closing
+ * would show up as a "socket hang up" that has nothing to do with what is tested here.
+ */
+function client(): S3Client {
+  fresh ??= s3Client(suite.server, { requestHandler: { httpAgent: new Agent({ keepAlive: false }) } });
+  return fresh;
+}
+after(() => fresh?.destroy());
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Versions the writer cycles through: 12 MiB each, written as 5 + 5 + 2 MiB parts. */
@@ -20,7 +32,8 @@ const versions = [0, 1, 2].map(() => randomBytes(12 * MIB));
 const known = new Set(versions.map(sha));
 
 async function writeVersion(key: string, body: Buffer): Promise<void> {
-  const { s3, bucket } = suite;
+  const s3 = client();
+  const { bucket } = suite;
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
   const parts = [];
   for (const [i, [from, to]] of [[0, 5 * MIB], [5 * MIB, 10 * MIB], [10 * MIB, 12 * MIB]].entries()) {
@@ -36,7 +49,7 @@ async function writer(key: string, stop: () => boolean): Promise<number> {
   while (!stop()) {
     await writeVersion(key, versions[n % versions.length]!);
     n++;
-    if (n % 4 === 0) await suite.s3.send(new DeleteObjectCommand({ Bucket: suite.bucket, Key: key }));
+    if (n % 4 === 0) await client().send(new DeleteObjectCommand({ Bucket: suite.bucket, Key: key }));
   }
   return n;
 }
@@ -101,8 +114,8 @@ test('CopyObject of a 3-part object during overwrites never answers 500; each co
     for (let i = 0; i < 24; i++) {
       const target = `copy-${i % 3}`;
       try {
-        await suite.s3.send(new CopyObjectCommand({ Bucket: suite.bucket, Key: target, CopySource: `${suite.bucket}/${key}` }));
-        const res = await suite.s3.send(new GetObjectCommand({ Bucket: suite.bucket, Key: target }));
+        await client().send(new CopyObjectCommand({ Bucket: suite.bucket, Key: target, CopySource: `${suite.bucket}/${key}` }));
+        const res = await client().send(new GetObjectCommand({ Bucket: suite.bucket, Key: target }));
         const body = Buffer.from(await res.Body!.transformToByteArray());
         statuses.push(known.has(sha(body)) ? 'ok' : `mixed:${body.length}`);
       } catch (e) {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, truncateSync, appendFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -60,12 +61,15 @@ async function get(key: string): Promise<Served> {
   });
 }
 
-/** The reason the server logged for `key` with `message`, or undefined. */
-function loggedReason(message: string, key: string): string | undefined {
-  for (const line of server.stderr().split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; key?: string; error?: string };
-    if (entry.msg === message && entry.key === key) return entry.error;
+/** The reason the server logged for `key` with `message` (waiting a moment: the line may trail the response), or undefined. */
+async function loggedReason(message: string, key: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const line of server.stderr().split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { msg?: string; key?: string; error?: string };
+      if (entry.msg === message && entry.key === key) return entry.error;
+    }
+    await sleep(20);
   }
   return undefined;
 }
@@ -75,7 +79,7 @@ async function assertRefusedBeforeHeaders(key: string, reason: RegExp): Promise<
   const res = await get(key);
   assert.equal(res.status, 500, `${key}: answered ${res.status} with ${res.body.length} bytes`);
   assert.equal(errorCode(res.body.toString()), 'InternalError');
-  assert.match(loggedReason('object read failed before headers', key) ?? '', reason);
+  assert.match(await loggedReason('object read failed before headers', key) ?? '', reason);
 }
 
 /**
@@ -88,7 +92,7 @@ async function assertCutOffAt(key: string, failingPackage: number, reason: RegEx
   assert.equal(res.complete, false, `${key}: the response ended cleanly`);
   assert.ok(res.body.length <= failingPackage * PACKAGE, `${key}: ${res.body.length} bytes served, past package ${failingPackage}`);
   assert.ok(res.body.equals(originals.get(key)!.subarray(0, res.body.length)), `${key}: served bytes are not the original's prefix`);
-  assert.match(loggedReason('object read failed mid-stream; connection dropped', key) ?? '', reason);
+  assert.match(await loggedReason('object read failed mid-stream; connection dropped', key) ?? '', reason);
 }
 
 /** An attacker with write access to the metadata sets an object's (single) part size and total size. */
