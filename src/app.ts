@@ -69,7 +69,8 @@ export interface RunningApp {
 export async function startApp(config: ServeConfig, log: Logger = stderrLogger, clock: Clock = systemClock): Promise<RunningApp> {
   const data = await openData(config, clock);
   const swept = await sweepOrphans(data.meta, data.blobs);
-  if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', swept);
+  if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', { temporary: swept.temporary, orphans: swept.orphans });
+  if (swept.undeletable.length > 0) log('orphan sweep could not delete some blobs', { blobIds: swept.undeletable });
   const credentials = loadRootCredentials(config.dataDir, { accessKey: config.rootAccessKey, secretKey: config.rootSecretKey });
   const rootPrincipal = {
     accessKeyId: credentials.accessKeyId,

@@ -2,10 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { serverSuite } from '../helpers/suite.js';
+import { s3Client } from '../helpers/clients.js';
+import { startServer } from '../helpers/start-server.js';
 import { blobPath, objectParts } from '../helpers/data-dir.js';
 
 const suite = serverSuite('release-fail');
@@ -45,4 +48,36 @@ test('a DeleteObject answers 204 although its blob cannot be deleted, and the ke
   assert.equal(del.$metadata.httpStatusCode, 204);
   await assert.rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'stuck-delete' })), { name: 'NoSuchKey' });
   rmSync(path, { recursive: true });
+});
+
+test('a blob the orphan sweeper cannot delete is logged at start, and the server still starts and serves', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-sweep-'));
+  try {
+    let server = await startServer({ dataDir });
+    let s3 = s3Client(server);
+    await s3.send(new CreateBucketCommand({ Bucket: 'sweep' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'sweep', Key: 'k', Body: randomBytes(100 * 1024) }));
+    const [part] = objectParts(dataDir, 'sweep', 'k');
+    const path = blobPath(dataDir, part!.blob_id);
+    rmSync(path);
+    mkdirSync(path);
+    writeFileSync(join(path, 'keep'), 'x');
+    const next = randomBytes(100 * 1024);
+    await s3.send(new PutObjectCommand({ Bucket: 'sweep', Key: 'k', Body: next }));
+    s3.destroy();
+    await server.stop();
+
+    server = await startServer({ dataDir });
+    s3 = s3Client(server);
+    try {
+      const res = await s3.send(new GetObjectCommand({ Bucket: 'sweep', Key: 'k' }));
+      assert.ok(Buffer.from(await res.Body!.transformToByteArray()).equals(next));
+      assert.match(server.stderr(), new RegExp(`"msg":"orphan sweep could not delete some blobs".*${part!.blob_id}`));
+    } finally {
+      s3.destroy();
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
