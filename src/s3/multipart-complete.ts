@@ -44,6 +44,15 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     if (!part || part.etag !== r.etag) throw s3Error('InvalidPart', { details: { UploadId: upload.uploadId, PartNumber: r.partNumber, ETag: r.etag } });
     chosen.push(part);
   }
+  // INVARIANT 9: the sizes the manifest is about to authenticate must be those each part was stored with.
+  for (const part of chosen) {
+    try {
+      ctx.envelope.checkPartLayout(bucket.name, key, part);
+    } catch (err) {
+      ctx.log('upload part failed its layout tag; not completing', { bucket: bucket.name, key, uploadId: upload.uploadId, partNumber: part.partNumber, error: err instanceof Error ? err.message : String(err) });
+      throw s3Error('InternalError');
+    }
+  }
   for (const part of chosen.slice(0, -1)) {
     if (part.size < MIN_PART_SIZE) {
       throw s3Error('EntityTooSmall', { details: { ProposedSize: part.size, MinSizeAllowed: MIN_PART_SIZE, PartNumber: part.partNumber, ETag: part.etag } });

@@ -6,7 +6,7 @@ import type { KeyManager } from '../kms/key-manager.js';
 import { DecryptStream } from './decrypt-stream.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
-import type { ObjectRecord } from '../stores/meta-store.js';
+import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import { manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
 import { decodeRecord, RECORD_VERSION_LEGACY } from './sealed-key-record.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
@@ -92,6 +92,25 @@ export class Envelope {
     }
   }
 
+  /**
+   * The tag of one uploaded part of a multipart upload (its upload id, number, size and ETag), sealed when
+   * the part is stored: Complete checks it before sealing the object's manifest over the parts, so a part
+   * size edited in between cannot be authenticated by the manifest.
+   */
+  sealPartLayout(bucket: string, key: string, part: PartRecord): Buffer {
+    const version = this.keys.currentMasterKey().version;
+    return sealManifest(this.#manifestKey(version), version, partLayoutOf(bucket, key, part));
+  }
+
+  /** Throws unless an uploaded part's tag matches it (or it is a legacy part without one). */
+  checkPartLayout(bucket: string, key: string, part: PartRecord): void {
+    if (part.layoutTag !== undefined) {
+      verifyManifest((v) => this.#manifestKey(v), partLayoutOf(bucket, key, part), part.layoutTag);
+      return;
+    }
+    if (decodeRecord(part.sealedKey).version !== RECORD_VERSION_LEGACY) throw new Error('upload part tag missing: the part was written with one');
+  }
+
   #manifestKey(version: number): Buffer {
     let key = this.#manifestKeys.get(version);
     if (!key) {
@@ -116,5 +135,13 @@ function layoutOf(o: ObjectRecord): ObjectLayout {
   return {
     bucket: o.bucket, key: o.key, writeId: o.writeId, size: o.size, etag: o.etag, partsCount: o.partsCount,
     parts: o.parts.map((p) => ({ partNumber: p.partNumber, writeId: p.writeId, size: p.size, etag: p.etag })),
+  };
+}
+
+/** One uploaded part as a layout of its own (partsCount 'upload part' keeps it apart from any object's). */
+function partLayoutOf(bucket: string, key: string, p: PartRecord): ObjectLayout {
+  return {
+    bucket, key, writeId: p.writeId, size: p.size, etag: p.etag, partsCount: 'upload part',
+    parts: [{ partNumber: p.partNumber, writeId: p.writeId, size: p.size, etag: p.etag }],
   };
 }

@@ -18,8 +18,11 @@ export interface ObjectLayout {
   readonly writeId: string;
   readonly size: number;
   readonly etag: string;
-  /** undefined for a single PUT or copy, the part count for a completed multipart upload. */
-  readonly partsCount: number | undefined;
+  /**
+   * undefined for a single PUT or copy, the part count for a completed multipart upload, 'upload part'
+   * for the tag of one uploaded part of an upload not yet complete (its size and ETag, bound at UploadPart).
+   */
+  readonly partsCount: number | undefined | 'upload part';
   readonly parts: ReadonlyArray<{ readonly partNumber: number; readonly writeId: string; readonly size: number; readonly etag: string }>;
 }
 

@@ -25,6 +25,8 @@ export interface PartRecord {
   /** Checksums of this part's plaintext, algorithm (upper-case, e.g. CRC32) → base64. */
   readonly checksums: Readonly<Record<string, string>>;
   readonly lastModified: Date;
+  /** Tag sealed by sse/ over this uploaded part's number, size and ETag (docs/FORMAT.md); opaque here. */
+  readonly layoutTag?: Buffer;
 }
 
 /** How an object (or an upload) is encrypted, as S3 reports it. Kept beside the row, never secret. */

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand,
-  S3Client, UploadPartCommand,
+  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
+  S3Client, S3ServiceException, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
@@ -24,6 +24,7 @@ const MULTIPART = ['mp-size-zero', 'mp-drop-last', 'mp-swap', 'mp-count', 'mp-un
 const SINGLE = ['single-size-zero', 'single-no-manifest', 'single-untouched', 'empty-untouched'];
 let server: TestServer;
 let s3: S3Client;
+const pending = { uploadId: '', parts: [] as Array<{ PartNumber: number; ETag: string }> };
 
 async function putMultipart(key: string): Promise<void> {
   const parts = [randomBytes(5 * MIB), randomBytes(5 * MIB), randomBytes(2 * MIB)];
@@ -57,10 +58,17 @@ before(async () => {
     originals.set(key, body);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
+  // An upload not yet complete, whose part 2 size is edited before CompleteMultipartUpload.
+  pending.uploadId = (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp-pending' }))).UploadId!;
+  for (const [i, body] of [randomBytes(5 * MIB), randomBytes(MIB)].entries()) {
+    const r = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp-pending', UploadId: pending.uploadId, PartNumber: i + 1, Body: body }));
+    pending.parts.push({ PartNumber: i + 1, ETag: r.ETag! });
+  }
   s3.destroy();
   await server.stop();
 
   editDatabase((db) => {
+    db.prepare('UPDATE upload_parts SET size = ? WHERE upload_id = ? AND part_number = 2').run(MIB - 1, pending.uploadId);
     const part = db.prepare('UPDATE object_parts SET size = ? WHERE bucket = ? AND key = ? AND part_number = ?');
     const total = db.prepare('UPDATE objects SET size = ?, parts_count = ? WHERE bucket = ? AND key = ?');
     // The last part's size set to 0 (the object's size fixed to match).
@@ -104,6 +112,15 @@ for (const key of ['mp-size-zero', 'single-size-zero', 'mp-drop-last', 'mp-swap'
     assert.match(server.stderr(), line);
   });
 }
+
+test('an uploaded part whose size was edited before Complete: Complete answers InternalError and no object appears', async () => {
+  await assert.rejects(
+    s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'mp-pending', UploadId: pending.uploadId, MultipartUpload: { Parts: pending.parts } })),
+    (e: S3ServiceException) => e.name === 'InternalError' && e.$metadata.httpStatusCode === 500,
+  );
+  assert.match(server.stderr(), /"msg":"upload part failed its layout tag; not completing".*"partNumber":2,"error":"layout manifest does not match/);
+  await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'mp-pending' })), (e: S3ServiceException) => e.$metadata.httpStatusCode === 404);
+});
 
 test('the untouched objects (multipart, single, empty) still read back whole', async () => {
   for (const key of ['mp-untouched', 'single-untouched', 'empty-untouched']) {

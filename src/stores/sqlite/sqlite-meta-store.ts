@@ -43,8 +43,8 @@ export class SqliteMetaStore implements MetaStore {
       deleteObjectParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ?'),
       insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class, manifest)
         VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class, @manifest)`),
-      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data)
-        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data)`),
+      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
+        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)`),
       putTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
@@ -52,11 +52,11 @@ export class SqliteMetaStore implements MetaStore {
         VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
-      upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data)
-        VALUES (@upload_id, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data)
+      upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
+        VALUES (@upload_id, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)
         ON CONFLICT (upload_id, part_number) DO UPDATE SET write_id = excluded.write_id, blob_id = excluded.blob_id, size = excluded.size,
         etag = excluded.etag, sealed_key = excluded.sealed_key, checksums = excluded.checksums, last_modified = excluded.last_modified,
-        inline_data = excluded.inline_data`),
+        inline_data = excluded.inline_data, layout_tag = excluded.layout_tag`),
       listUploadParts: p('SELECT * FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?'),
       uploadBlobs: p('SELECT blob_id FROM upload_parts WHERE upload_id = ?'),
       deleteUpload: p('DELETE FROM uploads WHERE upload_id = ?'),

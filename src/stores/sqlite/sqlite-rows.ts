@@ -9,7 +9,7 @@ export interface ObjectRow {
 }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
-  sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null;
+  sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null; layout_tag: Buffer | null;
 }
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
@@ -28,6 +28,7 @@ export const toPart = (r: PartRow): PartRecord => ({
   sealedKey: r.sealed_key, checksums: JSON.parse(r.checksums) as Record<string, string>,
   lastModified: new Date(r.last_modified),
   ...(r.inline_data ? { inline: r.inline_data } : {}),
+  ...(r.layout_tag ? { layoutTag: r.layout_tag } : {}),
 });
 
 export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
@@ -72,7 +73,7 @@ export const objectParams = (o: ObjectRecord) => ({
 export const partParams = (p: PartRecord) => ({
   part_number: p.partNumber, write_id: p.writeId, blob_id: p.blobId, size: p.size, etag: p.etag,
   sealed_key: p.sealedKey, checksums: JSON.stringify(p.checksums), last_modified: p.lastModified.getTime(),
-  inline_data: p.inline ?? null,
+  inline_data: p.inline ?? null, layout_tag: p.layoutTag ?? null,
 });
 
 export const uploadParams = (u: UploadRecord) => ({
