@@ -14,6 +14,7 @@ import { createPipeline } from './edge/pipeline.js';
 import { KeyManager } from './kms/key-manager.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
+import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
 import { leaveWalMode, openSqliteDatabase, prepareForWrites } from './stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
@@ -96,7 +97,8 @@ export interface RunningApp {
 export async function startApp(config: ServeConfig, log: Logger = stderrLogger, clock: Clock = systemClock): Promise<RunningApp> {
   const data = await openData(config, clock);
   const swept = await sweepOrphans(data.meta, data.blobs);
-  if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', swept);
+  if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', { temporary: swept.temporary, orphans: swept.orphans });
+  if (swept.undeletable.length > 0) log('orphan sweep could not delete some blobs', { blobIds: swept.undeletable });
   const credentials = await loadRootCredentials(config.dataDir, { accessKey: config.rootAccessKey, secretKey: config.rootSecretKey }, data.keys, systemRandom);
   // The signer compares against this string; it lives only in this closure.
   const rootSecret = credentials.secretAccessKey.reveal().toString('utf8');
@@ -111,7 +113,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const handler = createPipeline({
     lookup, clock, region: config.region, domain: config.domain, log,
     s3: {
-      meta: data.meta, blobs: data.blobs, envelope: data.envelope, clock, region: config.region, log,
+      meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log,
       postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
     },
   });

@@ -3,13 +3,14 @@ import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
-import { loadCopySource, MAX_COPY_SOURCE } from './copy-source.js';
+import { MAX_COPY_SOURCE, withCopySource } from './copy-source.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { openObjectStream, type ByteRange } from './object-reader.js';
 import { writeObjectData } from './object-writer.js';
+import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 
@@ -28,50 +29,44 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
   const encryption = resolveEncryption(sse, explicitDefault, req.secure);
-  const source = await loadCopySource(req, ctx);
-  if (source.size > MAX_COPY_SOURCE) {
-    throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
-  }
-  const metadataDirective = directive(req, 'x-amz-metadata-directive');
-  const taggingDirective = directive(req, 'x-amz-tagging-directive');
-  const targetClass = header(req.headers, 'x-amz-storage-class');
-  const sameObject = source.bucket === bucket.name && source.key === key;
-  if (sameObject && metadataDirective === 'COPY' && sse.kind === 'none' && targetClass === undefined && explicitDefault === undefined
-    && header(req.headers, 'x-amz-website-redirect-location') === undefined) {
-    throw s3Error('InvalidRequest', {
-      message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
-    });
-  }
+  return withCopySource(req, ctx, async (source) => {
+    if (source.size > MAX_COPY_SOURCE) {
+      throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
+    }
+    const metadataDirective = directive(req, 'x-amz-metadata-directive');
+    const taggingDirective = directive(req, 'x-amz-tagging-directive');
+    const targetClass = header(req.headers, 'x-amz-storage-class');
+    const sameObject = source.bucket === bucket.name && source.key === key;
+    if (sameObject && metadataDirective === 'COPY' && sse.kind === 'none' && targetClass === undefined && explicitDefault === undefined
+      && header(req.headers, 'x-amz-website-redirect-location') === undefined) {
+      throw s3Error('InvalidRequest', {
+        message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+      });
+    }
 
-  const writeId = newWriteId();
-  // INVARIANT 2: every copy is a new write with its own fresh data key.
-  const blob = await writeObjectData(ctx, {
-    body: await openObjectStream(ctx, source, undefined), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
-    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+    const writeId = newWriteId();
+    // INVARIANT 2: every copy is a new write with its own fresh data key.
+    const blob = await writeObjectData(ctx, {
+      body: await openObjectStream(ctx, source, undefined), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
+      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+    });
+    const now = ctx.clock.now();
+    const object: ObjectRecord = {
+      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+      headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
+      userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
+      tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
+      checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
+      storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
+      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
+    };
+    await commitObject(ctx, object);
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true) },
+      body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+    };
   });
-  const now = ctx.clock.now();
-  const object: ObjectRecord = {
-    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
-    headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
-    userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
-    tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
-    checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
-    storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
-    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
-  };
-  let released;
-  try {
-    released = await ctx.meta.putObject(object);
-  } catch (err) {
-    await ctx.blobs.delete([blob.blobId]);
-    throw err;
-  }
-  await ctx.blobs.delete(released.blobIds);
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true) },
-    body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
-  };
 }
 
 /** x-amz-copy-source-range: bytes=first-last, inside the source. */
@@ -89,19 +84,20 @@ function copyRange(value: string | undefined, size: number): ByteRange | undefin
 
 export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
-  const source = await loadCopySource(req, ctx);
-  const range = copyRange(header(req.headers, 'x-amz-copy-source-range'), source.size);
-  const length = range ? range.end - range.start + 1 : source.size;
-  if (length > MAX_COPY_SOURCE) {
-    throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
-  }
-  // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
-  const blob = await writeObjectData(ctx, {
-    body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: NO_CHECKS,
-    plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+  return withCopySource(req, ctx, async (source) => {
+    const range = copyRange(header(req.headers, 'x-amz-copy-source-range'), source.size);
+    const length = range ? range.end - range.start + 1 : source.size;
+    if (length > MAX_COPY_SOURCE) {
+      throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
+    }
+    // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
+    const blob = await writeObjectData(ctx, {
+      body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: NO_CHECKS,
+      plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+    });
+    const part = await commitPart(ctx, upload, partNumber, blob);
+    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption) };
+    for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
+    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
   });
-  const part = await commitPart(ctx, upload, partNumber, blob);
-  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption) };
-  for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-  return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
 }

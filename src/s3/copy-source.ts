@@ -3,6 +3,7 @@ import { s3Error } from '../common/api-error.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checkConditions } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
+import { pinObject, type PinnedObject } from './object-reader.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 /** The largest object CopyObject / UploadPartCopy will read. */
@@ -31,12 +32,30 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
 }
 
-/** Loads and checks the copy source named by the request. */
-export async function loadCopySource(req: S3Request, ctx: S3Context): Promise<ObjectRecord> {
+/**
+ * Loads and checks the copy source named by the request, its blobs leased (object-reader.ts pinObject) so
+ * an overwrite or delete of the source cannot cut the copy off. The caller must call `release()`.
+ */
+export async function loadCopySource(req: S3Request, ctx: S3Context): Promise<PinnedObject> {
   const { bucket, key } = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
   if (!(await ctx.meta.getBucket(bucket))) throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });
-  const object = await ctx.meta.getObject(bucket, key);
-  if (!object) throw s3Error('NoSuchKey', { resource: `/${bucket}/${key}`, details: { Key: key } });
-  checkConditions(req.headers, object, 'x-amz-copy-source-');
-  return object;
+  const pinned = await pinObject(ctx, bucket, key);
+  if (!pinned) throw s3Error('NoSuchKey', { resource: `/${bucket}/${key}`, details: { Key: key } });
+  try {
+    checkConditions(req.headers, pinned.object, 'x-amz-copy-source-');
+  } catch (err) {
+    pinned.release();
+    throw err;
+  }
+  return pinned;
+}
+
+/** Runs `use` with the pinned copy source and releases its lease afterwards, whatever happens. */
+export async function withCopySource<T>(req: S3Request, ctx: S3Context, use: (source: ObjectRecord) => Promise<T>): Promise<T> {
+  const pinned = await loadCopySource(req, ctx);
+  try {
+    return await use(pinned.object);
+  } finally {
+    pinned.release();
+  }
 }

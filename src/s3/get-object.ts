@@ -5,7 +5,7 @@ import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
 import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
-import { openObjectStream, partRange, type ByteRange } from './object-reader.js';
+import { openObjectStream, partRange, pinObject, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
@@ -33,8 +33,19 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   checkVersionId(req.query.get('versionId'));
   const overrides = responseOverrides(req);
   const bucket = await requireBucket(req, ctx);
-  const object = await ctx.meta.getObject(bucket.name, key);
+  // A GET leases the blobs of the version it read, so an overwrite or delete meanwhile cannot cut it off.
+  const pinned = head ? undefined : await pinObject(ctx, bucket.name, key);
+  const object = head ? await ctx.meta.getObject(bucket.name, key) : pinned?.object;
   if (!object) throw noSuchKey(req);
+  try {
+    return await respond(req, ctx, head, object, overrides, pinned?.release);
+  } catch (err) {
+    pinned?.release();
+    throw err;
+  }
+}
+
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, release?: () => void): Promise<S3Response> {
   checkConditions(req.headers, object);
 
   const { range, partNumber } = selectRange(req, object);
@@ -64,7 +75,7 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   }
   headers['content-length'] = length;
   if (head) return { status, headers };
-  const body = await openObjectStream(ctx, object, range);
+  const body = await openObjectStream(ctx, object, range, release);
   return { status, headers, body };
 }
 

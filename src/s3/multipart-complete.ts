@@ -6,6 +6,7 @@ import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import { compositeChecksum, type ChecksumAlgorithm } from './checksums.js';
 import { completionResponse, repeatedCompletion, type RequestedPart } from './completion-replay.js';
 import { header } from './metadata-headers.js';
+import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { requireBucket, requireKey } from './object-names.js';
 import { MAX_PARTS } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
@@ -27,6 +28,8 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const upload = found;
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
   const requested = await requestedParts(req);
+  // The body may have taken a while: a bucket deleted meanwhile (which aborted this upload) is NoSuchBucket.
+  await requireBucket(req, ctx);
 
   const stored = new Map((await ctx.meta.allUploadParts(bucket.name, upload.uploadId)).map((p) => [p.partNumber, p]));
   const chosen: PartRecord[] = [];
@@ -35,6 +38,15 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     const part = stored.get(r.partNumber);
     if (!part || part.etag !== r.etag) throw s3Error('InvalidPart', { details: { UploadId: upload.uploadId, PartNumber: r.partNumber, ETag: r.etag } });
     chosen.push(part);
+  }
+  // INVARIANT 9: the sizes the manifest is about to authenticate must be those each part was stored with.
+  for (const part of chosen) {
+    try {
+      ctx.envelope.checkPartLayout(bucket.name, key, part);
+    } catch (err) {
+      ctx.log('upload part failed its layout tag; not completing', { bucket: bucket.name, key, uploadId: upload.uploadId, partNumber: part.partNumber, error: err instanceof Error ? err.message : String(err) });
+      throw s3Error('InternalError');
+    }
   }
   for (const part of chosen.slice(0, -1)) {
     if (part.size < MIN_PART_SIZE) {
@@ -54,8 +66,15 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     checksumType: Object.keys(checksums).length > 0 ? upload.checksumType : undefined,
     encryption: upload.encryption, partsCount: chosen.length, storageClass: upload.storageClass, parts: chosen,
   };
-  // Metadata only: the object row takes the chosen parts' records; unused parts are released.
-  const result = await ctx.meta.completeUpload(upload.uploadId, object, precondition);
+  // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
+  // their order, sizes and count (INVARIANT 9); unused parts are released.
+  const manifest = ctx.envelope.sealLayout(object);
+  let result;
+  try {
+    result = await ctx.meta.completeUpload(upload.uploadId, { ...object, manifest }, precondition);
+  } catch (err) {
+    throw bucketGoneAsNoSuchBucket(err);
+  }
   // Completed concurrently by an identical request: answered as its repeat.
   if (result.result === 'missing') return repeatedCompletion(req, ctx, bucket.name, key, upload.uploadId, async () => requested);
   await ctx.blobs.delete(result.blobIds);

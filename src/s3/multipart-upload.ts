@@ -6,6 +6,7 @@ import { commitPart, partTarget, requireUpload } from './upload-parts.js';
 import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
+import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -29,7 +30,11 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
     storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
     ownerAccountId: req.principal!.accountId,
   };
-  await ctx.meta.createUpload(upload);
+  try {
+    await ctx.meta.createUpload(upload);
+  } catch (err) {
+    throw bucketGoneAsNoSuchBucket(err);
+  }
   const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, true) };
   if (algorithm) {
     headers['x-amz-checksum-algorithm'] = algorithm;

@@ -10,6 +10,7 @@ import { formBoundary, parseForm, type ParsedForm } from './form-data-parser.js'
 import { checkHeaderName, checkHeaderValue, header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
+import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 
@@ -62,8 +63,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       encryption: encryption.info, partsCount: undefined, storageClass: storage,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    const released = await ctx.meta.putObject(object);
-    await ctx.blobs.delete(released.blobIds);
+    await commitObject(ctx, object);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;

@@ -6,6 +6,7 @@ import { loadBucketEncryption, resolveEncryption } from './encryption-resolution
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
+import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 import { checksumHeader } from './checksums.js';
@@ -37,14 +38,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  let released;
-  try {
-    released = await ctx.meta.putObject(object, precondition);
-  } catch (err) {
-    await ctx.blobs.delete([blob.blobId]);
-    throw err;
-  }
-  await ctx.blobs.delete(released.blobIds);
+  await commitObject(ctx, object, precondition);
 
   const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true) };
   for (const [alg, value] of Object.entries(blob.checksums)) {

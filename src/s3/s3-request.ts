@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../common/principal.js';
 import type { Clock } from '../common/clock.js';
 import type { MetaStore } from '../stores/meta-store.js';
-import type { BlobStore } from '../stores/blob-store.js';
+import type { LeasingBlobStore } from '../stores/blob-store.js';
 import type { Envelope } from '../sse/envelope.js';
 import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
 
@@ -39,7 +39,8 @@ export interface S3Response {
 /** What operations may use: narrow ports, no god object. */
 export interface S3Context {
   readonly meta: MetaStore;
-  readonly blobs: BlobStore;
+  /** Deletes wait for reads in flight and never throw (stores/blob-leases.ts). */
+  readonly blobs: LeasingBlobStore;
   readonly envelope: Envelope;
   readonly clock: Clock;
   readonly region: string;

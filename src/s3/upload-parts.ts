@@ -27,10 +27,12 @@ export async function requireUpload(req: S3Request, ctx: S3Context, bucket: stri
 
 /** Stores a written part; releases the blob of a part it replaces, or its own blob when the upload vanished meanwhile. */
 export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumber: number, blob: WrittenBlob): Promise<PartRecord> {
-  const part: PartRecord = {
+  const unsealed: PartRecord = {
     partNumber, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey,
     writeId: upload.uploadId, checksums: blob.checksums, lastModified: ctx.clock.now(),
   };
+  // INVARIANT 9: the part's size and ETag are authenticated from now on; Complete checks this tag.
+  const part: PartRecord = { ...unsealed, layoutTag: ctx.envelope.sealPartLayout(upload.bucket, upload.key, unsealed) };
   const result = await ctx.meta.putUploadPart(upload.bucket, upload.uploadId, part);
   if (result.result === 'missing') {
     await ctx.blobs.delete([blob.blobId]);

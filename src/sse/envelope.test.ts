@@ -59,8 +59,13 @@ test('a sealed key opens only for its own bucket, key, write and part', async ()
     await assert.rejects(open(envelope, sealedKey, { ...binding, ...other }, blob, 5), /did not open/, JSON.stringify(other));
   }
   const wrongVersion = Buffer.from(sealedKey);
-  wrongVersion[0] = 2;
+  wrongVersion[0] = 3;
   await assert.rejects(open(envelope, wrongVersion, binding, blob, 5), /unknown version/);
+  // A version-2 record relabelled as legacy (to skip the layout manifest) fails: the version byte is associated data.
+  const downgraded = Buffer.from(sealedKey);
+  assert.equal(downgraded[0], 2);
+  downgraded[0] = 1;
+  await assert.rejects(open(envelope, downgraded, binding, blob, 5), /did not open/);
   await assert.rejects(open(envelope, sealedKey.subarray(1), binding, blob, 5), /expected 66 bytes/);
 });
 

@@ -6,7 +6,9 @@ import type { KeyManager } from '../kms/key-manager.js';
 import { DecryptStream } from './decrypt-stream.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
-import { decodeRecord } from './sealed-key-record.js';
+import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
+import { manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
+import { decodeRecord, RECORD_VERSION_LEGACY } from './sealed-key-record.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
 export interface ObjectBinding { bucket: string; key: string; writeId: string; partNumber: number }
@@ -17,6 +19,11 @@ export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: 
 
 export class Envelope {
   readonly stats = { packagesDecrypted: 0, packagesEncrypted: 0 };
+  /**
+   * Manifest MAC keys by master-key version, derived once: HKDF on every GET would cost more than the
+   * rest of a small GET's crypto. Same lifetime and secrecy as the master keys they come from.
+   */
+  readonly #manifestKeys = new Map<number, Secret>();
 
   constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom) {}
 
@@ -32,10 +39,13 @@ export class Envelope {
   async openRead(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }): Promise<ReadSession> {
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
     const span = packageSpan(plainSize, r.start, r.end);
-    // The stream owns the key: it wipes it when it ends, fails or is destroyed. A caller that cannot
-    // open the ciphertext must destroy `decrypt`.
-    const decrypt = new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; });
-    return { cipherStart: span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
+    // A read that starts at package 0 (every whole GET and copy) reads from byte 0 and checks the
+    // blob header in the same read; a range starting later relies on the header being every
+    // package's associated data (docs/FORMAT.md). The stream owns the key: it wipes it when it ends,
+    // fails or is destroyed. A caller that cannot open the ciphertext must destroy `decrypt`.
+    const fromHeader = span.first === 0;
+    const decrypt = new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
   /**
@@ -52,10 +62,59 @@ export class Envelope {
     if (record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
     const dataKey = openSseS3(this.keys, sealedKey, binding);
     try {
-      return sealSseS3(this.keys, this.random, dataKey, binding);
+      // A legacy record stays legacy: its object has no layout manifest to satisfy.
+      return sealSseS3(this.keys, this.random, dataKey, binding, record.version);
     } finally {
       dataKey.wipe();
     }
+  }
+
+  /** The layout manifest of an object about to be committed (INVARIANT 9). */
+  sealLayout(object: ObjectRecord): Buffer {
+    const version = this.keys.currentMasterKey().version;
+    return sealManifest(this.#manifestKey(version), version, layoutOf(object));
+  }
+
+  /**
+   * Throws unless the object's layout is authentic: its manifest matches, or it has none and every part's
+   * sealed key is a legacy (version 1) record written before manifests existed. Run before any byte is served.
+   */
+  checkLayout(object: ObjectRecord): void {
+    if (object.manifest !== undefined) {
+      verifyManifest((v) => this.#manifestKey(v), layoutOf(object), object.manifest);
+      return;
+    }
+    if (object.parts.length === 0 || object.parts.some((p) => decodeRecord(p.sealedKey).version !== RECORD_VERSION_LEGACY)) {
+      throw new Error('layout manifest missing: the object was written with one');
+    }
+  }
+
+  /**
+   * The tag of one uploaded part of a multipart upload (its upload id, number, size and ETag), sealed when
+   * the part is stored: Complete checks it before sealing the object's manifest over the parts, so a part
+   * size edited in between cannot be authenticated by the manifest.
+   */
+  sealPartLayout(bucket: string, key: string, part: PartRecord): Buffer {
+    const version = this.keys.currentMasterKey().version;
+    return sealManifest(this.#manifestKey(version), version, partLayoutOf(bucket, key, part));
+  }
+
+  /** Throws unless an uploaded part's tag matches it (or it is a legacy part without one). */
+  checkPartLayout(bucket: string, key: string, part: PartRecord): void {
+    if (part.layoutTag !== undefined) {
+      verifyManifest((v) => this.#manifestKey(v), partLayoutOf(bucket, key, part), part.layoutTag);
+      return;
+    }
+    if (decodeRecord(part.sealedKey).version !== RECORD_VERSION_LEGACY) throw new Error('upload part tag missing: the part was written with one');
+  }
+
+  #manifestKey(version: number): Buffer {
+    let key = this.#manifestKeys.get(version);
+    if (!key) {
+      key = new Secret(manifestKey(this.keys.masterKey(version).reveal()));
+      this.#manifestKeys.set(version, key);
+    }
+    return key.reveal();
   }
 
   describeSealedKey(sealedKey: Buffer): { kind: 'sse-s3'; masterKeyVersion: number } {
@@ -66,4 +125,20 @@ export class Envelope {
   static ciphertextLength(plainSize: number): number {
     return ciphertextLength(plainSize);
   }
+}
+
+/** The fields of an object row that decide which bytes a read serves. */
+function layoutOf(o: ObjectRecord): ObjectLayout {
+  return {
+    bucket: o.bucket, key: o.key, writeId: o.writeId, size: o.size, etag: o.etag, partsCount: o.partsCount,
+    parts: o.parts.map((p) => ({ partNumber: p.partNumber, writeId: p.writeId, size: p.size, etag: p.etag })),
+  };
+}
+
+/** One uploaded part as a layout of its own (partsCount 'upload part' keeps it apart from any object's). */
+function partLayoutOf(bucket: string, key: string, p: PartRecord): ObjectLayout {
+  return {
+    bucket, key, writeId: p.writeId, size: p.size, etag: p.etag, partsCount: 'upload part',
+    parts: [{ partNumber: p.partNumber, writeId: p.writeId, size: p.size, etag: p.etag }],
+  };
 }

@@ -1,13 +1,19 @@
 /** The versioned sealed-data-key record kept in metadata; bound to its object by AEAD associated data. It has no field for the plaintext key. */
 
-/** FROZEN: record format version 1. */
-export const RECORD_VERSION = 1;
+/**
+ * FROZEN: record format versions. Version 1 (legacy) and 2 share the layout; a version-2 record says
+ * its object's layout is authenticated by a manifest (layout-manifest.ts), and the version byte is in
+ * the associated data, so a version-2 record cannot be passed off as version 1 to skip that check.
+ */
+export const RECORD_VERSION_LEGACY = 1;
+export const RECORD_VERSION = 2;
 /** FROZEN: kinds of sealing. */
 export const KIND_SSE_S3 = 1;
 /** FROZEN: 1 version + 1 kind + 4 master-key version + 12 nonce + 32 sealed key + 16 tag. */
 export const RECORD_SIZE = 66;
 
 export interface SealedKeyRecord {
+  readonly version: typeof RECORD_VERSION_LEGACY | typeof RECORD_VERSION;
   readonly kind: 'sse-s3';
   readonly masterKeyVersion: number;
   readonly nonce: Buffer;
@@ -17,9 +23,7 @@ export interface SealedKeyRecord {
 
 export function encodeRecord(r: SealedKeyRecord): Buffer {
   const out = Buffer.alloc(RECORD_SIZE);
-  out[0] = RECORD_VERSION;
-  out[1] = KIND_SSE_S3;
-  out.writeUInt32BE(r.masterKeyVersion, 2);
+  recordHeader(r).copy(out, 0);
   r.nonce.copy(out, 6);
   r.sealed.copy(out, 18);
   return out;
@@ -28,15 +32,16 @@ export function encodeRecord(r: SealedKeyRecord): Buffer {
 /** Decodes a record, checking version, kind and length before slicing. */
 export function decodeRecord(bytes: Buffer): SealedKeyRecord {
   if (bytes.length !== RECORD_SIZE) throw new Error(`sealed key record: expected ${RECORD_SIZE} bytes, got ${bytes.length}`);
-  if (bytes[0] !== RECORD_VERSION) throw new Error(`sealed key record: unknown version ${bytes[0]}`);
+  const version = bytes[0];
+  if (version !== RECORD_VERSION && version !== RECORD_VERSION_LEGACY) throw new Error(`sealed key record: unknown version ${version}`);
   if (bytes[1] !== KIND_SSE_S3) throw new Error(`sealed key record: unknown kind ${bytes[1]}`);
-  return { kind: 'sse-s3', masterKeyVersion: bytes.readUInt32BE(2), nonce: bytes.subarray(6, 18), sealed: bytes.subarray(18, 66) };
+  return { version, kind: 'sse-s3', masterKeyVersion: bytes.readUInt32BE(2), nonce: bytes.subarray(6, 18), sealed: bytes.subarray(18, 66) };
 }
 
 /** The record's fixed prefix (version, kind, master version), authenticated together with the binding. */
-export function recordHeader(r: Pick<SealedKeyRecord, 'masterKeyVersion'>): Buffer {
+export function recordHeader(r: Pick<SealedKeyRecord, 'version' | 'masterKeyVersion'>): Buffer {
   const out = Buffer.alloc(6);
-  out[0] = RECORD_VERSION;
+  out[0] = r.version;
   out[1] = KIND_SSE_S3;
   out.writeUInt32BE(r.masterKeyVersion, 2);
   return out;

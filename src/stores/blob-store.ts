@@ -17,3 +17,13 @@ export interface BlobStore {
   sweepTemporary(): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * A BlobStore whose deletes wait for reads in flight (stores/blob-leases.ts): a read leases the blobs of
+ * the version it started on, and a delete of a leased blob happens when the last lease ends. Deletes are
+ * best effort: a failure is logged and the blob left to the orphan sweeper, never reported to the caller.
+ */
+export interface LeasingBlobStore extends BlobStore {
+  /** Holds `ids` until the returned function is called (calling it again does nothing). */
+  lease(ids: readonly string[]): () => void;
+}

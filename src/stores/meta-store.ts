@@ -25,6 +25,8 @@ export interface PartRecord {
   /** Checksums of this part's plaintext, algorithm (upper-case, e.g. CRC32) → base64. */
   readonly checksums: Readonly<Record<string, string>>;
   readonly lastModified: Date;
+  /** Tag sealed by sse/ over this uploaded part's number, size and ETag (docs/FORMAT.md); opaque here. */
+  readonly layoutTag?: Buffer;
 }
 
 /** How an object (or an upload) is encrypted, as S3 reports it. Kept beside the row, never secret. */
@@ -60,6 +62,21 @@ export interface ObjectRecord {
   readonly storageClass: string;
   /** The blobs, in part order. */
   readonly parts: readonly PartRecord[];
+  /**
+   * Layout manifest sealed by sse/ over the part list, sizes and write ids (docs/FORMAT.md); opaque here.
+   * Absent only for objects written before manifests existed.
+   */
+  readonly manifest?: Buffer;
+}
+
+/**
+ * Thrown by a committing write (putObject, completeUpload, createUpload) whose bucket no longer exists: the
+ * check runs inside the committing transaction, so a write and a DeleteBucket never both succeed.
+ */
+export class BucketMissingError extends Error {
+  constructor(readonly bucket: string) {
+    super(`bucket ${bucket} does not exist`);
+  }
 }
 
 /** What a listing returns per object: no parts, no keys. */

@@ -1,4 +1,4 @@
-/** `strongroom scrub`: reads and authenticates every package of every object (or one bucket's); reports each failure. */
+/** `strongroom scrub`: checks every object's layout manifest and authenticates every package of every part (or one bucket's); reports each failure. */
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import type { OpenedData } from '../app.js';
@@ -6,7 +6,8 @@ import type { ObjectRecord } from '../stores/meta-store.js';
 import { Progress } from './progress.js';
 import { countObjects, scanObjects } from './object-scan.js';
 
-export interface ScrubResult { readonly objects: number; readonly parts: number; readonly failures: Array<{ bucket: string; key: string; partNumber: number; reason: string }> }
+/** A failure names its part, or partNumber undefined when the object's layout (part list, sizes, count) failed. */
+export interface ScrubResult { readonly objects: number; readonly parts: number; readonly failures: Array<{ bucket: string; key: string; partNumber: number | undefined; reason: string }> }
 
 /** Decrypts a whole part blob, including any bytes past its expected end (which must fail). */
 async function verifyPart(data: OpenedData, object: ObjectRecord, index: number): Promise<void> {
@@ -27,6 +28,14 @@ export async function scrub(data: OpenedData, options: { bucket?: string; report
   let objects = 0;
   let parts = 0;
   for await (const object of scanObjects(data.meta, options.bucket)) {
+    // INVARIANT 9: the layout first; the parts are still verified, so every damaged piece is reported.
+    try {
+      data.envelope.checkLayout(object);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      failures.push({ bucket: object.bucket, key: object.key, partNumber: undefined, reason });
+      options.report(`FAILED s3://${object.bucket}/${object.key} layout: ${reason}`);
+    }
     for (let i = 0; i < object.parts.length; i++) {
       parts++;
       try {

@@ -1,4 +1,5 @@
 /** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
+import { BucketMissingError } from '../meta-store.js';
 import type {
   BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, UploadRecord,
 } from '../meta-store.js';
@@ -40,10 +41,10 @@ export class SqliteMetaStore implements MetaStore {
       objectBlobs: p('SELECT blob_id FROM object_parts WHERE bucket = ? AND key = ?'),
       deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
       deleteObjectParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ?'),
-      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class)
-        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class)`),
-      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data)
-        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data)`),
+      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class, manifest)
+        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class, @manifest)`),
+      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
+        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)`),
       putTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
@@ -51,11 +52,11 @@ export class SqliteMetaStore implements MetaStore {
         VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
-      upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data)
-        VALUES (@upload_id, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data)
+      upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
+        VALUES (@upload_id, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)
         ON CONFLICT (upload_id, part_number) DO UPDATE SET write_id = excluded.write_id, blob_id = excluded.blob_id, size = excluded.size,
         etag = excluded.etag, sealed_key = excluded.sealed_key, checksums = excluded.checksums, last_modified = excluded.last_modified,
-        inline_data = excluded.inline_data`),
+        inline_data = excluded.inline_data, layout_tag = excluded.layout_tag`),
       listUploadParts: p('SELECT * FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?'),
       uploadBlobs: p('SELECT blob_id FROM upload_parts WHERE upload_id = ?'),
       deleteUpload: p('DELETE FROM uploads WHERE upload_id = ?'),
@@ -142,7 +143,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async createUpload(u: UploadRecord): Promise<void> {
-    this.#q.insertUpload.run(uploadParams(u));
+    this.#db.transaction(() => {
+      this.#requireBucket(u.bucket);
+      this.#q.insertUpload.run(uploadParams(u));
+    })();
   }
 
   async getUpload(bucket: string, uploadId: string): Promise<UploadRecord | undefined> {
@@ -170,6 +174,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition) {
     return this.#db.transaction(() => {
+      this.#requireBucket(object.bucket);
       if (!this.#q.getUpload.get(object.bucket, uploadId)) return { result: 'missing' as const, blobIds: [] };
       const kept = new Set(object.parts.map((p) => p.blobId));
       const unused = this.#blobIds(this.#q.uploadBlobs.all(uploadId)).filter((id) => !kept.has(id));
@@ -226,6 +231,7 @@ export class SqliteMetaStore implements MetaStore {
 
   /** Must run inside a transaction: precondition, drop the old row and parts, insert the new. */
   #switchObject(object: ObjectRecord, precondition?: Precondition): Released {
+    this.#requireBucket(object.bucket);
     if (precondition) {
       const existing = this.#q.getSummary.get(object.bucket, object.key) as ObjectRow | undefined;
       precondition(existing && toSummary(existing));
@@ -237,6 +243,15 @@ export class SqliteMetaStore implements MetaStore {
     this.#q.insertObject.run(objectParams(object));
     for (const part of object.parts) this.#q.insertObjectPart.run({ bucket: object.bucket, key: object.key, ...partParams(part) });
     return { blobIds };
+  }
+
+  /**
+   * Must run inside the committing transaction: a write whose bucket was deleted while it streamed fails
+   * here, so it cannot leave a row that reappears when the name is created again (SQLite serializes this
+   * with deleteBucket's emptiness check: one of the two fails).
+   */
+  #requireBucket(bucket: string): void {
+    if (!this.#q.getBucket.get(bucket)) throw new BucketMissingError(bucket);
   }
 
   /** Blob ids of rows, leaving out inline parts (which have none). */

@@ -43,4 +43,10 @@ export const META_MIGRATIONS: readonly string[] = [
   ALTER TABLE object_parts ADD COLUMN inline_data BLOB;
   ALTER TABLE upload_parts ADD COLUMN inline_data BLOB;
   `,
+  // 3: the layout manifest of each object and the tag of each uploaded part (issue 7 item 18); NULL when written before.
+  `
+  ALTER TABLE objects ADD COLUMN manifest BLOB;
+  ALTER TABLE upload_parts ADD COLUMN layout_tag BLOB;
+  ALTER TABLE object_parts ADD COLUMN layout_tag BLOB;
+  `,
 ];

@@ -5,11 +5,11 @@ export interface BucketRow { name: string; region: string; created_at: number; o
 export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
-  encryption: string; parts_count: number | null; storage_class: string;
+  encryption: string; parts_count: number | null; storage_class: string; manifest: Buffer | null;
 }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
-  sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null;
+  sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null; layout_tag: Buffer | null;
 }
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
@@ -28,6 +28,7 @@ export const toPart = (r: PartRow): PartRecord => ({
   sealedKey: r.sealed_key, checksums: JSON.parse(r.checksums) as Record<string, string>,
   lastModified: new Date(r.last_modified),
   ...(r.inline_data ? { inline: r.inline_data } : {}),
+  ...(r.layout_tag ? { layoutTag: r.layout_tag } : {}),
 });
 
 export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
@@ -40,6 +41,7 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   checksumType: (r.checksum_type ?? undefined) as ChecksumType,
   encryption: JSON.parse(r.encryption) as ObjectRecord['encryption'],
   partsCount: r.parts_count ?? undefined, storageClass: r.storage_class, parts,
+  ...(r.manifest ? { manifest: r.manifest } : {}),
 });
 
 export const toSummary = (r: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'checksums' | 'checksum_type'>): ObjectSummary => ({
@@ -65,12 +67,13 @@ export const objectParams = (o: ObjectRecord) => ({
   user_meta: JSON.stringify(o.userMetadata), tags: JSON.stringify(o.tags),
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
+  manifest: o.manifest ?? null,
 });
 
 export const partParams = (p: PartRecord) => ({
   part_number: p.partNumber, write_id: p.writeId, blob_id: p.blobId, size: p.size, etag: p.etag,
   sealed_key: p.sealedKey, checksums: JSON.stringify(p.checksums), last_modified: p.lastModified.getTime(),
-  inline_data: p.inline ?? null,
+  inline_data: p.inline ?? null, layout_tag: p.layoutTag ?? null,
 });
 
 export const uploadParams = (u: UploadRecord) => ({
