@@ -16,7 +16,7 @@ test('304 Not Modified carries ETag and Last-Modified (If-None-Match and If-Modi
   const first = await rawRequest(suite.server.url, { method: 'GET', path: `/${suite.bucket}/cond` });
   assert.equal(first.status, 200);
   const lastModified = first.headers['last-modified'] as string;
-  for (const headers of [{ 'if-none-match': put.ETag! }, { 'if-modified-since': lastModified }]) {
+  for (const headers of [{ 'if-none-match': put.ETag! }, { 'if-modified-since': lastModified }] as Array<Record<string, string>>) {
     for (const method of ['GET', 'HEAD']) {
       const res = await rawRequest(suite.server.url, { method, path: `/${suite.bucket}/cond`, headers });
       assert.equal(res.status, 304, `${method} ${JSON.stringify(headers)}`);
