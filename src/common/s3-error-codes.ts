@@ -63,6 +63,8 @@ export const S3_ERROR_CODES = {
   UnexpectedContent: { status: 400, message: 'This request does not support content.' },
   XAmzContentSHA256Mismatch: { status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' },
   InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
+  AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
+  InvalidBucketAclWithObjectOwnership: { status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type S3ErrorCode = keyof typeof S3_ERROR_CODES;

@@ -55,6 +55,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       // anonymous requests are refused (S3's default for a bucket without a public policy).
       // PostObject authenticates through its form's policy signature, checked by the operation.
       if (verified.principal === undefined && match.route.operation !== 'PostObject') {
+        // S3 tells anyone that a bucket does not exist (bucket names are global and public) before refusing access.
+        if (bucket !== undefined && match.route.operation !== 'CreateBucket' && !(await deps.s3.meta.getBucket(bucket))) {
+          throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });
+        }
         throw s3Error('AccessDenied');
       }
 

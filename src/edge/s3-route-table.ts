@@ -61,7 +61,7 @@ export const KNOWN_SUBRESOURCES: ReadonlySet<string> = new Set([
   'metrics', 'notification', 'object-lock', 'ownershipControls', 'partNumber', 'policy', 'policyStatus',
   'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select', 'session',
   'tagging', 'torrent', 'uploadId', 'uploads', 'versioning', 'versions', 'website', 'renameObject',
-  'abac', 'list-type',
+  'abac', 'list-type', 'metadataInventoryTable', 'metadataJournalTable',
 ]);
 
 /** Subresource-like parameters an operation accepts as plain arguments. */

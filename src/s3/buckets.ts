@@ -1,4 +1,4 @@
-/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets, GetBucketLocation, GetBucketVersioning. */
+/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets (paged), GetBucketLocation, GetBucketVersioning. */
 import { s3Error } from '../common/api-error.js';
 import { xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
@@ -11,14 +11,56 @@ import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 const XML = { 'content-type': 'application/xml' };
 
+/** S3's page size when a filter or token is given without max-buckets, and the largest max-buckets accepted. */
+const MAX_BUCKETS = 10_000;
+
+/**
+ * ListBuckets: the caller's buckets in name order, filtered by prefix and bucket-region, paged by max-buckets
+ * and an opaque continuation token (the last name returned), as S3 pages since 2024.
+ */
 export async function listBuckets(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const accountId = req.principal!.accountId;
-  const buckets = (await ctx.meta.listBuckets()).filter((b) => b.ownerAccountId === accountId);
+  const prefix = req.query.get('prefix') ?? '';
+  const region = req.query.get('bucket-region');
+  const token = req.query.get('continuation-token');
+  const maxBuckets = parseMaxBuckets(req.query.get('max-buckets'));
+  const after = token === null ? undefined : decodeBucketToken(token);
+  const matching = (await ctx.meta.listBuckets())
+    .filter((b) => b.ownerAccountId === accountId && b.name.startsWith(prefix) && (region === null || b.region === region))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .filter((b) => after === undefined || b.name > after);
+  const page = matching.slice(0, maxBuckets);
+  const truncated = matching.length > page.length;
   const body = toXml('ListAllMyBucketsResult', {
     Owner: ownerElement(accountId, req.principal),
-    Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region })) },
+    Buckets: { Bucket: page.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region })) },
+    // S3 names the token for the NEXT page ContinuationToken in the response.
+    ContinuationToken: truncated ? encodeBucketToken(page[page.length - 1]!.name) : undefined,
+    Prefix: req.query.has('prefix') ? prefix : undefined,
   });
   return { status: 200, headers: XML, body };
+}
+
+function parseMaxBuckets(raw: string | null): number {
+  if (raw === null) return MAX_BUCKETS;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_BUCKETS) {
+    throw s3Error('InvalidArgument', { message: 'Argument max-buckets must be an integer between 1 and 10000', details: { ArgumentName: 'max-buckets', ArgumentValue: raw } });
+  }
+  return n;
+}
+
+/** Continuation tokens are opaque to clients: the last bucket name returned, base64url-encoded with a version tag. */
+function encodeBucketToken(lastName: string): string {
+  return Buffer.from(`1\n${lastName}`, 'utf8').toString('base64url');
+}
+
+function decodeBucketToken(token: string): string {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (!text.startsWith('1\n') || Buffer.from(text, 'utf8').toString('base64url') !== token) {
+    throw s3Error('InvalidArgument', { message: 'The continuation token provided is incorrect', details: { ArgumentName: 'continuation-token' } });
+  }
+  return text.slice(2);
 }
 
 export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Response> {
@@ -36,15 +78,25 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
     }
   }
   const principal = req.principal!;
+  const created = { status: 200, headers: { location: `/${name}` } };
+  const alreadyOwned = () => {
+    // us-east-1 answers a repeated CreateBucket by its owner with 200 and changes nothing (its legacy
+    // behaviour, which clients rely on); every other region answers 409 BucketAlreadyOwnedByYou.
+    if (ctx.region === 'us-east-1') return created;
+    throw s3Error('BucketAlreadyOwnedByYou', { resource: `/${name}`, details: { BucketName: name } });
+  };
   const existing = await ctx.meta.getBucket(name);
   if (existing) {
-    throw existing.ownerAccountId === principal.accountId
-      ? s3Error('BucketAlreadyOwnedByYou', { resource: `/${name}`, details: { BucketName: name } })
-      : s3Error('BucketAlreadyExists', { resource: `/${name}`, details: { BucketName: name } });
+    if (existing.ownerAccountId === principal.accountId) return alreadyOwned();
+    throw s3Error('BucketAlreadyExists', { resource: `/${name}`, details: { BucketName: name } });
   }
   const result = await ctx.meta.createBucket({ name, region: ctx.region, createdAt: ctx.clock.now(), ownerAccountId: principal.accountId });
-  if (result === 'exists') throw s3Error('BucketAlreadyOwnedByYou', { resource: `/${name}`, details: { BucketName: name } });
-  return { status: 200, headers: { location: `/${name}` } };
+  if (result === 'exists') {
+    // Created concurrently: by this account (a repeat) or by another one.
+    if ((await ctx.meta.getBucket(name))?.ownerAccountId === principal.accountId) return alreadyOwned();
+    throw s3Error('BucketAlreadyExists', { resource: `/${name}`, details: { BucketName: name } });
+  }
+  return created;
 }
 
 export async function headBucket(req: S3Request, ctx: S3Context): Promise<S3Response> {

@@ -31,7 +31,9 @@ export function checkConditions(headers: IncomingHttpHeaders, object: Validators
   const ifNoneMatch = header(headers, `${prefix}if-none-match`);
   const ifModifiedSince = parseDate(header(headers, `${prefix}if-modified-since`));
   const ifUnmodifiedSince = parseDate(header(headers, `${prefix}if-unmodified-since`));
-  const notModified = prefix === '' ? s3Error('NotModified') : s3Error('PreconditionFailed', { details: { Condition: `${prefix}If-None-Match` } });
+  // A 304 still names the representation it stands for (RFC 9110 §15.4.5): ETag and Last-Modified, as S3 sends them.
+  const validators = { etag: `"${object.etag}"`, 'last-modified': object.lastModified.toUTCString() };
+  const notModified = prefix === '' ? s3Error('NotModified', { headers: validators }) : s3Error('PreconditionFailed', { details: { Condition: `${prefix}If-None-Match` } });
 
   if (ifMatch !== undefined) {
     if (!etagMatches(ifMatch, object.etag)) throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });

@@ -7,6 +7,7 @@ import { MAX_COPY_SOURCE, withCopySource } from './copy-source.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
+import { partChecks } from './multipart-checksums.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { openObjectStream, type ByteRange } from './object-reader.js';
 import { writeObjectData } from './object-writer.js';
@@ -92,7 +93,7 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     }
     // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
     const blob = await writeObjectData(ctx, {
-      body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: NO_CHECKS,
+      body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
       plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
     });
     const part = await commitPart(ctx, upload, partNumber, blob);

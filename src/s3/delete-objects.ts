@@ -1,11 +1,13 @@
-/** DeleteObject and DeleteObjects: metadata first, then the released blobs. */
+/** DeleteObject and DeleteObjects: metadata first (conditional on If-Match / <ETag>), then the released blobs. */
 import { createHash } from 'node:crypto';
-import { s3Error } from '../common/api-error.js';
+import { isApiError, s3Error } from '../common/api-error.js';
 import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
+import type { Precondition } from '../stores/meta-store.js';
 import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
+import { etagMatches } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
-import { checkVersionId, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest } from './sse-headers.js';
@@ -17,9 +19,9 @@ export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Re
   parseSseRequest(req.headers, 'none');
   checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const { blobIds } = await ctx.meta.deleteObject(bucket.name, key);
+  const { blobIds } = await ctx.meta.deleteObject(bucket.name, key, deletePrecondition(header(req.headers, 'if-match'), () => noSuchKey(req)));
   await ctx.blobs.delete(blobIds);
-  // 204 whether or not the key existed, as S3 answers on an unversioned bucket.
+  // 204 whether or not the key existed, as S3 answers on an unversioned bucket (without If-Match).
   return { status: 204 };
 }
 
@@ -32,6 +34,12 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
   const objects = xmlChildren(doc.value, 'Object');
   if (objects.length === 0 || objects.length > MAX_KEYS) throw s3Error('MalformedXML');
   const quiet = (xmlText(doc.value, 'Quiet') ?? 'false').toLowerCase() === 'true';
+  // S3 supports these per-object conditions on directory buckets only; refused before anything is deleted.
+  for (const o of objects) {
+    for (const name of ['Size', 'LastModifiedTime']) {
+      if (xmlText(o, name) !== undefined) throw s3Error('NotImplemented', { message: `The ${name} condition of DeleteObjects is not implemented.` });
+    }
+  }
   const deleted: Array<{ Key: string }> = [];
   const errors: Array<{ Key: string; Code: string; Message: string }> = [];
   for (const o of objects) {
@@ -46,8 +54,16 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
       errors.push({ Key: key, Code: key === '' ? 'InvalidArgument' : 'KeyTooLongError', Message: key === '' ? 'Invalid key' : 'Your key is too long' });
       continue;
     }
-    const { blobIds } = await ctx.meta.deleteObject(bucket.name, key);
-    await ctx.blobs.delete(blobIds);
+    let released;
+    try {
+      const etag = xmlText(o, 'ETag');
+      released = await ctx.meta.deleteObject(bucket.name, key, deletePrecondition(etag, () => s3Error('NoSuchKey')));
+    } catch (err) {
+      if (!isApiError(err)) throw err;
+      errors.push({ Key: key, Code: err.code, Message: err.message });
+      continue;
+    }
+    await ctx.blobs.delete(released.blobIds);
     deleted.push({ Key: key });
   }
   const body = toXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
@@ -74,4 +90,17 @@ function verifyBodyDigest(req: S3Request, body: Buffer): void {
       throw s3Error('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
     }
   }
+}
+
+/**
+ * Conditional delete (If-Match header, or <ETag> in a DeleteObjects entry), checked inside the delete's
+ * transaction: a missing object is NoSuchKey, another ETag is PreconditionFailed, `*` matches any object.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+ */
+function deletePrecondition(ifMatch: string | undefined, missing: () => Error): Precondition | undefined {
+  if (ifMatch === undefined) return undefined;
+  return (existing) => {
+    if (!existing) throw missing();
+    if (!etagMatches(ifMatch, existing.etag)) throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
+  };
 }

@@ -58,7 +58,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     ...sseResponseHeaders(object.encryption),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
-  if (object.tags.length > 0 && !head) headers['x-amz-tagging-count'] = object.tags.length;
+  if (object.tags.length > 0) headers['x-amz-tagging-count'] = object.tags.length;
   if (object.partsCount !== undefined && partNumber !== undefined) headers['x-amz-mp-parts-count'] = object.partsCount;
   if (header(req.headers, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && (range === undefined || partNumber !== undefined)) {
     for (const [alg, value] of Object.entries(object.checksums)) headers[checksumHeader(alg as never)] = value;

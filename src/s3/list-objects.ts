@@ -48,7 +48,7 @@ export async function listObjectsV2(req: S3Request, ctx: S3Context): Promise<S3R
   const body = toXml('ListBucketResult', {
     Name: bucket.name,
     Prefix: encode(req.query.get('prefix') ?? ''),
-    Delimiter: delimiter === null ? undefined : encode(delimiter),
+    Delimiter: delimiter === null || delimiter === '' ? undefined : encode(delimiter),
     MaxKeys: maxKeys,
     EncodingType: req.query.get('encoding-type') ?? undefined,
     KeyCount: result.entries.length,
@@ -77,7 +77,7 @@ export async function listObjects(req: S3Request, ctx: S3Context): Promise<S3Res
     // S3 returns NextMarker only when a delimiter was given; otherwise clients use the last Key.
     NextMarker: result.truncated && delimiter !== null && result.last !== undefined ? encode(result.last) : undefined,
     MaxKeys: maxKeys,
-    Delimiter: delimiter === null ? undefined : encode(delimiter),
+    Delimiter: delimiter === null || delimiter === '' ? undefined : encode(delimiter),
     EncodingType: req.query.get('encoding-type') ?? undefined,
     IsTruncated: result.truncated,
     Contents: objects,

@@ -19,9 +19,10 @@ export function storedHeaders(headers: IncomingHttpHeaders): Record<string, stri
     const v = header(headers, name);
     if (v !== undefined) out[name] = v;
   }
-  // aws-chunked is a transfer framing, not the object's encoding; S3 strips it.
-  if (out['content-encoding'] !== undefined) {
-    const rest = out['content-encoding'].split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'aws-chunked');
+  // aws-chunked is a transfer framing, not the object's encoding; S3 strips it. Any other value is kept verbatim.
+  const encoding = out['content-encoding'];
+  if (encoding !== undefined && encoding.split(',').some((s) => s.trim().toLowerCase() === 'aws-chunked')) {
+    const rest = encoding.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'aws-chunked');
     if (rest.length === 0) delete out['content-encoding'];
     else out['content-encoding'] = rest.join(',');
   }

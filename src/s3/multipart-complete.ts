@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { s3Error } from '../common/api-error.js';
 import { xmlChildren, xmlText } from '../common/xml-reader.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
-import { compositeChecksum, type ChecksumAlgorithm } from './checksums.js';
 import { completionResponse, repeatedCompletion, type RequestedPart } from './completion-replay.js';
 import { header } from './metadata-headers.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
+import { objectChecksums, verifyCompleteChecksum } from './multipart-checksums.js';
 import { requireBucket, requireKey } from './object-names.js';
 import { MAX_PARTS } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
@@ -59,7 +59,8 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const md5s = createHash('md5');
   for (const p of chosen) md5s.update(Buffer.from(p.etag, 'hex'));
   const etag = `${md5s.digest('hex')}-${chosen.length}`;
-  const checksums = upload.checksumType === 'COMPOSITE' ? objectChecksums(upload.checksumAlgorithm as ChecksumAlgorithm | undefined, chosen) : {};
+  const checksums = objectChecksums(upload, chosen);
+  verifyCompleteChecksum(req.headers, upload, checksums);
   const object: ObjectRecord = {
     bucket: bucket.name, key, writeId: upload.uploadId, size, etag, lastModified: ctx.clock.now(),
     headers: upload.headers, userMetadata: upload.userMetadata, tags: upload.tags, checksums,
@@ -93,15 +94,4 @@ async function requestedParts(req: S3Request): Promise<RequestedPart[]> {
   if (requested.length === 0) throw s3Error('MalformedXML', { message: 'The XML you provided was not well-formed or did not validate against our published schema' });
   if (requested.length > MAX_PARTS) throw s3Error('TooManyParts');
   return requested;
-}
-
-/**
- * The object's checksum from its parts': a checksum of checksums ("-N") for COMPOSITE uploads.
- * DEVIATION: FULL_OBJECT checksums (combining CRCs across parts) are not computed yet.
- */
-function objectChecksums(algorithm: ChecksumAlgorithm | undefined, parts: readonly PartRecord[]): Record<string, string> {
-  if (!algorithm) return {};
-  const digests = parts.map((p) => p.checksums[algorithm]);
-  if (digests.some((d) => d === undefined)) return {};
-  return { [algorithm]: compositeChecksum(algorithm, digests as string[]) };
 }

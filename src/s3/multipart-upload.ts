@@ -4,6 +4,7 @@ import { toXml } from '../common/xml-writer.js';
 import type { UploadRecord } from '../stores/meta-store.js';
 import { commitPart, partTarget, requireUpload } from './upload-parts.js';
 import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
+import { partChecks, uploadChecksumType } from './multipart-checksums.js';
 import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
@@ -17,16 +18,13 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
   const bucket = await requireBucket(req, ctx);
   const encryption = resolveEncryption(parseSseRequest(req.headers, 'all'), await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
-  const typeHeader = header(req.headers, 'x-amz-checksum-type')?.toUpperCase();
-  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') {
-    throw s3Error('InvalidRequest', { message: 'Value for x-amz-checksum-type header is invalid.' });
-  }
+  const checksumType = uploadChecksumType(algorithm, header(req.headers, 'x-amz-checksum-type'));
   const upload: UploadRecord = {
     uploadId: newWriteId(), bucket: bucket.name, key, initiated: ctx.clock.now(),
     headers: storedHeaders(req.headers), userMetadata: userMetadata(req.headers),
     tags: parseTaggingHeader(header(req.headers, 'x-amz-tagging')), encryption: encryption.info,
     checksumAlgorithm: algorithm,
-    checksumType: algorithm === undefined ? undefined : ((typeHeader as 'COMPOSITE' | 'FULL_OBJECT' | undefined) ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE')),
+    checksumType,
     storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
     ownerAccountId: req.principal!.accountId,
   };
@@ -48,7 +46,7 @@ export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Resp
   if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
   const blob = await writeObjectData(ctx, {
-    body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: payloadChecks(req.headers),
+    body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: partChecks(payloadChecks(req.headers), upload),
     plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
   });
   const part = await commitPart(ctx, upload, partNumber, blob);

@@ -13,8 +13,9 @@ import { listObjects, listObjectsV2 } from './list-objects.js';
 import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
+import { refuseUnsupportedHeaders } from './unsupported-headers.js';
 
-export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
+const HANDLERS: Readonly<Record<string, S3Handler>> = {
   ListBuckets: listBuckets,
   CreateBucket: createBucket,
   HeadBucket: headBucket,
@@ -45,3 +46,11 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = {
   GetBucketEncryption: getBucketEncryption,
   DeleteBucketEncryption: deleteBucketEncryption,
 };
+
+/** Every handler first refuses headers that ask for what is not implemented: never a silent success. */
+export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = Object.fromEntries(
+  Object.entries(HANDLERS).map(([operation, handler]): [string, S3Handler] => [operation, async (req, ctx) => {
+    await refuseUnsupportedHeaders(operation, req, ctx);
+    return handler(req, ctx);
+  }]),
+);

@@ -56,6 +56,19 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual(await s.deleteObject('b', 'k'), { existed: false, blobIds: [] });
   });
 
+  withStore('a failing delete precondition keeps the object; a passing one sees its ETag and deletes', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    await s.putObject(object('b', 'k', ['blob1']));
+    const seen: Array<string | undefined> = [];
+    await assert.rejects(s.deleteObject('b', 'k', (existing) => { seen.push(existing?.etag); throw new Error('mismatch'); }), /mismatch/);
+    assert.equal((await s.getObject('b', 'k'))?.parts[0]?.blobId, 'blob1');
+    const del = await s.deleteObject('b', 'k', (existing) => { seen.push(existing?.etag); });
+    assert.deepEqual(del, { existed: true, blobIds: ['blob1'] });
+    await s.deleteObject('b', 'k', (existing) => { seen.push(existing?.etag); });
+    const etag = object('b', 'k', ['blob1']).etag;
+    assert.deepEqual(seen, [etag, etag, undefined]);
+  });
+
   withStore('a failing precondition leaves the old object in place', async (s) => {
     await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
     await s.putObject(object('b', 'k', ['blob1']));

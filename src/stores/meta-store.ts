@@ -131,7 +131,8 @@ export interface MetaStore {
   putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released>;
   /** Replaces only the tag set; false when the object does not exist. */
   putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean>;
-  deleteObject(bucket: string, key: string): Promise<Released & { existed: boolean }>;
+  /** Removes the object; a precondition (conditional delete) runs inside the same transaction and may refuse it. */
+  deleteObject(bucket: string, key: string, precondition?: Precondition): Promise<Released & { existed: boolean }>;
   /** Objects with key >= startAt (or > startAfter) and starting with prefix, in UTF-8 byte order. */
   listObjects(bucket: string, options: { prefix: string; startAfter?: string; startAt?: string; limit: number }): Promise<ListPage<ObjectSummary>>;
 

@@ -121,8 +121,12 @@ export class SqliteMetaStore implements MetaStore {
     return this.#q.putTags.run(JSON.stringify(tags), bucket, key).changes === 1;
   }
 
-  async deleteObject(bucket: string, key: string) {
+  async deleteObject(bucket: string, key: string, precondition?: Precondition) {
     return this.#db.transaction(() => {
+      if (precondition) {
+        const existing = this.#q.getSummary.get(bucket, key) as ObjectRow | undefined;
+        precondition(existing && toSummary(existing));
+      }
       const blobIds = this.#blobIds(this.#q.objectBlobs.all(bucket, key));
       this.#q.deleteObjectParts.run(bucket, key);
       const existed = this.#q.deleteObject.run(bucket, key).changes === 1;
