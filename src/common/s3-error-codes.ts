@@ -63,6 +63,7 @@ export const S3_ERROR_CODES = {
   UnexpectedContent: { status: 400, message: 'This request does not support content.' },
   XAmzContentSHA256Mismatch: { status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' },
   InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
+  MalformedTrailerError: { status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type S3ErrorCode = keyof typeof S3_ERROR_CODES;
