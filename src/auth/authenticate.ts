@@ -5,6 +5,7 @@ import { s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup, Principal } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
+import { INVALID_CREDENTIAL_DATE, parseAmzDate, ymdOf } from './amz-date.js';
 import { AwsChunkedDecoder, type ChunkSigning } from './aws-chunked-decoder.js';
 import { PayloadHashVerifier } from './payload-hash-verifier.js';
 import { canonicalHeaders, canonicalQuery, canonicalUri, hmac, sha256hex, signingKey } from './sigv4-canonical-request.js';
@@ -36,11 +37,22 @@ function parseCredential(value: string, malformed: () => Error): Credential {
   return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/aws4_request` };
 }
 
-function parseAmzDate(v: string | undefined): Date | undefined {
-  const m = v && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
-  if (!m) return undefined;
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+
+/**
+ * x-amz-* headers the signature does not cover: a captured request replayed with one added (say
+ * x-amz-copy-source) would otherwise become another operation. `exempt` names headers whose value the
+ * signature binds by another route.
+ */
+function refuseUnsignedAmzHeaders(headers: IncomingHttpHeaders, signed: readonly string[], exempt: ReadonlySet<string>): void {
+  const unsigned = Object.keys(headers).filter((n) => n.startsWith('x-amz-') && !signed.includes(n) && !exempt.has(n)).sort();
+  if (unsigned.length > 0) {
+    throw s3Error('AccessDenied', { message: 'There were headers present in the request which were not signed', details: { HeadersNotSigned: unsigned.join(', ') } });
+  }
 }
+
+/** Header auth: x-amz-content-sha256 is the canonical request's last line, so its value is signed even when unlisted. */
+const HEADER_AUTH_EXEMPT = new Set(['x-amz-content-sha256']);
+const NONE_EXEMPT = new Set<string>();
 
 export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<VerifiedRequest> {
   const query = new URLSearchParams(input.rawQuery);
@@ -86,14 +98,18 @@ async function headerAuth(input: AuthInput, authz: string, deps: AuthDeps): Prom
   if (!credential || !signedHeadersRaw || !signature) throw malformed('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
   const cred = parseCredential(credential, () => malformed());
   if (cred.region !== deps.region) throw malformed(`The authorization header is malformed; the region '${cred.region}' is wrong; expecting '${deps.region}'`);
-  const amzDateRaw = h(input.headers, 'x-amz-date') ?? h(input.headers, 'date');
-  const amzDate = parseAmzDate(h(input.headers, 'x-amz-date')) ?? (amzDateRaw ? new Date(amzDateRaw) : undefined);
+  // x-amz-date wins over Date when both are sent; whichever is used must be a real instant.
+  const xAmzDate = h(input.headers, 'x-amz-date');
+  const amzDateRaw = xAmzDate ?? h(input.headers, 'date');
+  const amzDate = xAmzDate !== undefined ? parseAmzDate(xAmzDate) : (amzDateRaw ? new Date(amzDateRaw) : undefined);
   if (!amzDate || Number.isNaN(amzDate.getTime())) throw s3Error('AccessDenied', { message: 'AWS authentication requires a valid Date or x-amz-date header' });
+  if (cred.date !== ymdOf(amzDate)) throw malformed(`The authorization header is malformed; ${INVALID_CREDENTIAL_DATE}`);
   if (Math.abs(deps.clock.now().getTime() - amzDate.getTime()) > MAX_SKEW_MS) {
     throw s3Error('RequestTimeTooSkewed', { details: { RequestTime: amzDateRaw ?? '', ServerTime: deps.clock.now().toISOString(), MaxAllowedSkewMilliseconds: MAX_SKEW_MS } });
   }
   const signedHeaders = signedHeadersRaw.split(';');
   if (!signedHeaders.includes('host')) throw malformed('The authorization header is malformed; host must be signed');
+  refuseUnsignedAmzHeaders(input.headers, signedHeaders, HEADER_AUTH_EXEMPT);
   const found = await deps.lookup(cred.accessKeyId);
   if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: cred.accessKeyId } });
   const payloadHash = h(input.headers, 'x-amz-content-sha256');
@@ -126,6 +142,7 @@ async function presignedAuth(input: AuthInput, query: URLSearchParams, deps: Aut
   if (cred.region !== deps.region) throw qerr(`Error parsing the X-Amz-Credential parameter; the region '${cred.region}' is wrong; expecting '${deps.region}'`);
   const date = parseAmzDate(dateRaw);
   if (!date) throw qerr("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (cred.date !== dateRaw.slice(0, 8)) throw qerr(`Error parsing the X-Amz-Credential parameter; ${INVALID_CREDENTIAL_DATE}`);
   if (!/^\d+$/.test(expiresRaw)) throw qerr('X-Amz-Expires should be a number');
   const expires = Number(expiresRaw);
   if (expires > 604800) throw qerr('X-Amz-Expires must be less than a week (in seconds) that is 604800');
@@ -133,10 +150,9 @@ async function presignedAuth(input: AuthInput, query: URLSearchParams, deps: Aut
   if (date.getTime() - now > MAX_SKEW_MS) throw s3Error('AccessDenied', { message: 'Request is not valid yet' });
   if (now > date.getTime() + expires * 1000) throw s3Error('AccessDenied', { message: 'Request has expired', details: { 'X-Amz-Expires': expiresRaw, Expires: new Date(date.getTime() + expires * 1000).toISOString(), ServerTime: new Date(now).toISOString() } });
   const signedHeaders = signedHeadersRaw.split(';');
-  const unsigned = Object.keys(input.headers).filter((n) => n.startsWith('x-amz-') && !signedHeaders.includes(n));
-  if (unsigned.length > 0) {
-    throw s3Error('AccessDenied', { message: 'There were headers present in the request which were not signed', details: { HeadersNotSigned: unsigned.join(', ') } });
-  }
+  // Without host signed, a URL presigned for one server is good on any other that shares the key.
+  if (!signedHeaders.includes('host')) throw qerr('Query-string authentication version 4 requires the host header to be signed (X-Amz-SignedHeaders must include host).');
+  refuseUnsignedAmzHeaders(input.headers, signedHeaders, NONE_EXEMPT);
   const found = await deps.lookup(cred.accessKeyId);
   if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: cred.accessKeyId } });
   const payloadHash = query.get('X-Amz-Content-Sha256') ?? h(input.headers, 'x-amz-content-sha256') ?? UNSIGNED;

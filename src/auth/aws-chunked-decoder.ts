@@ -10,7 +10,18 @@ const EMPTY_SHA256 = createHash('sha256').digest('hex');
 /** What the chunk signatures chain from: the signing key, the request date and scope, and the seed signature. */
 export interface ChunkSigning { key: Buffer; amzDate: string; scope: string; seed: string }
 
-const MAX_LINE = 4096;
+/**
+ * Bounds on what a client controls (docs/ARCHITECTURE.md, "aws-chunked bounds"). Real clients send one
+ * chunk header of ~90 bytes per chunk and one or two trailer lines (a checksum and its signature);
+ * without caps, millions of trailer lines pinned the CPU for minutes and filled the heap.
+ */
+export const MAX_CHUNK_HEADER_LINE = 1024;
+export const MAX_TRAILER_LINES = 16;
+export const MAX_TRAILER_BYTES = 16 * 1024;
+/** S3's largest single PUT: no one chunk can be bigger. */
+export const MAX_CHUNK_SIZE = 5 * 1024 ** 3;
+
+const malformedTrailer = (message: string) => s3Error('MalformedTrailerError', { message: `The request contained trailing data that was not well-formed or did not conform to our published schema. (${message})` });
 
 /**
  * aws-chunked framing: `<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n` … `0[;chunk-signature=…]\r\n`
@@ -18,7 +29,10 @@ const MAX_LINE = 4096;
  * signature chain when signing is given.
  */
 export class AwsChunkedDecoder extends Transform {
-  trailers: Record<string, string> = {};
+  /** Null prototype: a trailer name is data, never a path to Object.prototype. */
+  trailers: Record<string, string> = Object.create(null) as Record<string, string>;
+  #trailerLines = 0;
+  #trailerBytes = 0;
   #buf: Buffer = Buffer.alloc(0);
   #state: 'header' | 'data' | 'data-crlf' | 'final-crlf' | 'trailer' | 'done' = 'header';
   #remaining = 0;
@@ -58,11 +72,16 @@ export class AwsChunkedDecoder extends Transform {
     for (;;) {
       switch (this.#state) {
         case 'header': {
-          const line = this.#line();
+          const line = this.#line(MAX_CHUNK_HEADER_LINE, () => s3Error('IncompleteBody', { message: 'aws-chunked chunk header line too long' }));
           if (line === undefined) return;
           const [sizeHex, ...ext] = line.split(';');
           if (!/^[0-9a-fA-F]{1,16}$/.test(sizeHex ?? '')) throw s3Error('IncompleteBody', { message: 'malformed aws-chunked chunk header' });
           this.#remaining = parseInt(sizeHex!, 16);
+          if (this.#remaining > MAX_CHUNK_SIZE) throw s3Error('IncompleteBody', { message: 'aws-chunked chunk size too large' });
+          // Refused at the header, before any byte beyond the declared length is read or passed on.
+          if (this.expectedLength !== undefined && this.#decoded + this.#remaining > this.expectedLength) {
+            throw s3Error('IncompleteBody', { message: 'The aws-chunked body carries more bytes than x-amz-decoded-content-length.', details: { NumberBytesExpected: this.expectedLength } });
+          }
           this.#chunkSig = ext.find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length) ?? '';
           if (this.signing && !this.#chunkSig) throw s3Error('SignatureDoesNotMatch', { message: 'missing chunk-signature' });
           this.#chunkHash = createHash('sha256');
@@ -92,12 +111,18 @@ export class AwsChunkedDecoder extends Transform {
           break;
         }
         case 'trailer': {
-          const line = this.#line();
+          const budget = MAX_TRAILER_BYTES - this.#trailerBytes - 2;
+          const line = this.#line(Math.max(budget, 0), () => malformedTrailer(`trailers over ${MAX_TRAILER_BYTES} bytes`));
           if (line === undefined) return;
+          this.#trailerBytes += line.length + 2;
           if (line === '') { this.#finishTrailer(); this.#state = 'done'; break; }
+          if (++this.#trailerLines > MAX_TRAILER_LINES) throw malformedTrailer(`more than ${MAX_TRAILER_LINES} trailers`);
           const colon = line.indexOf(':');
-          if (colon < 0) throw s3Error('IncompleteBody', { message: 'malformed trailer' });
-          this.trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+          if (colon < 0) throw malformedTrailer('a trailer line without a colon');
+          const name = line.slice(0, colon).trim().toLowerCase();
+          if (!/^[a-z0-9-]+$/.test(name)) throw malformedTrailer('an invalid trailer name');
+          if (name in this.trailers) throw malformedTrailer(`trailer ${name} repeated`);
+          this.trailers[name] = line.slice(colon + 1).trim();
           break;
         }
         case 'done':
@@ -107,11 +132,14 @@ export class AwsChunkedDecoder extends Transform {
     }
   }
 
-  /** The next CRLF-terminated line, or undefined until it has fully arrived. */
-  #line(): string | undefined {
-    const nl = this.#buf.indexOf('\r\n');
+  /**
+   * The next CRLF-terminated line of at most `max` bytes, or undefined until it has fully arrived. Only
+   * the first max + 2 bytes are searched, so a long line costs no more than a short one.
+   */
+  #line(max: number, tooLong: () => Error): string | undefined {
+    const nl = this.#buf.subarray(0, max + 2).indexOf('\r\n');
     if (nl < 0) {
-      if (this.#buf.length > MAX_LINE) throw s3Error('IncompleteBody', { message: 'aws-chunked line too long' });
+      if (this.#buf.length >= max + 2) throw tooLong();
       return undefined;
     }
     const line = this.#buf.subarray(0, nl).toString('latin1');

@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock.js';
 import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
 import type { CredentialLookup } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
+import { INVALID_CREDENTIAL_DATE, parseAmzDate } from './amz-date.js';
 import { signingKey } from './sigv4-canonical-request.js';
 
 /** Fields no condition has to cover (AWS "Creating a POST policy"). */
@@ -84,6 +85,13 @@ async function verifySignature(fields: ReadonlyMap<string, string>, policyB64: s
     if (parts.length !== 5 || parts[4] !== 'aws4_request') throw s3Error('InvalidArgument', { message: 'POST requires a valid x-amz-credential', details: { ArgumentName: 'x-amz-credential' } });
     const [accessKeyId, date, region, service] = parts as [string, string, string, string];
     if (region !== deps.region) throw s3Error('AuthorizationQueryParametersError', { message: `the region '${region}' is wrong; expecting '${deps.region}'` });
+    // The signing key is derived from the scope date: a form must carry the date it was signed on, or a
+    // key derived once would sign forms for ever (the policy expiration is the form's own claim).
+    const amzDate = fields.get('x-amz-date');
+    if (amzDate === undefined || parseAmzDate(amzDate) === undefined) {
+      throw s3Error('InvalidArgument', { message: "POST requires x-amz-date in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", details: { ArgumentName: 'x-amz-date' } });
+    }
+    if (date !== amzDate.slice(0, 8)) throw s3Error('AuthorizationQueryParametersError', { message: `Error parsing the X-Amz-Credential parameter; ${INVALID_CREDENTIAL_DATE}` });
     const found = await deps.lookup(accessKeyId);
     if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: accessKeyId } });
     const expected = createHmac('sha256', signingKey(found.secretAccessKey, date, region, service)).update(policyB64).digest('hex');

@@ -19,6 +19,14 @@ export interface SigV2Input { method: string; rawPath: string; rawQuery: string;
 
 const h = (headers: IncomingHttpHeaders, n: string) => { const v = headers[n]; return Array.isArray(v) ? v.join(',') : v ?? ''; };
 
+/** A malformed escape is the client's fault (400 InvalidURI), never an uncaught URIError (500). */
+function decodeValue(s: string): string {
+  try { return decodeURIComponent(s.replace(/\+/g, '%20')); } catch { throw s3Error('InvalidURI'); }
+}
+
+/** S3 refuses query-string authentication good for more than 7 days, as it does for SigV4's X-Amz-Expires. */
+const MAX_EXPIRES_AHEAD_MS = 7 * 24 * 3600 * 1000;
+
 function canonicalResource(rawPath: string, rawQuery: string): string {
   const params: Array<[string, string | undefined]> = [];
   for (const part of rawQuery.split('&')) {
@@ -26,7 +34,7 @@ function canonicalResource(rawPath: string, rawQuery: string): string {
     const eq = part.indexOf('=');
     const k = eq < 0 ? part : part.slice(0, eq);
     if (!SIGNED_SUBRESOURCES.has(k)) continue;
-    params.push([k, eq < 0 ? undefined : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, '%20'))]);
+    params.push([k, eq < 0 ? undefined : decodeValue(part.slice(eq + 1))]);
   }
   params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const q = params.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join('&');
@@ -65,6 +73,9 @@ export async function sigV2Query(input: SigV2Input, query: URLSearchParams, deps
   if (!/^\d+$/.test(expires)) throw s3Error('AccessDenied', { message: 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters' });
   if (deps.clock.now().getTime() > Number(expires) * 1000) {
     throw s3Error('AccessDenied', { message: 'Request has expired', details: { Expires: new Date(Number(expires) * 1000).toISOString(), ServerTime: deps.clock.now().toISOString() } });
+  }
+  if (Number(expires) * 1000 - deps.clock.now().getTime() > MAX_EXPIRES_AHEAD_MS) {
+    throw s3Error('AccessDenied', { message: 'Query-string authentication requires Expires to be at most 7 days (604800 seconds) in the future' });
   }
   return check(query.get('AWSAccessKeyId')!, query.get('Signature') ?? '', stringToSign(input, expires), deps.lookup);
 }

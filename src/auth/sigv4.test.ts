@@ -130,7 +130,7 @@ test('unsigned payload with a trailing checksum', async () => {
   const signed = await signer.sign({ method: 'PUT', protocol: 'https:', hostname: 'examplebucket.s3.amazonaws.com', path: '/k', headers: { host: 'examplebucket.s3.amazonaws.com', ...headers } }, { signingDate: new Date('2013-05-24T00:00:00Z') });
   const v = await authenticate({ ...input('PUT', '/k', signed.headers as Record<string, string>), body: Readable.from([body]) }, deps());
   assert.equal((await drain(v.body)).toString(), 'hello');
-  assert.deepEqual(v.trailers(), { 'x-amz-checksum-crc32': 'NhCmhg==' });
+  assert.deepEqual({ ...v.trailers() }, { 'x-amz-checksum-crc32': 'NhCmhg==' });
 });
 
 test('clock skew, unknown key, malformed header', async () => {

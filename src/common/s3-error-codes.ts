@@ -65,6 +65,7 @@ export const S3_ERROR_CODES = {
   InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
   AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
   InvalidBucketAclWithObjectOwnership: { status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" },
+  MalformedTrailerError: { status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type S3ErrorCode = keyof typeof S3_ERROR_CODES;
