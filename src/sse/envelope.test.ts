@@ -13,7 +13,7 @@ import { Secret } from '../common/secret.js';
 import { systemRandom } from '../common/random.js';
 import { openSqliteDatabase } from '../stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
-import { decodeRecord, RECORD_SIZE } from './sealed-key-record.js';
+import { decodeRecord, SALTED_RECORD_SIZE } from './sealed-key-record.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -48,7 +48,7 @@ test('INVARIANT 2: the same plaintext written twice under the same binding gives
   const b = await roundTrip(envelope, binding, plain);
   assert.ok(!a.blob.equals(b.blob));
   assert.ok(!a.sealedKey.equals(b.sealedKey));
-  assert.equal(a.sealedKey.length, RECORD_SIZE);
+  assert.equal(a.sealedKey.length, SALTED_RECORD_SIZE);
   assert.ok((await open(envelope, a.sealedKey, binding, a.blob, plain.length)).equals(plain));
 });
 
@@ -59,14 +59,18 @@ test('a sealed key opens only for its own bucket, key, write and part', async ()
     await assert.rejects(open(envelope, sealedKey, { ...binding, ...other }, blob, 5), /did not open/, JSON.stringify(other));
   }
   const wrongVersion = Buffer.from(sealedKey);
-  wrongVersion[0] = 3;
+  wrongVersion[0] = 4;
   await assert.rejects(open(envelope, wrongVersion, binding, blob, 5), /unknown version/);
-  // A version-2 record relabelled as legacy (to skip the layout manifest) fails: the version byte is associated data.
-  const downgraded = Buffer.from(sealedKey);
-  assert.equal(downgraded[0], 2);
-  downgraded[0] = 1;
-  await assert.rejects(open(envelope, downgraded, binding, blob, 5), /did not open/);
-  await assert.rejects(open(envelope, sealedKey.subarray(1), binding, blob, 5), /expected 66 bytes/);
+  // A version-3 record relabelled as an older version (nonce-based, or legacy without a layout manifest)
+  // fails: the length does not match that version, and the version byte is associated data besides.
+  assert.equal(sealedKey[0], 3);
+  for (const older of [1, 2]) {
+    const relabelled = Buffer.from(sealedKey);
+    relabelled[0] = older;
+    await assert.rejects(open(envelope, relabelled, binding, blob, 5), /expected 66 bytes for version/);
+  }
+  await assert.rejects(open(envelope, sealedKey.subarray(1), binding, blob, 5), /expected 66 bytes for version 1, got 85/);
+  await assert.rejects(open(envelope, sealedKey.subarray(0, 85), binding, blob, 5), /expected 86 bytes/);
 });
 
 test('rotation: old records still open, reseal moves them to the new version, data untouched', async () => {

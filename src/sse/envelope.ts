@@ -62,7 +62,7 @@ export class Envelope {
     if (record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
     const dataKey = openSseS3(this.keys, sealedKey, binding);
     try {
-      // A legacy record stays legacy: its object has no layout manifest to satisfy.
+      // A legacy record stays legacy (its object has no layout manifest to satisfy); any other becomes version 3.
       return sealSseS3(this.keys, this.random, dataKey, binding, record.version);
     } finally {
       dataKey.wipe();

@@ -1,4 +1,4 @@
-/** Known-answer vectors of docs/FORMAT.md: sealed data-key records (versions 1 and 2) and the layout manifest, each recomputed independently. */
+/** Known-answer vectors of docs/FORMAT.md: sealed data-key records (versions 3, 2 and 1) and the layout manifest, each recomputed independently. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
@@ -13,8 +13,10 @@ import { decodeRecord } from './sealed-key-record.js';
 const MASTER = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 const MASTER_VERSION = 7;
 const NONCE = Buffer.from(Array.from({ length: 12 }, (_, i) => 0xa0 + i));
+const SALT = Buffer.from(Array.from({ length: 32 }, (_, i) => 0xc0 + i));
 const DATA_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x40 + i));
 const BINDING = { bucket: 'bucket', key: 'key', writeId: 'write', partNumber: 1 };
+const V3 = '030100000007c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf2c04e89eeac042b9c29e13c5021a2bbcfe182ecc57e1c79ab76b751ea42e4cfb15e46b2e8c7e1f30066b5b1b55152858';
 const V2 = '020100000007a0a1a2a3a4a5a6a7a8a9aaaba6593e6e018e44f82a2ccd984b378e9120fd0b43c6e2143bc4577cdd23f62b5e3eb690c4aba8ec64d4ef6848c6104005';
 const V1 = '010100000007a0a1a2a3a4a5a6a7a8a9aaaba6593e6e018e44f82a2ccd984b378e9120fd0b43c6e2143bc4577cdd23f62b5e42909140c0e5806595e923943764dd03';
 const LAYOUT: ObjectLayout = {
@@ -30,7 +32,8 @@ const keys = {
 } as unknown as KeyManager;
 /** The manifest key source of the vector: only master-key version 7 exists. */
 const macKeyFor = (v: number) => { if (v !== MASTER_VERSION) throw new Error(`unknown master key version ${v}`); return manifestKey(MASTER); };
-const fixedNonce: Random = { bytes: (n: number) => NONCE.subarray(0, n) };
+const fixedNonce: Random = { bytes: (n: number) => { assert.equal(n, 12); return NONCE; } };
+const fixedSalt: Random = { bytes: (n: number) => { assert.equal(n, 32); return SALT; } };
 
 /** len‖bytes, as FORMAT.md writes the associated data. */
 const lp = (s: string) => { const b = Buffer.from(s, 'utf8'); const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return Buffer.concat([l, b]); };
@@ -44,11 +47,36 @@ function independentRecord(version: number): string {
   return Buffer.concat([head, NONCE, c.update(DATA_KEY), c.final(), c.getAuthTag()]).toString('hex');
 }
 
-test('sealed data-key record version 2: the FORMAT.md vector, recomputed independently, opens to the data key', () => {
+/** Version 3 straight from FORMAT.md: record key = HMAC-SHA256(master, domain ‖ salt), zero nonce. */
+function independentRecordV3(): string {
+  const head = Buffer.from([3, 0x01, 0, 0, 0, MASTER_VERSION]);
+  const aad = Buffer.concat([head, lp('strongroom/sse-s3/v1'), lp('bucket'), lp('key'), lp('write'), lp('1')]);
+  const recordKey = createHmac('sha256', MASTER).update('strongroom/sse-s3/record-key/v3').update(SALT).digest();
+  const c = createCipheriv('aes-256-gcm', recordKey, Buffer.alloc(12));
+  c.setAAD(aad);
+  return Buffer.concat([head, SALT, c.update(DATA_KEY), c.final(), c.getAuthTag()]).toString('hex');
+}
+
+test('sealed data-key record version 3: the FORMAT.md vector, recomputed independently, opens to the data key', () => {
+  assert.equal(independentRecordV3(), V3);
+  assert.equal(sealSseS3(keys, fixedSalt, new Secret(Buffer.from(DATA_KEY)), BINDING).toString('hex'), V3);
+  assert.ok(openSseS3(keys, Buffer.from(V3, 'hex'), BINDING).reveal().equals(DATA_KEY));
+  assert.equal(decodeRecord(Buffer.from(V3, 'hex')).version, 3);
+  // A changed salt derives another record key: the record does not open.
+  const flipped = Buffer.from(V3, 'hex');
+  flipped[6]! ^= 1;
+  assert.throws(() => openSseS3(keys, flipped, BINDING), /did not open/);
+});
+
+test('sealed data-key record version 2 (random nonce under the master key) is still read; a rewrap of it writes version 3', () => {
   assert.equal(independentRecord(2), V2);
-  assert.equal(sealSseS3(keys, fixedNonce, new Secret(Buffer.from(DATA_KEY)), BINDING).toString('hex'), V2);
   assert.ok(openSseS3(keys, Buffer.from(V2, 'hex'), BINDING).reveal().equals(DATA_KEY));
   assert.equal(decodeRecord(Buffer.from(V2, 'hex')).version, 2);
+  assert.equal(sealSseS3(keys, fixedSalt, new Secret(Buffer.from(DATA_KEY)), BINDING, 2).toString('hex'), V3);
+  // Relabelled as legacy (to skip the layout manifest) it fails: the version byte is associated data.
+  const downgraded = Buffer.from(V2, 'hex');
+  downgraded[0] = 1;
+  assert.throws(() => openSseS3(keys, downgraded, BINDING), /did not open/);
 });
 
 test('sealed data-key record version 1 (legacy, written before layout manifests) is still read', () => {

@@ -21,7 +21,7 @@ import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
 
 const binding: ObjectBinding = { bucket: 'b', key: 'k', writeId: 'w1', partNumber: 1 };
 
-/** A CSPRNG that remembers the 32-byte values it handed out: the data key of the last write is the last of them. */
+/** A CSPRNG that remembers the 32-byte values it handed out: a write draws its data key first, then its sealed record's salt. */
 function recordingRandom(): Random & { keys: Buffer[] } {
   const keys: Buffer[] = [];
   return { keys, bytes: (n) => { const b = randomBytes(n); if (n === 32) keys.push(b); return b; } };
@@ -52,8 +52,9 @@ async function sink(stream: Readable): Promise<Buffer> {
 
 test('util.inspect and JSON.stringify of encrypt and decrypt streams show no key bytes', async () => {
   const { envelope, random } = await setup();
+  const drawn = random.keys.length;
   const write = await envelope.beginWrite({ kind: 'sse-s3' }, binding);
-  const dataKey = Buffer.from(random.keys[random.keys.length - 1]!);
+  const dataKey = Buffer.from(random.keys[drawn]!);
   assertNoKey(write.encrypt, dataKey, 'the encrypt stream');
   assertNoKey(write, dataKey, 'the write session');
   const blob = await sink(Readable.from([Buffer.from('hello')]).pipe(write.encrypt));
