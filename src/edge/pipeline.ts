@@ -146,7 +146,11 @@ function bodyPending(req: IncomingMessage): boolean {
   return !(req.complete || req.destroyed || req.readableEnded);
 }
 
-/** Lingering close: read and discard at most this much more of an unread body, for at most this long. */
+/**
+ * Lingering close: read and discard at most LINGER_BYTES more of an unread body; past that stop reading
+ * (the client's writes block) but keep the connection for the rest of LINGER_MS, so a fast sender has
+ * time to read the answer before the close resets its connection.
+ */
 const LINGER_BYTES = 1024 * 1024;
 const LINGER_MS = 1_000;
 
@@ -164,7 +168,10 @@ function lingerOnBody(req: IncomingMessage): Promise<void> {
     };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > LINGER_BYTES) done();
+      if (seen > LINGER_BYTES) {
+        req.off('data', onData);
+        req.pause();
+      }
     };
     const timer = setTimeout(done, LINGER_MS);
     req.on('data', onData);
