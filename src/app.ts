@@ -117,7 +117,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
     },
   });
-  const server = await startHttpServer(handler, config.host, config.port, log);
+  const server = await startHttpServer(handler, config.host, config.port, log, config.connections);
   // Scheduled rotation for long-running servers (a start also rotates when due).
   const rotation = setInterval(() => {
     data.keys.rotateIfDue().then((rotated) => { if (rotated) log('SSE-S3 master key rotated', { version: data.keys.currentMasterKey().version }); },

@@ -8,6 +8,8 @@ import { scrub } from './tools/scrub.js';
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
                    [--root-key-file FILE] [--sse-s3-rotation-days N]
+                   [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
+                   [--max-connections N] [--max-connections-per-ip N]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
   strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]`;
 

@@ -1,4 +1,5 @@
 /** Typed configuration from command-line flags and the environment, with embedded defaults; the only reader of process.env. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface ServeConfig {
@@ -13,6 +14,16 @@ export interface ServeConfig {
   readonly rootKeyValue: string | undefined;
   readonly sseS3RotationDays: number;
   readonly quiet: boolean;
+  readonly connections: ConnectionSettings;
+}
+
+/** Deadlines and caps on client connections (README "Options"; the reasons for the defaults in docs/ARCHITECTURE.md). */
+export interface ConnectionSettings {
+  readonly headersTimeoutMs: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
 }
 
 export class ConfigError extends Error {}
@@ -37,7 +48,10 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
   return out;
 }
 
-export const SERVE_FLAGS = ['data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet'] as const;
+export const SERVE_FLAGS = [
+  'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet',
+  'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
+] as const;
 
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
   const flags = parseFlags(argv, known);
@@ -60,7 +74,48 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     rootKeyValue: env['STRONGROOM_ROOT_KEY'],
     sseS3RotationDays: rotation,
     quiet: flags.get('quiet') === 'true',
+    connections: connectionSettings(flags, env),
     bucket: flags.get('bucket'),
+  };
+}
+
+/** A positive number of seconds (fractions allowed, for tests) from a flag or the environment, in ms. */
+function seconds(flags: Map<string, string>, env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = flags.get(name) ?? env[`STRONGROOM_${name.toUpperCase().replaceAll('-', '_')}`];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`--${name} must be a positive number of seconds`);
+  return Math.round(value * 1000);
+}
+
+function count(flags: Map<string, string>, env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = flags.get(name) ?? env[`STRONGROOM_${name.toUpperCase().replaceAll('-', '_')}`];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`--${name} must be a positive integer`);
+  return value;
+}
+
+/**
+ * Default connection cap: half the process's open-file limit (each connection is one descriptor, and
+ * each request in flight may hold a blob file and the database's), at most 10,000.
+ */
+function defaultMaxConnections(): number {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m) return Math.max(64, Math.min(10_000, Math.floor(Number(m[1]) / 2)));
+  } catch {
+    // Not Linux: fall through to the fixed default.
+  }
+  return 4_096;
+}
+
+function connectionSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv): ConnectionSettings {
+  const maxConnections = count(flags, env, 'max-connections', defaultMaxConnections());
+  return {
+    headersTimeoutMs: seconds(flags, env, 'headers-timeout', 20),
+    bodyIdleTimeoutMs: seconds(flags, env, 'body-timeout', 30),
+    keepAliveTimeoutMs: seconds(flags, env, 'keep-alive-timeout', 5),
+    maxConnections,
+    maxConnectionsPerIp: count(flags, env, 'max-connections-per-ip', Math.min(maxConnections, 1_000)),
   };
 }
 

@@ -9,7 +9,14 @@ export function errorResponse(err: unknown, ctx: RequestContext, log: (m: string
   if (err instanceof ApiError) {
     apiError = err;
   } else {
-    log('internal error', { requestId: ctx.requestId, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      // An operating-system failure (ENOSPC, EIO, EMFILE…): the code is what the operator needs, not a stack.
+      // S3 has no "disk full" error; the client sees InternalError, which it may retry.
+      log(code === 'ENOSPC' ? 'storage full (ENOSPC)' : `system error (${code})`, { requestId: ctx.requestId, code, error: (err as Error).message });
+    } else {
+      log('internal error', { requestId: ctx.requestId, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    }
     apiError = s3Error('InternalError');
   }
   const body = toXml('Error', {

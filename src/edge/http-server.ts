@@ -1,7 +1,10 @@
-/** node:http server lifecycle: limits, client errors as S3 XML, listen, graceful shutdown. */
+/** node:http server lifecycle: connection limits and timeouts, client errors as S3 XML, listen, graceful shutdown. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { toXml } from '../common/xml-writer.js';
+import { ConnectionGuard, type ConnectionLimits } from './connection-guard.js';
+
+export type { ConnectionLimits } from './connection-guard.js';
 
 /** Node refuses larger header sections itself; we answer them as S3 does (400 RequestHeaderSectionTooLarge). */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -9,22 +12,44 @@ const MAX_HEADER_BYTES = 16 * 1024;
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
-  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then drops the rest. */
+  /**
+   * Stops accepting connections and closes idle ones; in-flight requests are answered with
+   * `Connection: close` and their connections closed as they finish; after `graceMs` the rest are dropped.
+   */
   close(graceMs?: number): Promise<void>;
 }
+
+type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export async function startHttpServer(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   host: string,
   port: number,
-  log: (message: string, fields?: Record<string, unknown>) => void,
+  log: Log,
+  limits: ConnectionLimits,
 ): Promise<RunningServer> {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    handler(req, res).catch((err: unknown) => {
-      log('unhandled pipeline failure', { error: String(err) });
-      res.destroy();
-    });
+  const server = createServer({
+    maxHeaderSize: MAX_HEADER_BYTES,
+    // A body may legitimately take long (5 GiB); what is bounded is how long it may stall (bodyIdleTimeoutMs).
+    requestTimeout: 0,
+    headersTimeout: limits.headersTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks header deadlines on this interval (default 30 s): keep it well below the deadline.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   });
+  const guard = new ConnectionGuard(server, limits);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (guard.admit(req, res)) {
+      handler(req, res).catch((err: unknown) => {
+        log('unhandled pipeline failure', { error: String(err) });
+        res.destroy();
+      });
+    }
+  };
+  server.on('request', onRequest);
+  // Expect: 100-continue is answered by the pipeline only once the request is authenticated and routed,
+  // so a refused request never solicits its body (Node would send 100 Continue at once).
+  server.on('checkContinue', onRequest);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,27 +60,35 @@ export async function startHttpServer(
   return {
     server,
     url: `http://${shownHost}:${address.port}`,
-    close: (graceMs = 10_000) => closeGracefully(server, graceMs),
+    close: (graceMs = 10_000) => guard.shutdown(graceMs),
   };
 }
 
+/**
+ * Emitted on the in-flight response when the client half-closed before its body was complete; the
+ * pipeline answers IncompleteBody on it (the connection is still writable).
+ */
+export const CLIENT_ENDED_EARLY = 'strongroom:client-ended-early';
+
+/** Parse errors and header timeouts, answered as S3 XML on the raw socket when no response has started. */
 function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || (err.code === 'ECONNRESET')) {
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+  if (inFlight && !inFlight.headersSent && socket.writable && err.code === 'HPE_INVALID_EOF_STATE') {
+    inFlight.emit(CLIENT_ENDED_EARLY);
+    return;
+  }
+  // Otherwise, with a request in flight (e.g. bytes past its Content-Length that do not parse), its answer
+  // would interleave with ours: drop the connection, which also fails that request at the excess.
+  if (!socket.writable || err.code === 'ECONNRESET' || inFlight) {
     socket.destroy();
     return;
   }
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const code = tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest';
-  const message = tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'An error occurred when parsing the HTTP request.';
+  const [status, code, message] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? ['400 Bad Request', 'RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['400 Bad Request', 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.']
+      : ['400 Bad Request', 'BadRequest', 'An error occurred when parsing the HTTP request.'];
   const body = toXml('Error', { Code: code, Message: message }, null);
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-async function closeGracefully(server: Server, graceMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-  timer.unref();
-  await closed;
-  clearTimeout(timer);
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroySoon();
 }

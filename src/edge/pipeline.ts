@@ -1,14 +1,15 @@
 /** The request pipeline in one readable function: context → authenticate → route → authorize → operation → respond. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { s3Error } from '../common/api-error.js';
+import { ApiError, s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
 import { authenticate } from '../auth/authenticate.js';
-import type { S3Context, S3Request } from '../s3/s3-request.js';
+import type { S3Context, S3Request, S3Response } from '../s3/s3-request.js';
 import { S3_OPERATIONS } from '../s3/s3-operations.js';
 import { resolveBucketAndKey } from './bucket-addressing.js';
 import { errorResponse } from './error-response.js';
-import { createRequestContext } from './request-context.js';
+import { CLIENT_ENDED_EARLY } from './http-server.js';
+import { createRequestContext, type RequestContext } from './request-context.js';
 import { writeResponse } from './response-writer.js';
 import { matchS3Route, type S3Target } from './s3-route-table.js';
 
@@ -27,6 +28,35 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   return async function handle(req, res) {
     const ctx = createRequestContext(req);
     const isHead = req.method === 'HEAD';
+    let answering: Promise<void> | undefined;
+    const answer = (response: S3Response, linger = true): Promise<void> => {
+      answering ??= respond(req, res, response, ctx, isHead, linger);
+      return answering;
+    };
+    // Answers for the client's fault while the operation still waits for the body; closing the connection
+    // afterwards also fails the operation (its write path then removes what it had stored).
+    let failedEarly = false;
+    const failEarly = (error: ApiError, why: string) => {
+      if (res.headersSent || answering) {
+        res.destroy();
+        return;
+      }
+      failedEarly = true;
+      deps.log(why, { requestId: ctx.requestId, method: req.method, code: error.code });
+      res.setHeader('connection', 'close');
+      // No lingering: the client is sending nothing more (stalled, or half-closed).
+      void answer(errorResponse(error, ctx, deps.log), false).finally(() => {
+        // Once answered, Node no longer counts the request as in flight, so closing the socket would not
+        // reach it: fail it directly so the operation still reading it stops (and cleans up).
+        req.destroy();
+        req.socket.destroy();
+      });
+    };
+    // The socket moved no byte for the body-idle deadline (ConnectionGuard sets it).
+    req.on('timeout', () => failEarly(s3Error('RequestTimeout'), 'request body stalled'));
+    res.on(CLIENT_ENDED_EARLY, () => failEarly(s3Error('IncompleteBody'), 'client ended its body early'));
+    // A reader that stopped reading our response: nothing more can be told to it.
+    res.on('timeout', () => { if (res.headersSent && !failedEarly) res.destroy(); });
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -70,50 +100,84 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       };
       const handler = S3_OPERATIONS[match.route.operation];
       if (!handler) throw s3Error('NotImplemented');
+      // Only a request we mean to serve asks for its body (the server defers 100 Continue to here).
+      if (/100-continue/i.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
       const response = await handler(s3req, deps.s3);
-      await finishRequestBody(req, res);
-      await writeResponse(res, response, ctx, isHead);
+      await answer(response);
     } catch (err) {
+      if (answering) return;
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      await finishRequestBody(req, res);
-      const response = errorResponse(err, ctx, deps.log);
-      await writeResponse(res, response, ctx, isHead);
+      if (isDisconnect(err, req)) {
+        // The client went away mid-request: nothing to answer, nothing wrong with the server.
+        deps.log('client disconnected', { requestId: ctx.requestId, method: req.method, error: err instanceof Error ? (err as NodeJS.ErrnoException).code ?? err.message : String(err) });
+        res.destroy();
+        return;
+      }
+      await answer(errorResponse(err, ctx, deps.log));
     }
   };
 }
 
-/** Bodies up to this size are read to their end before an early answer, so the client is not cut off mid-send. */
-const DRAIN_LIMIT = 8 * 1024 * 1024;
-const DRAIN_MS = 5_000;
+/** The failures a vanished client causes on our side (its socket reset, or the body stream closed early). */
+const DISCONNECT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function isDisconnect(err: unknown, req: IncomingMessage): boolean {
+  if (err instanceof ApiError) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return req.socket.destroyed || (code !== undefined && DISCONNECT_CODES.has(code)) || (err instanceof Error && err.message === 'aborted');
+}
 
 /**
- * When we answer before the whole body was read (an error, or an operation that ignores the body), a
- * client still sending would see its connection reset instead of our answer. Small remainders are read
- * and discarded first; past the limit the connection is marked to close.
+ * Writes the response. When the request body is still arriving (we answer before reading it all), the
+ * answer goes out at once with `Connection: close`; the rest of the body is then read and discarded for
+ * a short while (lingering close) so the client reads our answer instead of a connection reset, and the
+ * connection is closed.
  */
-async function finishRequestBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.complete || req.destroyed || req.readableEnded) return;
+async function respond(req: IncomingMessage, res: ServerResponse, response: S3Response, ctx: RequestContext, isHead: boolean, linger: boolean): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  if (bodyPending(req)) {
+    res.setHeader('connection', 'close');
+    await writeResponse(res, response, ctx, isHead, linger ? () => lingerOnBody(req) : undefined);
+    return;
+  }
+  await writeResponse(res, response, ctx, isHead);
+}
+
+function bodyPending(req: IncomingMessage): boolean {
+  return !(req.complete || req.destroyed || req.readableEnded);
+}
+
+/**
+ * Lingering close: read and discard at most LINGER_BYTES more of an unread body; past that stop reading
+ * (the client's writes block) but keep the connection for the rest of LINGER_MS, so a fast sender has
+ * time to read the answer before the close resets its connection.
+ */
+const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 1_000;
+
+function lingerOnBody(req: IncomingMessage): Promise<void> {
+  if (!bodyPending(req)) return Promise.resolve();
   let seen = 0;
-  await new Promise<void>((resolve) => {
+  return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
       req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      req.off('close', done);
       resolve();
     };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > DRAIN_LIMIT) {
-        res.setHeader('connection', 'close');
-        done();
+      if (seen > LINGER_BYTES) {
+        req.off('data', onData);
+        req.pause();
       }
     };
-    const timer = setTimeout(() => {
-      res.setHeader('connection', 'close');
-      done();
-    }, DRAIN_MS);
+    const timer = setTimeout(done, LINGER_MS);
     req.on('data', onData);
     req.once('end', done);
     req.once('error', done);

@@ -10,6 +10,7 @@ import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata }
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
+import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 
@@ -43,7 +44,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
 
 export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
-  if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
+  requireContentLength(req);
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
   const blob = await writeObjectData(ctx, {
     body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: partChecks(payloadChecks(req.headers), upload),

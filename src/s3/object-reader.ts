@@ -73,6 +73,10 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
     } catch (err) {
       ctx.log('object read failed mid-stream; connection dropped', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
       throw err;
+    } finally {
+      // A client that went away ends this generator early: close the inner one too, so the part's blob
+      // stream (and its file handle) is destroyed now rather than by the garbage collector (DEP0137).
+      await iterator.return?.(undefined);
     }
   }
   const stream = Readable.from(rest(), { objectMode: false });

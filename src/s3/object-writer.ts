@@ -82,12 +82,14 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   if (w.expectedLength !== undefined && w.expectedLength > maxBytes) {
     throw s3Error('EntityTooLarge', { details: { ProposedSize: w.expectedLength, MaxSizeAllowed: maxBytes } });
   }
-  const hashing = new HashingTransform(w.checks.checksum, maxBytes);
+  // The body may not run past what it claimed: the first excess byte fails the write (a 1-byte claim
+  // must not stream gigabytes into the inline buffer or onto disk).
+  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength);
   const session = await ctx.envelope.beginWrite(w.plan, w.binding);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeline(w.body, hashing, session.encrypt),
-    inlined ? collect(session.encrypt) : ctx.blobs.write(session.encrypt),
+    inlined ? collect(session.encrypt, INLINE_MAX_CIPHERTEXT) : ctx.blobs.write(session.encrypt),
   ]);
   if (written.status === 'fulfilled' && piped.status === 'rejected') await ctx.blobs.delete([written.value.id]);
   if (piped.status === 'rejected') throw piped.reason;
@@ -117,10 +119,24 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   }
 }
 
-/** Gathers a small part's ciphertext in memory (bounded by INLINE_MAX_BYTES plus the format overhead). */
-async function collect(source: Readable): Promise<{ id: string; bytes: Buffer }> {
+/** INLINE_MAX_BYTES of plaintext plus generous room for the package format's header and tags. */
+const INLINE_MAX_CIPHERTEXT = INLINE_MAX_BYTES + 64 * 1024;
+
+/**
+ * Gathers a small part's ciphertext in memory. The length check upstream already stops the body at its
+ * claim; this bound holds even if that check were gone, so memory never depends on the client.
+ */
+async function collect(source: Readable, cap: number): Promise<{ id: string; bytes: Buffer }> {
   const chunks: Buffer[] = [];
-  for await (const c of source) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of source) {
+    size += (c as Buffer).length;
+    if (size > cap) {
+      source.destroy();
+      throw new Error(`inline ciphertext exceeded ${cap} bytes`);
+    }
+    chunks.push(c as Buffer);
+  }
   return { id: '', bytes: Buffer.concat(chunks) };
 }
 
@@ -130,13 +146,18 @@ class HashingTransform extends Transform {
   readonly checksum: Hasher | undefined;
   bytes = 0;
 
-  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number) {
+  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number, private readonly claimed: number | undefined) {
     super();
     this.checksum = algorithm ? createHasher(algorithm) : undefined;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
+    if (this.claimed !== undefined && this.bytes > this.claimed) {
+      // More bytes than the Content-Length / x-amz-decoded-content-length said.
+      cb(s3Error('IncompleteBody'));
+      return;
+    }
     if (this.bytes > this.maxBytes) {
       cb(s3Error('EntityTooLarge', { details: { MaxSizeAllowed: this.maxBytes } }));
       return;

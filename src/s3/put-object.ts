@@ -1,5 +1,4 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
-import { s3Error } from '../common/api-error.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { writePrecondition } from './write-preconditions.js';
 import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
@@ -7,13 +6,14 @@ import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata }
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
+import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 import { checksumHeader } from './checksums.js';
 
 export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  if (req.contentLength === undefined && req.headers['transfer-encoding'] === undefined) throw s3Error('MissingContentLength');
+  requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
   const sse = parseSseRequest(req.headers, 'all');
   const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
@@ -21,7 +21,9 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   const meta = userMetadata(req.headers);
   const tags = parseTaggingHeader(header(req.headers, 'x-amz-tagging'));
   const headers = storedHeaders(req.headers);
+  const objectStorageClass = storageClass(header(req.headers, 'x-amz-storage-class'));
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
+  // Every header is valid by here: no body byte is stored for a request that a header already dooms.
   // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
   if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
 
@@ -35,7 +37,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-    encryption: encryption.info, partsCount: undefined, storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
+    encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
   await commitObject(ctx, object, precondition);

@@ -1,7 +1,17 @@
-/** Reads small request bodies (XML documents) with a size bound, so a huge body cannot exhaust memory. */
+/** Request bodies: the length a body upload must declare, and small bodies (XML documents) read with a size bound. */
 import type { Readable } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
 import { parseXml, type XmlElement } from '../common/xml-reader.js';
+import type { S3Request } from './s3-request.js';
+
+/**
+ * PutObject and UploadPart need the body's length up front: Content-Length, or x-amz-decoded-content-length
+ * for aws-chunked. A bare `Transfer-Encoding: chunked` body has none, and S3 answers 411 MissingContentLength
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) before reading it.
+ */
+export function requireContentLength(req: S3Request): void {
+  if (req.contentLength === undefined || !Number.isSafeInteger(req.contentLength) || req.contentLength < 0) throw s3Error('MissingContentLength');
+}
 
 /** S3 bounds its XML bodies; 1 MiB covers a 1,000-key DeleteObjects and a 10,000-part Complete needs ~ 1 MiB too. */
 export const MAX_XML_BODY = 2 * 1024 * 1024;

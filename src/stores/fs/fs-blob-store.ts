@@ -56,14 +56,20 @@ export class FsBlobStore implements BlobStore {
       size += batchBytes;
       await handle.sync();
     } catch (err) {
+      // A failed or abandoned write (source error, client gone, ENOSPC) leaves no temp file behind.
       await handle.close().catch(() => undefined);
       await unlink(tmpPath).catch(() => undefined);
       throw err;
     }
-    await handle.close();
     const shard = blobShard(this.#root, id);
-    await this.#ensureShard(shard);
-    await rename(tmpPath, blobPath(this.#root, id));
+    try {
+      await handle.close();
+      await this.#ensureShard(shard);
+      await rename(tmpPath, blobPath(this.#root, id));
+    } catch (err) {
+      await unlink(tmpPath).catch(() => undefined);
+      throw err;
+    }
     await fsyncDir(shard);
     return { id, size };
   }
