@@ -69,6 +69,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure },
         { lookup: deps.lookup, clock: deps.clock, region: deps.region },
       );
+      // The verifying body stream (aws-chunked decoder, payload hash check) may fail while nobody reads it:
+      // an operation that refused the request early, or the lingering close discarding the rest. Its
+      // consumers see its errors through their own listeners; without this one such an error kills the process.
+      if (verified.body !== req) verified.body.on('error', () => {});
       if (verified.service !== 's3') throw s3Error('NotImplemented', { message: `The ${verified.service} service is not implemented.` });
 
       if (key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES) {
@@ -160,6 +164,8 @@ const LINGER_MS = 1_000;
 
 function lingerOnBody(req: IncomingMessage): Promise<void> {
   if (!bodyPending(req)) return Promise.resolve();
+  // Discarded bytes go nowhere: not into a verifying stream the operation no longer reads.
+  req.unpipe();
   let seen = 0;
   return new Promise<void>((resolve) => {
     const done = () => {

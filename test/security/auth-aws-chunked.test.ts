@@ -71,12 +71,15 @@ async function concurrentClient<T>(during: Promise<T>): Promise<{ result: T; slo
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
+  let result: T;
   try {
-    return { result: await during, slowest, served };
+    result = await during;
   } finally {
     stop = true;
+    // The request in flight when the attack ended counts: it was sent while the server was under attack.
     await loop;
   }
+  return { result, slowest, served };
 }
 
 function tmpFiles(): string[] {

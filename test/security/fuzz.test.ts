@@ -120,9 +120,9 @@ test(`fuzz for ${SECONDS} s (seed ${SEED}): no 500, no crash, RSS under 250 MB, 
 });
 
 // Minimal reproductions of what the fuzz found in code other issue-7 items are fixing (item 15: XML;
-// items 11/13: early answers and body draining). Marked todo until those land; then they must pass.
+// items 11/13: early answers and body draining); they stood as todo tests until those landed.
 
-test('XML element names __proto__/constructor/prototype and nesting past the parser limit answer MalformedXML, not 500', { todo: 'issue 7 item 15 (xml-reader)' }, async () => {
+test('XML element names __proto__/constructor/prototype and nesting past the parser limit answer MalformedXML, not 500', async () => {
   const md5 = (b: string) => createHash('md5').update(b).digest('base64');
   for (const [method, query, body] of [
     ['PUT', 'encryption', '<ServerSideEncryptionConfiguration><constructor></constructor></ServerSideEncryptionConfiguration>'],
@@ -135,7 +135,7 @@ test('XML element names __proto__/constructor/prototype and nesting past the par
   }
 });
 
-test('an aws-chunked PUT refused for its Content-MD5 whose trailer signature is also wrong does not crash the server', { todo: 'issue 7 items 11/13 (early answers, draining)' }, async () => {
+test('an aws-chunked PUT refused for its Content-MD5 whose trailer signature is also wrong does not crash the server', async () => {
   const server = await startServer();
   try {
     const bucket = 'fuzz-crash-repro';
@@ -153,7 +153,7 @@ test('an aws-chunked PUT refused for its Content-MD5 whose trailer signature is 
   }
 });
 
-test('a signed PUT refused for its Content-MD5 whose body does not match its signed SHA-256 does not crash the server', { todo: 'issue 7 items 11/13 (early answers, draining)' }, async () => {
+test('a signed PUT refused for its Content-MD5 whose body does not match its signed SHA-256 does not crash the server', async () => {
   const server = await startServer();
   try {
     assert.equal((await rawRequest(server.url, { method: 'PUT', path: '/fuzz-crash-repro' })).status, 200);
