@@ -4,7 +4,7 @@ import { ApiError, s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
 import { authenticate } from '../auth/authenticate.js';
-import type { S3Context, S3Request, S3Response } from '../s3/s3-request.js';
+import { checkKeyLength, type S3Context, type S3Request, type S3Response } from '../s3/s3-request.js';
 import { S3_OPERATIONS } from '../s3/s3-operations.js';
 import { resolveBucketAndKey } from './bucket-addressing.js';
 import { errorResponse } from './error-response.js';
@@ -22,7 +22,6 @@ export interface PipelineDeps {
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-const MAX_KEY_BYTES = 1024;
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async function handle(req, res) {
@@ -75,9 +74,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (verified.body !== req) verified.body.on('error', () => {});
       if (verified.service !== 's3') throw s3Error('NotImplemented', { message: `The ${verified.service} service is not implemented.` });
 
-      if (key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES) {
-        throw s3Error('KeyTooLongError', { details: { Size: Buffer.byteLength(key), MaxSizeAllowed: MAX_KEY_BYTES } });
-      }
+      if (key !== undefined) checkKeyLength(key);
       const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
       const match = matchS3Route(req.method ?? 'GET', target, query, (h) => req.headers[h] !== undefined);
       if (match.kind === 'not-implemented') {

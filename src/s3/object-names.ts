@@ -12,6 +12,15 @@ export async function requireBucket(req: S3Request, ctx: S3Context): Promise<Buc
   return bucket;
 }
 
+/** S3's limit on a key's UTF-8 length. */
+const MAX_KEY_BYTES = 1024;
+
+/** KeyTooLongError for a key past 1,024 UTF-8 bytes (every path that names a key: the URL, a POST form's field). */
+export function checkKeyLength(key: string): void {
+  const size = Buffer.byteLength(key);
+  if (size > MAX_KEY_BYTES) throw s3Error('KeyTooLongError', { details: { Size: size, MaxSizeAllowed: MAX_KEY_BYTES } });
+}
+
 export function requireKey(req: S3Request): string {
   if (req.key === undefined) throw s3Error('InvalidRequest', { message: 'A key must be specified' });
   return req.key;

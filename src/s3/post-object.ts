@@ -8,14 +8,13 @@ import { checksumHeader } from './checksums.js';
 import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
 import { formBoundary, parseForm, type ParsedForm } from './form-data-parser.js';
 import { checkHeaderName, checkHeaderValue, header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
-import { newWriteId, quoted, requireBucket } from './object-names.js';
+import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
-const MAX_KEY_BYTES = 1024;
 
 export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
@@ -101,8 +100,7 @@ function formKey(form: ParsedForm): string {
   const filename = form.filename.slice(Math.max(form.filename.lastIndexOf('/'), form.filename.lastIndexOf('\\')) + 1);
   const key = raw.replaceAll('${filename}', filename);
   if (key === '') throw s3Error('InvalidArgument', { message: 'User key must have a length greater than 0.', details: { ArgumentName: 'key', ArgumentValue: '' } });
-  const size = Buffer.byteLength(key);
-  if (size > MAX_KEY_BYTES) throw s3Error('KeyTooLongError', { details: { Size: size, MaxSizeAllowed: MAX_KEY_BYTES } });
+  checkKeyLength(key);
   form.fields.set('key', key);
   return key;
 }

@@ -8,6 +8,9 @@ import type { LeasingBlobStore } from '../stores/blob-store.js';
 import type { Envelope } from '../sse/envelope.js';
 import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
 
+// The edge checks a URL key's length before routing, with the same rule as a POST form's key.
+export { checkKeyLength } from './object-names.js';
+
 export interface S3Request {
   readonly method: string;
   readonly bucket: string | undefined;
