@@ -63,10 +63,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const rawPath = q < 0 ? url : url.slice(0, q);
       const rawQuery = q < 0 ? '' : url.slice(q + 1);
       const query = new URLSearchParams(rawQuery);
-      const { bucket, key } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
+      const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
 
       const verified = await authenticate(
-        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure },
+        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
         { lookup: deps.lookup, clock: deps.clock, region: deps.region },
       );
       if (verified.service !== 's3') throw s3Error('NotImplemented', { message: `The ${verified.service} service is not implemented.` });
