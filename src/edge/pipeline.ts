@@ -23,6 +23,8 @@ export interface PipelineDeps {
 }
 
 const MAX_KEY_BYTES = 1024;
+/** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
+const EXPECT_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async function handle(req, res) {
@@ -101,7 +103,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const handler = S3_OPERATIONS[match.route.operation];
       if (!handler) throw s3Error('NotImplemented');
       // Only a request we mean to serve asks for its body (the server defers 100 Continue to here).
-      if (/100-continue/i.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
+      if (EXPECT_CONTINUE.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
       const response = await handler(s3req, deps.s3);
       await answer(response);
     } catch (err) {
