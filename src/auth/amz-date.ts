@@ -16,3 +16,6 @@ export const ymdOf = (d: Date): string => d.toISOString().slice(0, 10).replace(/
 
 /** S3's wording when the credential scope's date is not the request's date. */
 export const INVALID_CREDENTIAL_DATE = 'Invalid credential date. Date is not the same as X-Amz-Date.';
+
+/** The SigV4 timestamp `YYYYMMDDTHHMMSSZ` of an instant (whole seconds). */
+export const amzDateOf = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');

@@ -5,13 +5,17 @@ import { s3Error } from '../common/api-error.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup, Principal } from '../common/principal.js';
 import { timingSafeEqualString } from '../common/timing-safe.js';
-import { INVALID_CREDENTIAL_DATE, parseAmzDate, ymdOf } from './amz-date.js';
+import { amzDateOf, INVALID_CREDENTIAL_DATE, parseAmzDate, ymdOf } from './amz-date.js';
 import { AwsChunkedDecoder, type ChunkSigning } from './aws-chunked-decoder.js';
 import { PayloadHashVerifier } from './payload-hash-verifier.js';
 import { canonicalHeaders, canonicalQuery, canonicalUri, hmac, sha256hex, signingKey } from './sigv4-canonical-request.js';
 import { sigV2Header, sigV2Query } from './sigv2.js';
 
-export interface AuthInput { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders; body: Readable; secure: boolean }
+export interface AuthInput {
+  method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders; body: Readable; secure: boolean;
+  /** The bucket named by the Host header (virtual-hosted style): SigV2's resource starts with it. */
+  hostBucket?: string | undefined;
+}
 export interface AuthDeps { lookup: CredentialLookup; clock: Clock; region: string }
 export interface VerifiedRequest {
   principal: Principal | undefined; service: string; region: string; presigned: boolean;
@@ -49,6 +53,27 @@ function refuseUnsignedAmzHeaders(headers: IncomingHttpHeaders, signed: readonly
     throw s3Error('AccessDenied', { message: 'There were headers present in the request which were not signed', details: { HeadersNotSigned: unsigned.join(', ') } });
   }
 }
+
+/**
+ * The canonical request's SHA-256 as a signer may have computed it. Node reads header bytes as Latin-1
+ * characters, and all else in a canonical request is ASCII. First the bytes as they arrived (botocore and
+ * the Go SDK sign the UTF-8 they send: `Hello Worldé` is C3 A9); then, only when a signed header value is
+ * not ASCII, those characters UTF-8-encoded (what a Node client signs when it sends a Latin-1 byte).
+ */
+function canonicalHashes(canonical: string): string[] {
+  const raw = sha256hex(Buffer.from(canonical, 'latin1'));
+  return /[^\x00-\x7f]/.test(canonical) ? [raw, sha256hex(Buffer.from(canonical, 'utf8'))] : [raw];
+}
+
+/** Whether `signature` is the signature of any of the strings to sign; all are compared, so timing tells not which. */
+function signatureMatches(key: Buffer, stringsToSign: readonly string[], signature: string): boolean {
+  let matched = false;
+  for (const sts of stringsToSign) if (timingSafeEqualString(hmac(key, sts).toString('hex'), signature)) matched = true;
+  return matched;
+}
+
+/** The canonical request as text for an error's details: the bytes as they arrived, read as UTF-8. */
+const shownCanonical = (canonical: string) => Buffer.from(canonical, 'latin1').toString('utf8');
 
 /** Header auth: x-amz-content-sha256 is the canonical request's last line, so its value is signed even when unlisted. */
 const HEADER_AUTH_EXEMPT = new Set(['x-amz-content-sha256']);
@@ -101,7 +126,7 @@ async function headerAuth(input: AuthInput, authz: string, deps: AuthDeps): Prom
   // x-amz-date wins over Date when both are sent; whichever is used must be a real instant.
   const xAmzDate = h(input.headers, 'x-amz-date');
   const amzDateRaw = xAmzDate ?? h(input.headers, 'date');
-  const amzDate = xAmzDate !== undefined ? parseAmzDate(xAmzDate) : (amzDateRaw ? new Date(amzDateRaw) : undefined);
+  const amzDate = xAmzDate !== undefined ? parseAmzDate(xAmzDate) : (amzDateRaw ? parseAmzDate(amzDateRaw) ?? new Date(amzDateRaw) : undefined);
   if (!amzDate || Number.isNaN(amzDate.getTime())) throw s3Error('AccessDenied', { message: 'AWS authentication requires a valid Date or x-amz-date header' });
   if (cred.date !== ymdOf(amzDate)) throw malformed(`The authorization header is malformed; ${INVALID_CREDENTIAL_DATE}`);
   if (Math.abs(deps.clock.now().getTime() - amzDate.getTime()) > MAX_SKEW_MS) {
@@ -116,12 +141,12 @@ async function headerAuth(input: AuthInput, authz: string, deps: AuthDeps): Prom
   if (cred.service === 's3' && payloadHash === undefined) throw s3Error('InvalidRequest', { message: 'Missing required header for this request: x-amz-content-sha256' });
   const hashForSigning = payloadHash ?? sha256hex('');
   const canonical = [input.method, canonicalUri(input.rawPath), canonicalQuery(input.rawQuery), canonicalHeaders(input.headers, signedHeaders), signedHeaders.join(';'), hashForSigning].join('\n');
-  const amzDateStr = h(input.headers, 'x-amz-date') ?? amzDateRaw!;
-  const stringToSign = [ALGORITHM, amzDateStr, cred.scope, sha256hex(canonical)].join('\n');
+  // With only a Date header, the string to sign carries that instant in the ISO8601 form (as botocore signs it).
+  const amzDateStr = xAmzDate ?? amzDateOf(amzDate);
+  const stringsToSign = canonicalHashes(canonical).map((hash) => [ALGORITHM, amzDateStr, cred.scope, hash].join('\n'));
   const key = signingKey(found.secretAccessKey, cred.date, cred.region, cred.service);
-  const expected = hmac(key, stringToSign).toString('hex');
-  if (!timingSafeEqualString(expected, signature)) {
-    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign, CanonicalRequest: canonical } });
+  if (!signatureMatches(key, stringsToSign, signature)) {
+    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringsToSign[0]!, CanonicalRequest: shownCanonical(canonical) } });
   }
   const base = { principal: found.principal, service: cred.service, region: cred.region, presigned: false, signedHeaders: new Set(signedHeaders) };
   return { ...base, ...payload(input, hashForSigning, { key, amzDate: amzDateStr, scope: cred.scope, seed: signature }) };
@@ -157,10 +182,10 @@ async function presignedAuth(input: AuthInput, query: URLSearchParams, deps: Aut
   if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: cred.accessKeyId } });
   const payloadHash = query.get('X-Amz-Content-Sha256') ?? h(input.headers, 'x-amz-content-sha256') ?? UNSIGNED;
   const canonical = [input.method, canonicalUri(input.rawPath), canonicalQuery(input.rawQuery, 'X-Amz-Signature'), canonicalHeaders(input.headers, signedHeaders), signedHeaders.join(';'), payloadHash].join('\n');
-  const stringToSign = [ALGORITHM, dateRaw, cred.scope, sha256hex(canonical)].join('\n');
+  const stringsToSign = canonicalHashes(canonical).map((hash) => [ALGORITHM, dateRaw, cred.scope, hash].join('\n'));
   const key = signingKey(found.secretAccessKey, cred.date, cred.region, cred.service);
-  if (!timingSafeEqualString(hmac(key, stringToSign).toString('hex'), signature)) {
-    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringToSign, CanonicalRequest: canonical } });
+  if (!signatureMatches(key, stringsToSign, signature)) {
+    throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: cred.accessKeyId, StringToSign: stringsToSign[0]!, CanonicalRequest: shownCanonical(canonical) } });
   }
   const base = { principal: found.principal, service: cred.service, region: cred.region, presigned: true, signedHeaders: new Set(signedHeaders) };
   return { ...base, ...payload(input, payloadHash, { key, amzDate: dateRaw, scope: cred.scope, seed: signature }) };

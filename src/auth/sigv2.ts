@@ -15,7 +15,11 @@ const SIGNED_SUBRESOURCES = new Set([
   'replication', 'analytics', 'metrics', 'inventory', 'select', 'select-type', 'object-lock', 'encryption',
 ]);
 
-export interface SigV2Input { method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders }
+export interface SigV2Input {
+  method: string; rawPath: string; rawQuery: string; headers: IncomingHttpHeaders;
+  /** The bucket named by the Host header (virtual-hosted style), which the resource then starts with. */
+  hostBucket?: string | undefined;
+}
 
 const h = (headers: IncomingHttpHeaders, n: string) => { const v = headers[n]; return Array.isArray(v) ? v.join(',') : v ?? ''; };
 
@@ -27,7 +31,7 @@ function decodeValue(s: string): string {
 /** S3 refuses query-string authentication good for more than 7 days, as it does for SigV4's X-Amz-Expires. */
 const MAX_EXPIRES_AHEAD_MS = 7 * 24 * 3600 * 1000;
 
-function canonicalResource(rawPath: string, rawQuery: string): string {
+function subresources(rawQuery: string): string {
   const params: Array<[string, string | undefined]> = [];
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
@@ -38,20 +42,50 @@ function canonicalResource(rawPath: string, rawQuery: string): string {
   }
   params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const q = params.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join('&');
-  return q === '' ? rawPath : `${rawPath}?${q}`;
+  return q === '' ? '' : `?${q}`;
 }
 
-function stringToSign(input: SigV2Input, date: string): string {
+/**
+ * The resource paths a signer may have used. Virtual-hosted: `/bucket` + the path. Path-style: the path;
+ * for a bucket-level request without the trailing slash (`PUT /bucket`) also `/bucket/`, which botocore
+ * (and the Java SDK v1) sign: the resource S3 names a bucket by, as in the virtual-hosted `GET /` case.
+ */
+function resourcePaths(input: SigV2Input): string[] {
+  if (input.hostBucket !== undefined) return [`/${input.hostBucket}${input.rawPath}`];
+  return /^\/[^/]+$/.test(input.rawPath) ? [`${input.rawPath}/`, input.rawPath] : [input.rawPath];
+}
+
+/**
+ * The strings to sign a signer may have used, as bytes. Node reads header bytes as Latin-1 characters:
+ * first the bytes as they arrived (botocore signs the UTF-8 it sends); then, for a non-ASCII header value,
+ * those characters UTF-8-encoded (what a Node client signs when it sends Latin-1). The path is ASCII or
+ * arrived bytes too; decoded sub-resource values are UTF-8, as signers encode them.
+ */
+function stringsToSign(input: SigV2Input, date: string): Array<{ text: string; bytes: Buffer }> {
   const amz = Object.keys(input.headers).filter((n) => n.startsWith('x-amz-')).sort()
     .map((n) => `${n}:${h(input.headers, n).trim()}\n`).join('');
-  return [input.method, h(input.headers, 'content-md5'), h(input.headers, 'content-type'), date].join('\n') + '\n' + amz + canonicalResource(input.rawPath, input.rawQuery);
+  const head = [input.method, h(input.headers, 'content-md5'), h(input.headers, 'content-type'), date].join('\n') + '\n' + amz;
+  const sub = Buffer.from(subresources(input.rawQuery), 'utf8');
+  const out: Array<{ text: string; bytes: Buffer }> = [];
+  for (const path of resourcePaths(input)) {
+    const raw = Buffer.from(head + path, 'latin1');
+    const text = raw.toString('utf8') + sub.toString('utf8');
+    out.push({ text, bytes: Buffer.concat([raw, sub]) });
+    if (/[^\x00-\x7f]/.test(head + path)) out.push({ text, bytes: Buffer.concat([Buffer.from(head + path, 'utf8'), sub]) });
+  }
+  return out;
 }
 
-async function check(accessKeyId: string, signature: string, sts: string, lookup: CredentialLookup): Promise<Principal> {
+async function check(accessKeyId: string, signature: string, candidates: ReadonlyArray<{ text: string; bytes: Buffer }>, lookup: CredentialLookup): Promise<Principal> {
   const found = await lookup(accessKeyId);
   if (!found) throw s3Error('InvalidAccessKeyId', { details: { AWSAccessKeyId: accessKeyId } });
-  const expected = createHmac('sha1', found.secretAccessKey).update(sts, 'utf8').digest('base64');
-  if (!timingSafeEqualString(expected, signature)) throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: accessKeyId, StringToSign: sts } });
+  // Every candidate is computed and compared (no early exit), so the time taken does not tell which matched.
+  let matched = false;
+  for (const c of candidates) {
+    const expected = createHmac('sha1', found.secretAccessKey).update(c.bytes).digest('base64');
+    if (timingSafeEqualString(expected, signature)) matched = true;
+  }
+  if (!matched) throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: accessKeyId, StringToSign: candidates[0]!.text } });
   return found.principal;
 }
 
@@ -64,7 +98,7 @@ export async function sigV2Header(input: SigV2Input, authz: string, deps: { look
   if (Number.isNaN(date.getTime())) throw s3Error('AccessDenied', { message: 'AWS authentication requires a valid Date or x-amz-date header' });
   if (Math.abs(deps.clock.now().getTime() - date.getTime()) > 15 * 60 * 1000) throw s3Error('RequestTimeTooSkewed');
   // With x-amz-date present the Date line is empty: x-amz-date is signed among the amz headers.
-  return check(m[1]!, m[2]!, stringToSign(input, input.headers['x-amz-date'] ? '' : dateText), deps.lookup);
+  return check(m[1]!, m[2]!, stringsToSign(input, input.headers['x-amz-date'] ? '' : dateText), deps.lookup);
 }
 
 /** `?AWSAccessKeyId=…&Expires=<epoch seconds>&Signature=…`. */
@@ -77,5 +111,5 @@ export async function sigV2Query(input: SigV2Input, query: URLSearchParams, deps
   if (Number(expires) * 1000 - deps.clock.now().getTime() > MAX_EXPIRES_AHEAD_MS) {
     throw s3Error('AccessDenied', { message: 'Query-string authentication requires Expires to be at most 7 days (604800 seconds) in the future' });
   }
-  return check(query.get('AWSAccessKeyId')!, query.get('Signature') ?? '', stringToSign(input, expires), deps.lookup);
+  return check(query.get('AWSAccessKeyId')!, query.get('Signature') ?? '', stringsToSign(input, expires), deps.lookup);
 }

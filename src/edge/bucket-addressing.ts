@@ -1,7 +1,12 @@
 /** Path-style vs virtual-hosted-style addressing: which bucket and key a request names. */
 import { s3Error } from '../common/api-error.js';
 
-export interface Addressed { readonly bucket: string | undefined; readonly key: string | undefined }
+export interface Addressed {
+  readonly bucket: string | undefined;
+  readonly key: string | undefined;
+  /** The bucket came from the Host header (virtual-hosted style), not from the path. */
+  readonly virtualHosted: boolean;
+}
 
 /**
  * With `domain` set, a Host of `<bucket>.<domain>` addresses the bucket by name and the whole path is
@@ -12,14 +17,14 @@ export function resolveBucketAndKey(rawPath: string, host: string | undefined, d
   if (domain && hostname.endsWith(`.${domain}`)) {
     const bucket = hostname.slice(0, -(domain.length + 1));
     const key = decode(rawPath.slice(1));
-    return { bucket, key: key === '' ? undefined : key };
+    return { bucket, key: key === '' ? undefined : key, virtualHosted: true };
   }
   const path = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
-  if (path === '') return { bucket: undefined, key: undefined };
+  if (path === '') return { bucket: undefined, key: undefined, virtualHosted: false };
   const slash = path.indexOf('/');
-  if (slash < 0) return { bucket: decode(path), key: undefined };
+  if (slash < 0) return { bucket: decode(path), key: undefined, virtualHosted: false };
   const key = decode(path.slice(slash + 1));
-  return { bucket: decode(path.slice(0, slash)), key: key === '' ? undefined : key };
+  return { bucket: decode(path.slice(0, slash)), key: key === '' ? undefined : key, virtualHosted: false };
 }
 
 function decode(s: string): string {

@@ -50,6 +50,8 @@ export async function startHttpServer(
   // Expect: 100-continue is answered by the pipeline only once the request is authenticated and routed,
   // so a refused request never solicits its body (Node would send 100 Continue at once).
   server.on('checkContinue', onRequest);
+  // Any other expectation is ignored, as S3 does (Node would answer 417 Expectation Failed).
+  server.on('checkExpectation', onRequest);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -22,6 +22,8 @@ export interface PipelineDeps {
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
+const EXPECT_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async function handle(req, res) {
@@ -62,10 +64,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const rawPath = q < 0 ? url : url.slice(0, q);
       const rawQuery = q < 0 ? '' : url.slice(q + 1);
       const query = new URLSearchParams(rawQuery);
-      const { bucket, key } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
+      const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
 
       const verified = await authenticate(
-        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure },
+        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
         { lookup: deps.lookup, clock: deps.clock, region: deps.region },
       );
       // The verifying body stream (aws-chunked decoder, payload hash check) may fail while nobody reads it:
@@ -102,7 +104,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const handler = S3_OPERATIONS[match.route.operation];
       if (!handler) throw s3Error('NotImplemented');
       // Only a request we mean to serve asks for its body (the server defers 100 Continue to here).
-      if (/100-continue/i.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
+      if (EXPECT_CONTINUE.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
       const response = await handler(s3req, deps.s3);
       await answer(response);
     } catch (err) {

@@ -83,7 +83,7 @@ test('methods the resource does not support are MethodNotAllowed', () => {
 });
 
 test('virtual-hosted-style addressing takes the bucket from the Host', () => {
-  assert.deepEqual(resolveBucketAndKey('/photos/a%20b.jpg', 'examplebucket.s3.local:9000', 's3.local'), { bucket: 'examplebucket', key: 'photos/a b.jpg' });
-  assert.deepEqual(resolveBucketAndKey('/', 'examplebucket.s3.local', 's3.local'), { bucket: 'examplebucket', key: undefined });
-  assert.deepEqual(resolveBucketAndKey('/examplebucket/k%2Bplus+space', 's3.local', 's3.local'), { bucket: 'examplebucket', key: 'k+plus+space' });
+  assert.deepEqual(resolveBucketAndKey('/photos/a%20b.jpg', 'examplebucket.s3.local:9000', 's3.local'), { bucket: 'examplebucket', key: 'photos/a b.jpg', virtualHosted: true });
+  assert.deepEqual(resolveBucketAndKey('/', 'examplebucket.s3.local', 's3.local'), { bucket: 'examplebucket', key: undefined, virtualHosted: true });
+  assert.deepEqual(resolveBucketAndKey('/examplebucket/k%2Bplus+space', 's3.local', 's3.local'), { bucket: 'examplebucket', key: 'k+plus+space', virtualHosted: false });
 });
