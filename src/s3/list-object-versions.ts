@@ -2,7 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectSummary } from '../stores/meta-store.js';
-import { walkKeys } from './listing-walk.js';
+import { listingElements, walkKeys } from './listing-walk.js';
 import { listingEncoder, parseMaxKeys } from './listing-params.js';
 import { quoted, requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
@@ -40,20 +40,12 @@ export async function listObjectVersions(req: S3Request, ctx: S3Context): Promis
     { prefix, delimiter, startAfter: keyMarker, maxKeys },
   );
   const owner = ownerElement(bucket.ownerAccountId, req.principal);
-  const versions = [];
-  const prefixes = [];
-  for (const e of result.entries) {
-    if (e.kind === 'prefix') {
-      prefixes.push({ Prefix: encode(e.key) });
-      continue;
-    }
-    const o = e.item;
-    versions.push({
-      Key: encode(o.key), VersionId: NULL_VERSION, IsLatest: true, LastModified: o.lastModified, ETag: quoted(o.etag),
-      ChecksumAlgorithm: o.checksumAlgorithms.length > 0 ? [...o.checksumAlgorithms] : undefined,
-      ChecksumType: o.checksumType, Size: o.size, Owner: owner, StorageClass: o.storageClass,
-    });
-  }
+  const { items: versions, prefixes } = listingElements(result, encode, (o, key) => ({
+    Key: key, VersionId: NULL_VERSION, IsLatest: true, LastModified: o.lastModified, ETag: quoted(o.etag),
+    ChecksumAlgorithm: o.checksumAlgorithms.length > 0 ? [...o.checksumAlgorithms] : undefined,
+    ChecksumType: o.checksumType, Size: o.size, Owner: owner, StorageClass: o.storageClass,
+  }));
+
   const last = result.entries[result.entries.length - 1];
   const body = toXml('ListVersionsResult', {
     Name: bucket.name,

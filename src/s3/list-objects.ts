@@ -2,7 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectSummary } from '../stores/meta-store.js';
-import { walkKeys, type WalkResult } from './listing-walk.js';
+import { listingElements, walkKeys, type WalkResult } from './listing-walk.js';
 import { listingEncoder, parseMaxKeys } from './listing-params.js';
 import { quoted, requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
@@ -17,20 +17,11 @@ async function walk(req: S3Request, ctx: S3Context, bucket: string, startAfter: 
 }
 
 function contents(result: WalkResult<ObjectSummary>, encode: (s: string) => string, owner: ReturnType<typeof ownerElement> | undefined) {
-  const objects = [];
-  const prefixes = [];
-  for (const e of result.entries) {
-    if (e.kind === 'prefix') {
-      prefixes.push({ Prefix: encode(e.key) });
-      continue;
-    }
-    const o = e.item;
-    objects.push({
-      Key: encode(o.key), LastModified: o.lastModified, ETag: quoted(o.etag),
-      ChecksumAlgorithm: o.checksumAlgorithms.length > 0 ? [...o.checksumAlgorithms] : undefined,
-      ChecksumType: o.checksumType, Size: o.size, StorageClass: o.storageClass, Owner: owner,
-    });
-  }
+  const { items: objects, prefixes } = listingElements(result, encode, (o, key) => ({
+    Key: key, LastModified: o.lastModified, ETag: quoted(o.etag),
+    ChecksumAlgorithm: o.checksumAlgorithms.length > 0 ? [...o.checksumAlgorithms] : undefined,
+    ChecksumType: o.checksumType, Size: o.size, StorageClass: o.storageClass, Owner: owner,
+  }));
   return { objects, prefixes };
 }
 

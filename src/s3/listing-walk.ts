@@ -59,3 +59,17 @@ export async function walkKeys<T>(fetch: PageFetcher<T>, o: { prefix: string; de
     }
   }
 }
+
+/**
+ * The XML elements of a walk: each object through `element`, each common prefix as `{ Prefix }`, both
+ * with keys passed through `encode` (encoding-type=url).
+ */
+export function listingElements<T, E>(result: WalkResult<T>, encode: (s: string) => string, element: (item: T, key: string) => E): { items: E[]; prefixes: Array<{ Prefix: string }> } {
+  const items: E[] = [];
+  const prefixes: Array<{ Prefix: string }> = [];
+  for (const e of result.entries) {
+    if (e.kind === 'prefix') prefixes.push({ Prefix: encode(e.key) });
+    else items.push(element(e.item, encode(e.key)));
+  }
+  return { items, prefixes };
+}
