@@ -10,11 +10,6 @@ export function compileGlob(pattern: string): GlobToken[] {
   return Array.from(pattern, (ch) => (ch === '*' ? ANY_RUN : ch === '?' ? ANY_ONE : ch));
 }
 
-/** Literal text as tokens: no character is a wildcard. */
-export function literalTokens(text: string): GlobToken[] {
-  return Array.from(text);
-}
-
 /**
  * Whether `input` matches the whole pattern. Case-insensitive only when asked (actions); resources and
  * StringLike values are case-sensitive ("IAM JSON policy elements: Resource": ARNs are case sensitive).
@@ -45,9 +40,4 @@ export function globMatch(pattern: readonly GlobToken[], input: string, ignoreCa
   }
   while (pi < p.length && p[pi] === ANY_RUN) pi++;
   return pi === p.length;
-}
-
-/** Whether a pattern contains a wildcard at all (an exact name can be validated against a list). */
-export function hasWildcard(pattern: readonly GlobToken[]): boolean {
-  return pattern.some((t) => t === ANY_RUN || t === ANY_ONE);
 }
