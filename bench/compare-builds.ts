@@ -60,14 +60,14 @@ async function main(): Promise<void> {
   const base = await start('base', resolve(baseDir!));
   const samples = new Map<string, { put: number[]; get: number[]; cpu: number[] }>();
   try {
-    for (const s of [current, base]) await createBucket(s, 'ab');
+    for (const s of [current, base]) await createBucket(s, 'abtest');
     for (let round = 0; round < rounds; round++) {
       for (const row of ROWS) {
         const order = round % 2 === 0 ? [current, base] : [base, current];
         const got = new Map<string, { put: number; get: number; cpu: number }>();
         for (const s of order) {
           const c0 = cpuSeconds(s.pid);
-          const r = await putGet(s, 'ab', row.size, row.conc, row.ops);
+          const r = await putGet(s, 'abtest', row.size, row.conc, row.ops);
           got.set(s.name, { put: r.put.opsps, get: r.get.opsps, cpu: (cpuSeconds(s.pid) - c0) / row.ops });
         }
         const a = got.get('current')!;
