@@ -13,6 +13,7 @@ import { startServer, TEST_REGION, type TestServer } from '../helpers/start-serv
 import { bucketName } from '../helpers/clients.js';
 import { filesContaining, strongroomCommand } from '../helpers/data-dir.js';
 import { queryRequest } from '../helpers/query-request.js';
+import { formBody, postForm, signedFields } from '../helpers/post-form.js';
 
 const work = mkdtempSync(join(tmpdir(), 'strongroom-accounts-'));
 const keyFile = join(work, 'root.key');
@@ -95,6 +96,18 @@ test('the second account cannot read, list, head, write, copy from or delete the
   const still = await one.send(new GetObjectCommand({ Bucket: first, Key: 'secret.txt' }));
   assert.ok(Buffer.from(await still.Body!.transformToByteArray()).equals(body));
   assert.deepEqual((await one.send(new ListObjectsV2Command({ Bucket: first }))).Contents?.map((o) => o.Key), ['secret.txt']);
+});
+
+test('a POST form signed by the second account is refused on the first account\'s bucket (403 AccessDenied, nothing stored) and accepted on its own', async () => {
+  const keys = { accessKey: FIXED.accessKey, secretKey: FIXED.secretKey };
+  const theirs = signedFields(first, [{ key: 'posted.txt' }], { key: 'posted.txt' }, 60_000, keys);
+  const refusedPost = await postForm(`${server.url}/${first}`, formBody(theirs, 'planted'));
+  assert.equal(refusedPost.status, 403, refusedPost.body);
+  assert.match(refusedPost.body, /<Code>AccessDenied<\/Code>/);
+  await refused(one.send(new GetObjectCommand({ Bucket: first, Key: 'posted.txt' })), 'NoSuchKey', 404);
+  const own = signedFields(second, [{ key: 'posted.txt' }], { key: 'posted.txt' }, 60_000, keys);
+  const accepted = await postForm(`${server.url}/${second}`, formBody(own, 'mine'));
+  assert.equal(accepted.status, 204, accepted.body);
 });
 
 test('bucket names are global: creating another account\'s bucket is 409 BucketAlreadyExists; a missing bucket is still NoSuchBucket', async () => {
