@@ -11,16 +11,25 @@ import { loadRootKey } from './config/root-key.js';
 import { createPostPolicyVerifier } from './auth/post-policy.js';
 import { startHttpServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
+import { createInterimAuthorizer } from './edge/interim-authorizer.js';
+import { createQueryRouter } from './edge/query-router.js';
+import { createS3Router } from './edge/s3-router.js';
+import { serviceRouters } from './edge/service-dispatch.js';
+import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-operations.js';
+import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
+import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
 import { leaveWalMode, openSqliteDatabase, prepareForWrites } from './stores/sqlite/sqlite-database.js';
+import { SqliteIamStore } from './stores/sqlite/sqlite-iam-store.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
 import { SqliteMetaStore } from './stores/sqlite/sqlite-meta-store.js';
 import type { MetaStore } from './stores/meta-store.js';
 import type { BlobStore } from './stores/blob-store.js';
+import type { IamStore } from './stores/iam-store.js';
 
 export type Logger = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -31,6 +40,8 @@ export const stderrLogger: Logger = (message, fields) => {
 /** The stores, keys and envelope of a data directory, opened for the server or an offline command. */
 export interface OpenedData {
   readonly meta: MetaStore;
+  /** Accounts, IAM users, groups, access keys (sealed secrets) and inline policies, in the same database. */
+  readonly iam: IamStore;
   readonly blobs: BlobStore;
   readonly keys: KeyManager;
   readonly envelope: Envelope;
@@ -69,7 +80,7 @@ export async function openData(
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const envelope = new Envelope(opened);
     return {
-      meta, blobs, keys: opened, envelope,
+      meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
       close: async () => {
         await blobs.close();
@@ -100,22 +111,30 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', { temporary: swept.temporary, orphans: swept.orphans });
   if (swept.undeletable.length > 0) log('orphan sweep could not delete some blobs', { blobIds: swept.undeletable });
   const credentials = await loadRootCredentials(config.dataDir, { accessKey: config.rootAccessKey, secretKey: config.rootSecretKey }, data.keys, systemRandom);
+  // The first account: the data directory's own, whose root user holds the server's root credentials.
+  const primary = await ensurePrimaryAccount(data.iam, credentials.accountId, clock);
   // The signer compares against this string; it lives only in this closure.
   const rootSecret = credentials.secretAccessKey.reveal().toString('utf8');
-  const rootPrincipal = {
-    accessKeyId: credentials.accessKeyId,
-    arn: `arn:aws:iam::${credentials.accountId}:root`,
-    accountId: credentials.accountId,
-    displayName: 'root',
-  };
+  const primaryRoot = rootPrincipal(primary, credentials.accessKeyId);
+  // Every other key (other accounts' roots, IAM users) is looked up in the IAM store on each request.
+  const storedKeys = createIamCredentialLookup(data.iam, (id, sealed) => data.keys.openAccessKeySecret(id, sealed));
   const lookup: CredentialLookup = async (accessKeyId) =>
-    accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: rootPrincipal } : undefined;
+    accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
+  const authorize = createInterimAuthorizer(data.meta);
+  const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };
   const handler = createPipeline({
-    lookup, clock, region: config.region, domain: config.domain, log,
-    s3: {
-      meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log,
-      postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
-    },
+    lookup, clock, region: config.region, log, authorize,
+    routers: serviceRouters([
+      createS3Router({
+        domain: config.domain,
+        s3: {
+          meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
+          postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
+        },
+      }),
+      createQueryRouter('iam', IAM_OPERATIONS, iamContext),
+      createQueryRouter('sts', STS_OPERATIONS, iamContext),
+    ]),
   });
   const server = await startHttpServer(handler, config.host, config.port, log, config.connections);
   // Scheduled rotation for long-running servers (a start also rotates when due).

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
-import { ConfigError, offlineConfig, serveConfig } from './config/config.js';
+import { accountsConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
+import { storedAccountId } from './config/root-credentials.js';
 import { openData, startApp } from './app.js';
+import { systemClock } from './common/clock.js';
+import { systemRandom } from './common/random.js';
+import { addAccount, listAccounts, removeAccount } from './tools/accounts.js';
 import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
 
@@ -11,7 +15,10 @@ const USAGE = `usage:
                    [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
                    [--max-connections N] [--max-connections-per-ip N]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
-  strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]`;
+  strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]
+  strongroom accounts add NAME [--access-key AK --secret-key SK] [--canonical-id ID] [--display-name N] [--email E]
+                             [--data DIR] [--root-key-file FILE]
+  strongroom accounts list|remove [NAME] [--data DIR] [--root-key-file FILE]`;
 
 /** What a start prints on stdout: the secret only when this very start generated it, never again. */
 function credentialLines(app: Awaited<ReturnType<typeof startApp>>, region: string): string {
@@ -87,6 +94,38 @@ async function scrubCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** `accounts add|list|remove`: offline, on a stopped server's data directory, opened with the root key. */
+async function accounts(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const name = sub === 'add' || sub === 'remove' ? rest.shift() : undefined;
+  if ((sub === 'add' || sub === 'remove') && (name === undefined || name.startsWith('--'))) throw new ConfigError(`accounts ${sub} needs an account NAME\n${USAGE}`);
+  if (sub !== 'add' && sub !== 'remove' && sub !== 'list') throw new ConfigError(`unknown accounts command ${sub ?? ''}\n${USAGE}`);
+  const { config, account } = accountsConfig(rest);
+  const data = await openData(config, undefined, sub === 'list' ? 'read' : 'write');
+  try {
+    const primaryId = storedAccountId(config.dataDir);
+    if (sub === 'add') {
+      if (primaryId === undefined) throw new ConfigError('start the server once on this data directory before adding accounts');
+      const added = await addAccount(data, primaryId, name!, account, systemClock, systemRandom);
+      process.stdout.write(
+        `account ${added.account.name} added: id ${added.account.accountId}, canonical id ${added.account.canonicalId}\n` +
+        (added.generatedSecret !== undefined ? 'Its root credentials (the secret is shown this once: save it now; it is kept sealed by the root key):\n' : 'Its root credentials:\n') +
+        `  AWS_ACCESS_KEY_ID=${added.accessKeyId}\n` +
+        (added.generatedSecret !== undefined ? `  AWS_SECRET_ACCESS_KEY=${added.generatedSecret}\n` : ''),
+      );
+    } else if (sub === 'remove') {
+      const removed = await removeAccount(data, primaryId, name!);
+      process.stdout.write(`account ${removed.name} (${removed.accountId}) removed, with its users, groups, access keys and policies\n`);
+    } else {
+      for (const { account: a, rootAccessKeys } of await listAccounts(data, primaryId)) {
+        process.stdout.write(`${a.name}\t${a.accountId}\t${a.canonicalId}\t${a.displayName}\t${a.email ?? '-'}\t${rootAccessKeys.join(',') || '-'}\n`);
+      }
+    }
+  } finally {
+    await data.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -97,6 +136,8 @@ async function main(): Promise<void> {
       return keys(rest);
     case 'scrub':
       return scrubCommand(rest);
+    case 'accounts':
+      return accounts(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

@@ -8,7 +8,7 @@ import type { Principal } from '../common/principal.js';
 
 const ACCESS = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const principal: Principal = { accessKeyId: ACCESS, arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', displayName: 'example' };
+const principal: Principal = { accessKeyId: ACCESS, arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', displayName: 'example', canonicalId: 'c'.repeat(64), type: 'root', userId: '111122223333' };
 const deps = (iso = '2013-05-24T00:00:00Z') => ({
   lookup: async (id: string) => (id === ACCESS ? { secretAccessKey: SECRET, principal } : undefined),
   clock: { now: () => new Date(iso) },

@@ -1,7 +1,9 @@
-/** The one error type for client-caused API failures: carries the AWS code; status and default message come from the service's table. */
+/** The one error type for client-caused API failures: carries the service and its AWS code; status and default message come from that service's table. */
+import { IAM_ERROR_CODES, type IamErrorCode } from './iam-error-codes.js';
 import { S3_ERROR_CODES, type S3ErrorCode } from './s3-error-codes.js';
 
-export type Service = 's3';
+/** The API whose error table (and error document format) an error belongs to; STS shares IAM's table. */
+export type Service = 's3' | 'iam' | 'sts';
 
 export interface ApiErrorOptions {
   /** Overrides the table's default message (AWS often words a code differently per cause). */
@@ -19,14 +21,16 @@ export interface ApiErrorOptions {
 /** A client-caused error with an AWS code. Anything thrown that is not an ApiError becomes InternalError at the edge. */
 export class ApiError extends Error {
   readonly service: Service;
-  readonly code: S3ErrorCode;
+  readonly code: S3ErrorCode | IamErrorCode;
   readonly status: number;
   readonly resource: string | undefined;
   readonly details: Readonly<Record<string, string | number>>;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(service: Service, code: S3ErrorCode, options: ApiErrorOptions = {}) {
-    const entry = S3_ERROR_CODES[code];
+  constructor(service: 's3', code: S3ErrorCode, options?: ApiErrorOptions);
+  constructor(service: 'iam' | 'sts', code: IamErrorCode, options?: ApiErrorOptions);
+  constructor(service: Service, code: S3ErrorCode | IamErrorCode, options: ApiErrorOptions = {}) {
+    const entry = service === 's3' ? S3_ERROR_CODES[code as S3ErrorCode] : IAM_ERROR_CODES[code as IamErrorCode];
     super(options.message ?? entry.message);
     this.name = 'ApiError';
     this.service = service;
@@ -41,6 +45,11 @@ export class ApiError extends Error {
 /** Shorthand for the S3 service, which is nearly every caller. */
 export function s3Error(code: S3ErrorCode, options?: ApiErrorOptions): ApiError {
   return new ApiError('s3', code, options);
+}
+
+/** Shorthand for IAM's errors (also STS's: one Query-protocol table). */
+export function iamError(code: IamErrorCode, options?: ApiErrorOptions): ApiError {
+  return new ApiError('iam', code, options);
 }
 
 export function isApiError(e: unknown): e is ApiError {

@@ -125,3 +125,27 @@ export const OFFLINE_FLAGS = ['data', 'root-key-file', 'bucket', 'sse-s3-rotatio
 export function offlineConfig(argv: readonly string[]): ReturnType<typeof serveConfig> {
   return serveConfig(argv, process.env, OFFLINE_FLAGS);
 }
+
+/** Flags of `accounts add`: the new account's fixed identity (any left out is generated). */
+export const ACCOUNT_FLAGS = ['access-key', 'secret-key', 'canonical-id', 'display-name', 'email'] as const;
+
+export interface AccountFlags {
+  readonly accessKey: string | undefined;
+  readonly secretKey: string | undefined;
+  readonly canonicalId: string | undefined;
+  readonly displayName: string | undefined;
+  readonly email: string | undefined;
+}
+
+/** The offline configuration and the account flags of `strongroom accounts …`. */
+export function accountsConfig(argv: readonly string[]): { config: ReturnType<typeof serveConfig>; account: AccountFlags } {
+  const known = [...OFFLINE_FLAGS, ...ACCOUNT_FLAGS];
+  const flags = parseFlags(argv, known);
+  return {
+    config: serveConfig(argv, process.env, known),
+    account: {
+      accessKey: flags.get('access-key'), secretKey: flags.get('secret-key'), canonicalId: flags.get('canonical-id'),
+      displayName: flags.get('display-name'), email: flags.get('email'),
+    },
+  };
+}

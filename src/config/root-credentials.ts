@@ -37,6 +37,12 @@ function loadAccountId(dataDir: string, random: Random): string {
   return id;
 }
 
+/** The account id of an existing data directory (the first account's), or undefined before its first start. */
+export function storedAccountId(dataDir: string): string | undefined {
+  const path = join(dataDir, 'account-id');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}
+
 /** Seals the secret of a clear root-credentials.json (unless one is stored already), then deletes the file durably. */
 async function migrateLegacyFile(dataDir: string, vault: CredentialVault): Promise<void> {
   const path = join(dataDir, LEGACY_FILE);

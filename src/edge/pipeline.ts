@@ -1,34 +1,39 @@
-/** The request pipeline in one readable function: context → authenticate → route → authorize → operation → respond. */
+/** The request pipeline in one readable function: context → service router → authenticate → route → authorize → operation → respond. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, s3Error } from '../common/api-error.js';
+import type { Authorizer } from '../common/authorizer.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
 import { authenticate } from '../auth/authenticate.js';
-import { checkKeyLength, type S3Context, type S3Request, type S3Response } from '../s3/s3-request.js';
-import { S3_OPERATIONS } from '../s3/s3-operations.js';
-import { resolveBucketAndKey } from './bucket-addressing.js';
-import { errorResponse } from './error-response.js';
+import type { S3Response } from '../s3/s3-request.js';
+import { credentialScope } from './credential-scope.js';
 import { CLIENT_ENDED_EARLY } from './http-server.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 import { writeResponse } from './response-writer.js';
-import { matchS3Route, type S3Target } from './s3-route-table.js';
+import type { Log, ServiceRouter } from './service-dispatch.js';
 
 export interface PipelineDeps {
   readonly lookup: CredentialLookup;
   readonly clock: Clock;
   readonly region: string;
-  readonly domain: string | undefined;
-  readonly s3: S3Context;
-  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** One router per API, by credential-scope service name; 's3' also takes SigV2 and anonymous requests. */
+  readonly routers: ReadonlyMap<string, ServiceRouter>;
+  /** Decides every request's main action (edge/interim-authorizer.ts until the policy evaluator is wired). */
+  readonly authorize: Authorizer;
+  readonly log: Log;
 }
 
 /** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
 const EXPECT_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const s3Router = deps.routers.get('s3');
+  if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
     const ctx = createRequestContext(req);
     const isHead = req.method === 'HEAD';
+    // Errors are written in the format of the API the request is for, once that is known.
+    let router: ServiceRouter = s3Router;
     let answering: Promise<void> | undefined;
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
@@ -46,7 +51,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       deps.log(why, { requestId: ctx.requestId, method: req.method, code: error.code });
       res.setHeader('connection', 'close');
       // No lingering: the client is sending nothing more (stalled, or half-closed).
-      void answer(errorResponse(error, ctx, deps.log), false).finally(() => {
+      void answer(router.errorResponse(error, ctx, deps.log), false).finally(() => {
         // Once answered, Node no longer counts the request as in flight, so closing the socket would not
         // reach it: fail it directly so the operation still reading it stops (and cleans up).
         req.destroy();
@@ -58,54 +63,42 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     res.on(CLIENT_ENDED_EARLY, () => failEarly(s3Error('IncompleteBody'), 'client ended its body early'));
     // A reader that stopped reading our response: nothing more can be told to it.
     res.on('timeout', () => { if (res.headersSent && !failedEarly) res.destroy(); });
+    // Only a request we mean to serve asks for its body (the server defers 100 Continue to the pipeline).
+    let continued = false;
+    const sendContinue = () => {
+      if (continued || res.headersSent || !EXPECT_CONTINUE.test(req.headers.expect ?? '')) return;
+      continued = true;
+      res.writeContinue();
+    };
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const rawPath = q < 0 ? url : url.slice(0, q);
       const rawQuery = q < 0 ? '' : url.slice(q + 1);
       const query = new URLSearchParams(rawQuery);
-      const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
 
-      const verified = await authenticate(
-        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
-        { lookup: deps.lookup, clock: deps.clock, region: deps.region },
-      );
+      // Dispatch by the credential scope's service: s3, iam, sts (later kms, cloudtrail).
+      const scope = credentialScope(req.headers, query);
+      const service = scope?.service ?? 's3';
+      const found = deps.routers.get(service);
+      if (!found) throw s3Error('NotImplemented', { message: `The ${service} service is not implemented.` });
+      router = found;
+      const session = await router.begin({ req, rawPath, rawQuery, query, ctx, sendContinue });
+      const region = scope !== undefined && router.extraSigningRegions.includes(scope.region) ? scope.region : deps.region;
+      const verified = await authenticate(session.authInput, { lookup: deps.lookup, clock: deps.clock, region });
       // The verifying body stream (aws-chunked decoder, payload hash check) may fail while nobody reads it:
       // an operation that refused the request early, or the lingering close discarding the rest. Its
       // consumers see its errors through their own listeners; without this one such an error kills the process.
       if (verified.body !== req) verified.body.on('error', () => {});
-      if (verified.service !== 's3') throw s3Error('NotImplemented', { message: `The ${verified.service} service is not implemented.` });
+      if (verified.service !== router.service) throw s3Error('AuthorizationHeaderMalformed');
+      const routed = await session.route(verified);
 
-      if (key !== undefined) checkKeyLength(key);
-      const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
-      const match = matchS3Route(req.method ?? 'GET', target, query, (h) => req.headers[h] !== undefined);
-      if (match.kind === 'not-implemented') {
-        throw s3Error('NotImplemented', { message: `The ${match.subresource} subresource is not implemented.` });
-      }
-      if (match.kind === 'method-not-allowed') throw s3Error('MethodNotAllowed', { details: { Method: req.method ?? '', ResourceType: target.toUpperCase() } });
+      // AUTHORIZE: the one place every request's main action is decided, for every service. Operations that
+      // need more checks (a copy's source, a POST form's signer) call the same Authorizer through their context.
+      await deps.authorize({ principal: verified.principal, service: router.service, operation: routed.operation, bucket: routed.bucket, key: routed.key });
 
-      // Authorization: until IAM users and bucket policies exist, every signed request is the account root;
-      // anonymous requests are refused (S3's default for a bucket without a public policy).
-      // PostObject authenticates through its form's policy signature, checked by the operation.
-      if (verified.principal === undefined && match.route.operation !== 'PostObject') {
-        // S3 tells anyone that a bucket does not exist (bucket names are global and public) before refusing access.
-        if (bucket !== undefined && match.route.operation !== 'CreateBucket' && !(await deps.s3.meta.getBucket(bucket))) {
-          throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });
-        }
-        throw s3Error('AccessDenied');
-      }
-
-      const s3req: S3Request = {
-        method: req.method ?? 'GET', bucket, key, query, headers: req.headers,
-        body: verified.body, contentLength: verified.contentLength, trailers: verified.trailers,
-        principal: verified.principal, requestId: ctx.requestId, secure: ctx.secure, sourceIp: ctx.sourceIp,
-        origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
-      };
-      const handler = S3_OPERATIONS[match.route.operation];
-      if (!handler) throw s3Error('NotImplemented');
-      // Only a request we mean to serve asks for its body (the server defers 100 Continue to here).
-      if (EXPECT_CONTINUE.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
-      const response = await handler(s3req, deps.s3);
+      sendContinue();
+      const response = await routed.run();
       await answer(response);
     } catch (err) {
       if (answering) return;
@@ -119,7 +112,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         res.destroy();
         return;
       }
-      await answer(errorResponse(err, ctx, deps.log));
+      await answer(router.errorResponse(err, ctx, deps.log));
     }
   };
 }

@@ -1,4 +1,4 @@
-/** The SSE-S3 master key: versions sealed by the root key, rotation on a schedule and on demand; old versions decrypt only. Also keeps credential secrets sealed. */
+/** The SSE-S3 master key: versions sealed by the root key, rotation on a schedule and on demand; old versions decrypt only. Also seals and opens credential secrets (the root's and every access key's). */
 import type { Clock } from '../common/clock.js';
 import type { Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
@@ -124,6 +124,18 @@ export class KeyManager {
   /** Stores a credential with its secret sealed by the root key (bound to the access key id). */
   async storeCredential(name: string, accessKeyId: string, secret: Secret): Promise<void> {
     await this.#store.putCredential({ name, accessKeyId, sealed: sealCredential(this.#rootKey, accessKeyId, secret, this.#random), createdAt: this.#clock.now() });
+  }
+
+  /** An access key's secret sealed by the root key, bound to its access key id (the record format of stored credentials). */
+  sealAccessKeySecret(accessKeyId: string, secret: Secret): Buffer {
+    return sealCredential(this.#rootKey, accessKeyId, secret, this.#random);
+  }
+
+  /** Opens what sealAccessKeySecret sealed; a record that does not open (another root key, another key id) throws. */
+  openAccessKeySecret(accessKeyId: string, sealed: Buffer): Secret {
+    const secret = openCredential(this.#rootKey, accessKeyId, sealed);
+    if (!secret) throw new RootKeyMismatchError(`the sealed secret of access key ${accessKeyId} does not open with this root key`);
+    return secret;
   }
 
   /** Wipes every master key held (when the data directory is closed). */

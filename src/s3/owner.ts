@@ -1,11 +1,12 @@
-/** The S3 `Owner` element for an account: a stable canonical id and a display name. */
-import { createHash } from 'node:crypto';
+/** The S3 `Owner` element for an account: its canonical id and display name. */
+import { defaultCanonicalUserId } from '../common/canonical-user-id.js';
 import type { Principal } from '../common/principal.js';
 
-export function canonicalUserId(accountId: string): string {
-  return createHash('sha256').update(`strongroom-canonical-user:${accountId}`).digest('hex');
-}
-
+/**
+ * The owner element of `accountId`. The caller's own account is described from its principal (an account
+ * may carry a canonical id of its own); any other account by its default canonical id.
+ */
 export function ownerElement(accountId: string, principal?: Principal) {
-  return { ID: canonicalUserId(accountId), DisplayName: principal?.displayName ?? accountId };
+  if (principal && principal.accountId === accountId) return { ID: principal.canonicalId, DisplayName: principal.displayName };
+  return { ID: defaultCanonicalUserId(accountId), DisplayName: accountId };
 }

@@ -30,6 +30,8 @@ export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form: ParsedForm): Promise<S3Response> {
   const key = formKey(form);
   const policy = await ctx.postPolicy(form.fields, bucket);
+  // The form's signer is known only now: the edge let the POST through to here, this authorizes it.
+  await ctx.authorize({ principal: policy.principal, service: 's3', operation: 'PutObject', bucket, key });
 
   // Everything the form asks for is checked before a byte of the file is stored.
   const headers = formHeaders(form);

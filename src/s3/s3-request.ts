@@ -1,6 +1,7 @@
 /** The typed request an S3 operation receives and the response it returns; the edge builds one and writes the other. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Authorizer } from '../common/authorizer.js';
 import type { Principal } from '../common/principal.js';
 import type { Clock } from '../common/clock.js';
 import type { MetaStore } from '../stores/meta-store.js';
@@ -49,6 +50,8 @@ export interface S3Context {
   readonly region: string;
   /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
   readonly postPolicy: PostPolicyVerifier;
+  /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer. */
+  readonly authorize: Authorizer;
   /** Logs a server-side fact (e.g. a package that failed authentication) with the request id. */
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { S3_ROUTES } from '../../src/edge/s3-route-table.js';
 import { S3_OPERATIONS } from '../../src/s3/s3-operations.js';
 import { S3_ERROR_CODES } from '../../src/common/s3-error-codes.js';
+import { IAM_ERROR_CODES } from '../../src/common/iam-error-codes.js';
+import { IAM_OPERATIONS, STS_OPERATIONS } from '../../src/iam/iam-operations.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const doc = readFileSync(join(ROOT, 'docs/COMPATIBILITY.md'), 'utf8');
@@ -58,10 +60,10 @@ function operationTerms(op: string): RegExp[] {
   return [new RegExp(`\\b${op}(Command)?\\b`), new RegExp(`\\b${words.join('-')}(?![\\w-])`), new RegExp(`\\b${words.join('_')}\\b`)];
 }
 
-/** Rows of the operations table: | `Operation` | status | proven by | notes | */
-function operationRows(): Map<string, { status: string; proof: string }> {
+/** Rows of an operations table: | `Operation` | status | proven by | notes | */
+function operationRows(heading = 'Operations'): Map<string, { status: string; proof: string }> {
   const rows = new Map<string, { status: string; proof: string }>();
-  for (const cells of tableRows('Operations')) {
+  for (const cells of tableRows(heading)) {
     const op = /^`(\w+)`$/.exec(cells[0]!)?.[1];
     assert.ok(op, `operations row "${cells.join(' | ')}" starts with a \`OperationName\``);
     rows.set(op, { status: cells[1]!, proof: cells[2] ?? '' });
@@ -130,4 +132,35 @@ test('the error table and src/common/s3-error-codes.ts hold the same codes with 
   for (const code of table.keys()) assert.ok(documented.has(code), `${code} (s3-error-codes.ts) is missing from COMPATIBILITY.md's error table`);
   for (const code of documented.keys()) assert.ok(table.has(code), `${code} is in COMPATIBILITY.md's error table but not in s3-error-codes.ts`);
   for (const [code, status] of table) assert.equal(documented.get(code), status, `${code}: COMPATIBILITY.md says ${documented.get(code)}, s3-error-codes.ts says ${status}`);
+});
+
+test('the IAM and STS operations table and the Query handler indexes hold the same operations, each row proven by a test that exercises it', () => {
+  const rows = operationRows('IAM and STS operations');
+  const handled = new Set([...Object.keys(IAM_OPERATIONS), ...Object.keys(STS_OPERATIONS)]);
+  for (const op of handled) assert.ok(rows.has(op), `${op} is handled but missing from COMPATIBILITY.md's IAM and STS table`);
+  const problems: string[] = [];
+  for (const [op, row] of rows) {
+    assert.ok(handled.has(op), `${op} is in COMPATIBILITY.md's IAM and STS table but has no handler`);
+    assert.match(row.status, /^supported/, `${op}: every listed IAM/STS operation is handled`);
+    const { items, rest } = proofs(row.proof);
+    if (items.length === 0) problems.push(`${op} names no test`);
+    if (rest !== '') problems.push(`${op}: "${rest}" in its proven-by cell is not a test file`);
+    for (const p of items) {
+      const problem = proofProblem(op, p, operationTerms(op), 'any');
+      if (problem) problems.push(problem);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the IAM and STS error table and src/common/iam-error-codes.ts hold the same codes with the same HTTP statuses', () => {
+  const documented = new Map<string, number>();
+  for (const cells of tableRows('IAM and STS errors')) {
+    const code = /^`(\w+)`$/.exec(cells[0]!)?.[1];
+    assert.ok(code, `error row "${cells.join(' | ')}" starts with a \`Code\``);
+    assert.ok(!documented.has(code), `${code} is listed twice`);
+    documented.set(code, Number(cells[1]));
+  }
+  const table = new Map(Object.entries(IAM_ERROR_CODES).map(([code, e]) => [code, e.status as number]));
+  assert.deepEqual([...documented].sort(), [...table].sort());
 });

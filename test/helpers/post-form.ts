@@ -6,17 +6,20 @@ import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY } from './start-server.js
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** The fields of a SigV4-signed form for `conditions` on `bucket`, as a web page would be given them. */
-export function signedFields(bucket: string, conditions: unknown[], fields: Record<string, string>, expiresInMs = 60_000): Record<string, string> {
+export function signedFields(
+  bucket: string, conditions: unknown[], fields: Record<string, string>, expiresInMs = 60_000,
+  keys: { accessKey: string; secretKey: string } = { accessKey: TEST_ACCESS_KEY, secretKey: TEST_SECRET_KEY },
+): Record<string, string> {
   const now = new Date();
   const date = now.toISOString().slice(0, 10).replace(/-/g, '');
   const amzDate = `${date}T000000Z`;
-  const credential = `${TEST_ACCESS_KEY}/${date}/${TEST_REGION}/s3/aws4_request`;
+  const credential = `${keys.accessKey}/${date}/${TEST_REGION}/s3/aws4_request`;
   const all = { ...fields, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': amzDate };
   const policy = Buffer.from(JSON.stringify({
     expiration: new Date(now.getTime() + expiresInMs).toISOString(),
     conditions: [...conditions, { bucket }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate }],
   })).toString('base64');
-  const key = hmac(hmac(hmac(hmac(`AWS4${TEST_SECRET_KEY}`, date), TEST_REGION), 's3'), 'aws4_request');
+  const key = hmac(hmac(hmac(hmac(`AWS4${keys.secretKey}`, date), TEST_REGION), 's3'), 'aws4_request');
   return { ...all, policy, 'x-amz-signature': hmac(key, policy).toString('hex') };
 }
 

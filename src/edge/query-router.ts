@@ -1,0 +1,61 @@
+/** The router of AWS Query-protocol APIs (IAM, STS): a small form body read and hashed before authentication, `Action` → handler, ErrorResponse documents. */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Readable as ReadableStream } from 'node:stream';
+import { iamError } from '../common/api-error.js';
+import { QUERY_VERSIONS, type IamContext, type IamHandler } from '../iam/iam-operations.js';
+import { queryErrorResponse } from './query-error-response.js';
+import type { ServiceRouter } from './service-dispatch.js';
+
+/** IAM's largest request is a PutUserPolicy with a 128 KiB document, percent-encoded: 512 KiB bounds it. */
+const MAX_QUERY_BODY = 512 * 1024;
+
+async function readBounded(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_QUERY_BODY) throw iamError('ValidationError', { message: `The request body is larger than ${MAX_QUERY_BODY} bytes.` });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<Record<string, IamHandler>>, context: IamContext): ServiceRouter {
+  return {
+    service,
+    extraSigningRegions: ['us-east-1'],
+    errorResponse: (err, ctx, log) => queryErrorResponse(service, err, ctx, log),
+    async begin({ req, rawPath, rawQuery, query, ctx, sendContinue }) {
+      if (req.method !== 'POST' && req.method !== 'GET') throw iamError('InvalidAction', { message: `The Query API answers GET and POST, not ${req.method ?? ''}.` });
+      sendContinue();
+      const raw = await readBounded(req);
+      // The SDKs sign a Query body's SHA-256 without sending it as x-amz-content-sha256 (only S3 requires that
+      // header); auth/ takes the payload hash from the header, so header-signed requests get it here.
+      const headers = { ...req.headers };
+      if (headers.authorization !== undefined && headers['x-amz-content-sha256'] === undefined) {
+        headers['x-amz-content-sha256'] = createHash('sha256').update(raw).digest('hex');
+      }
+      return {
+        authInput: { method: req.method, rawPath, rawQuery, headers, body: ReadableStream.from([raw]), secure: ctx.secure },
+        async route(verified) {
+          // What was verified: the body as auth/ passed it on (its hash checked at its end).
+          const body = await readBounded(verified.body);
+          const params = new URLSearchParams();
+          for (const [k, v] of query) if (!k.startsWith('X-Amz-')) params.append(k, v);
+          for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
+          const action = params.get('Action');
+          if (!action) throw iamError('MissingAction', { message: 'Missing Action' });
+          const version = params.get('Version');
+          const handler = Object.hasOwn(operations, action) ? operations[action] : undefined;
+          if (!handler || (version !== null && version !== QUERY_VERSIONS[service])) {
+            throw iamError('InvalidAction', { message: `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}` });
+          }
+          const principal = verified.principal;
+          if (principal === undefined) throw iamError('AccessDenied', { message: 'Anonymous requests are not accepted.' });
+          return { operation: action, run: () => handler({ action, params, principal, requestId: ctx.requestId }, context) };
+        },
+      };
+    },
+  };
+}

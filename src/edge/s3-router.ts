@@ -1,0 +1,41 @@
+/** The S3 router: bucket/key addressing, the S3 route table, the typed S3Request, S3's XML errors. */
+import { s3Error } from '../common/api-error.js';
+import { checkKeyLength, type S3Context, type S3Request } from '../s3/s3-request.js';
+import { S3_OPERATIONS } from '../s3/s3-operations.js';
+import { resolveBucketAndKey } from './bucket-addressing.js';
+import { errorResponse } from './error-response.js';
+import { matchS3Route, type S3Target } from './s3-route-table.js';
+import type { ServiceRouter } from './service-dispatch.js';
+
+export function createS3Router(deps: { readonly domain: string | undefined; readonly s3: S3Context }): ServiceRouter {
+  return {
+    service: 's3',
+    extraSigningRegions: [],
+    errorResponse,
+    async begin({ req, rawPath, rawQuery, query, ctx }) {
+      const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
+      return {
+        authInput: { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
+        async route(verified) {
+          if (key !== undefined) checkKeyLength(key);
+          const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
+          const match = matchS3Route(req.method ?? 'GET', target, query, (h) => req.headers[h] !== undefined);
+          if (match.kind === 'not-implemented') {
+            throw s3Error('NotImplemented', { message: `The ${match.subresource} subresource is not implemented.` });
+          }
+          if (match.kind === 'method-not-allowed') throw s3Error('MethodNotAllowed', { details: { Method: req.method ?? '', ResourceType: target.toUpperCase() } });
+          const operation = match.route.operation;
+          const handler = S3_OPERATIONS[operation];
+          if (!handler) throw s3Error('NotImplemented');
+          const s3req: S3Request = {
+            method: req.method ?? 'GET', bucket, key, query, headers: req.headers,
+            body: verified.body, contentLength: verified.contentLength, trailers: verified.trailers,
+            principal: verified.principal, requestId: ctx.requestId, secure: ctx.secure, sourceIp: ctx.sourceIp,
+            origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
+          };
+          return { operation, bucket, key, run: () => handler(s3req, deps.s3) };
+        },
+      };
+    },
+  };
+}
