@@ -11,9 +11,9 @@ import { loadRootKey } from './config/root-key.js';
 import { createPostPolicyVerifier } from './auth/post-policy.js';
 import { startHttpServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
-import { createInterimAuthorizer } from './edge/interim-authorizer.js';
 import { createQueryRouter } from './edge/query-router.js';
 import { createS3Router } from './edge/s3-router.js';
+import { createPolicyAuthorizer } from './policy/authorize.js';
 import { serviceRouters } from './edge/service-dispatch.js';
 import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-operations.js';
 import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
@@ -120,7 +120,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const storedKeys = createIamCredentialLookup(data.iam, (id, sealed) => data.keys.openAccessKeySecret(id, sealed));
   const lookup: CredentialLookup = async (accessKeyId) =>
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
-  const authorize = createInterimAuthorizer(data.meta);
+  const authorize = createPolicyAuthorizer({ meta: data.meta, iam: data.iam, clock });
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };
   const handler = createPipeline({
     lookup, clock, region: config.region, log, authorize,

@@ -18,7 +18,7 @@ export interface PipelineDeps {
   readonly region: string;
   /** One router per API, by credential-scope service name; 's3' also takes SigV2 and anonymous requests. */
   readonly routers: ReadonlyMap<string, ServiceRouter>;
-  /** Decides every request's main action (edge/interim-authorizer.ts until the policy evaluator is wired). */
+  /** Decides every request's main action (policy/authorize.ts: identity policies, the bucket policy, the engine). */
   readonly authorize: Authorizer;
   readonly log: Log;
 }
@@ -95,7 +95,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
       // AUTHORIZE: the one place every request's main action is decided, for every service. Operations that
       // need more checks (a copy's source, a POST form's signer) call the same Authorizer through their context.
-      await deps.authorize({ principal: verified.principal, service: router.service, operation: routed.operation, bucket: routed.bucket, key: routed.key });
+      await deps.authorize({
+        principal: verified.principal, service: router.service, operation: routed.operation, bucket: routed.bucket, key: routed.key,
+        resource: routed.resource, facts: routed.facts,
+      });
 
       sendContinue();
       const response = await routed.run();

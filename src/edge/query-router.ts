@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import { iamError } from '../common/api-error.js';
+import { requestFacts } from './request-facts.js';
 import { QUERY_VERSIONS, type IamContext, type IamHandler } from '../iam/iam-operations.js';
 import { queryErrorResponse } from './query-error-response.js';
 import type { ServiceRouter } from './service-dispatch.js';
@@ -19,6 +20,20 @@ async function readBounded(body: Readable): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The ARN an IAM action is authorized against: the user or group it names (a user acting on itself when it names
+ * none, as IAM defaults UserName to the caller), '*' for account-wide actions (ListUsers, ListGroups, CreateGroup
+ * name their group). Paths are not looked up: a policy naming "user/*" or "*" matches, one naming a path does not.
+ */
+function iamResource(service: string, accountId: string, caller: string | undefined, params: URLSearchParams): string {
+  if (service !== 'iam') return '*';
+  const group = params.get('GroupName');
+  const user = params.get('UserName') ?? (/User|AccessKey/.test(params.get('Action') ?? '') && params.get('Action') !== 'ListUsers' ? caller : undefined);
+  if (user) return `arn:aws:iam::${accountId}:user/${user}`;
+  if (group) return `arn:aws:iam::${accountId}:group/${group}`;
+  return '*';
 }
 
 export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<Record<string, IamHandler>>, context: IamContext): ServiceRouter {
@@ -53,7 +68,10 @@ export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<R
           }
           const principal = verified.principal;
           if (principal === undefined) throw iamError('AccessDenied', { message: 'Anonymous requests are not accepted.' });
-          return { operation: action, run: () => handler({ action, params, principal, requestId: ctx.requestId }, context) };
+          return {
+            operation: action, resource: iamResource(service, principal.accountId, principal.userName, params), facts: requestFacts(req, params, ctx, verified),
+            run: () => handler({ action, params, principal, requestId: ctx.requestId }, context),
+          };
         },
       };
     },

@@ -2,6 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import { checkKeyLength, type S3Context, type S3Request } from '../s3/s3-request.js';
 import { S3_OPERATIONS } from '../s3/s3-operations.js';
+import { requestFacts } from './request-facts.js';
 import { resolveBucketAndKey } from './bucket-addressing.js';
 import { errorResponse } from './error-response.js';
 import { matchS3Route, type S3Target } from './s3-route-table.js';
@@ -27,13 +28,14 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
           const operation = match.route.operation;
           const handler = S3_OPERATIONS[operation];
           if (!handler) throw s3Error('NotImplemented');
+          const facts = requestFacts(req, query, ctx, verified);
           const s3req: S3Request = {
             method: req.method ?? 'GET', bucket, key, query, headers: req.headers,
             body: verified.body, contentLength: verified.contentLength, trailers: verified.trailers,
             principal: verified.principal, requestId: ctx.requestId, secure: ctx.secure, sourceIp: ctx.sourceIp,
-            origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
+            origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`, facts,
           };
-          return { operation, bucket, key, run: () => handler(s3req, deps.s3) };
+          return { operation, bucket, key, facts, run: () => handler(s3req, deps.s3) };
         },
       };
     },

@@ -1,6 +1,7 @@
 /** Dispatch by the SigV4 credential scope's service: one router per API reads its requests and writes its errors, so a new API (KMS, CloudTrail) only adds a router. */
 import type { IncomingMessage } from 'node:http';
 import type { AuthInput, VerifiedRequest } from '../auth/authenticate.js';
+import type { RequestFacts } from '../common/authorizer.js';
 import type { S3Response } from '../s3/s3-request.js';
 import type { RequestContext } from './request-context.js';
 
@@ -22,6 +23,10 @@ export interface RoutedRequest {
   readonly operation: string;
   readonly bucket?: string;
   readonly key?: string;
+  /** The ARN a non-S3 operation acts on (IAM: the user or group it names). */
+  readonly resource?: string;
+  /** The request facts its condition keys are read from. */
+  readonly facts: RequestFacts;
   run(): Promise<S3Response>;
 }
 

@@ -40,7 +40,7 @@ export async function loadCopySource(req: S3Request, ctx: S3Context): Promise<Pi
   const { bucket, key } = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
   if (!(await ctx.meta.getBucket(bucket))) throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });
   // The source is read: the caller must be allowed to GetObject it (another account's bucket is refused).
-  await ctx.authorize({ principal: req.principal, service: 's3', operation: 'GetObject', bucket, key });
+  await ctx.authorize({ principal: req.principal, service: 's3', operation: 'GetObject', bucket, key, facts: req.facts });
   const pinned = await pinObject(ctx, bucket, key);
   if (!pinned) throw s3Error('NoSuchKey', { resource: `/${bucket}/${key}`, details: { Key: key } });
   try {

@@ -54,6 +54,14 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
       errors.push({ Key: key, Code: key === '' ? 'InvalidArgument' : 'KeyTooLongError', Message: key === '' ? 'Invalid key' : 'Your key is too long' });
       continue;
     }
+    // Each key is its own s3:DeleteObject decision; a refused key is an <Error> entry, the others proceed.
+    try {
+      await ctx.authorize({ principal: req.principal, service: 's3', operation: 'DeleteObject', bucket: bucket.name, key, facts: req.facts });
+    } catch (err) {
+      if (!isApiError(err) || err.code !== 'AccessDenied') throw err;
+      errors.push({ Key: key, Code: err.code, Message: err.message });
+      continue;
+    }
     let released;
     try {
       const etag = xmlText(o, 'ETag');

@@ -30,11 +30,18 @@ export async function postObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form: ParsedForm): Promise<S3Response> {
   const key = formKey(form);
   const policy = await ctx.postPolicy(form.fields, bucket);
-  // The form's signer is known only now: the edge let the POST through to here, this authorizes it.
-  await ctx.authorize({ principal: policy.principal, service: 's3', operation: 'PutObject', bucket, key });
+  const headers = formHeaders(form);
+  // The form's signer is known only now: the edge let the POST through to here, this authorizes it. The form's
+  // fields are its headers for condition keys (x-amz-server-side-encryption, acl as x-amz-acl).
+  await ctx.authorize({
+    principal: policy.principal, service: 's3', operation: 'PutObject', bucket, key,
+    facts: {
+      ...req.facts, headers: { ...headers, 'x-amz-acl': form.fields.get('acl'), 'x-amz-content-sha256': undefined },
+      authType: 'POST', signatureVersion: form.fields.has('x-amz-algorithm') ? 'AWS4-HMAC-SHA256' : 'AWS',
+    },
+  });
 
   // Everything the form asks for is checked before a byte of the file is stored.
-  const headers = formHeaders(form);
   const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);

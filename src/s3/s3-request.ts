@@ -1,7 +1,7 @@
 /** The typed request an S3 operation receives and the response it returns; the edge builds one and writes the other. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer } from '../common/authorizer.js';
+import type { Authorizer, RequestFacts } from '../common/authorizer.js';
 import type { Principal } from '../common/principal.js';
 import type { Clock } from '../common/clock.js';
 import type { MetaStore } from '../stores/meta-store.js';
@@ -31,6 +31,8 @@ export interface S3Request {
   readonly sourceIp: string;
   /** The request's own URL origin (for Location headers): scheme://host. */
   readonly origin: string;
+  /** What condition keys read (headers, query, transport, signing), for the checks operations make themselves. */
+  readonly facts: RequestFacts;
 }
 
 export interface S3Response {
@@ -50,7 +52,7 @@ export interface S3Context {
   readonly region: string;
   /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
   readonly postPolicy: PostPolicyVerifier;
-  /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer. */
+  /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer, each key of DeleteObjects. */
   readonly authorize: Authorizer;
   /** Logs a server-side fact (e.g. a package that failed authentication) with the request id. */
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
