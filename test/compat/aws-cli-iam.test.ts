@@ -1,4 +1,4 @@
-/** The aws CLI, unchanged, against Strongroom's IAM and STS: users, access keys, inline policies, groups, get-caller-identity; the interim S3 refusal of IAM users. */
+/** The aws CLI, unchanged, against Strongroom's IAM and STS: users, access keys, inline policies, groups, get-caller-identity; a user without policies refused everywhere. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, TEST_ACCESS_KEY, type TestServer } from '../helpers/start-server.js';
@@ -68,7 +68,7 @@ test('aws iam create-user, create-access-key, put-user-policy, get-user-policy, 
   assert.deepEqual(identity, { UserId: created['UserId'], Account: account, Arn: `arn:aws:iam::${account}:user/team/alice` });
 });
 
-test('an IAM user\'s keys are refused every S3 action (interim: no policy evaluator yet) and every IAM call', async (t) => {
+test('an IAM user with no policy is refused every S3 action and every IAM call', async (t) => {
   if (!HAS_AWS_CLI) return t.skip(AWS_CLI_MISSING);
   await ok(['iam', 'create-user', '--user-name', 'bob']);
   const key = (await ok(['iam', 'create-access-key', '--user-name', 'bob'])).AccessKey as Record<string, string>;
