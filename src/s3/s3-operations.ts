@@ -13,6 +13,7 @@ import { listObjects, listObjectsV2 } from './list-objects.js';
 import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging.js';
 import { refuseUnsupportedHeaders } from './unsupported-headers.js';
 
 const HANDLERS: Readonly<Record<string, S3Handler>> = {
@@ -45,6 +46,9 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutBucketEncryption: putBucketEncryption,
   GetBucketEncryption: getBucketEncryption,
   DeleteBucketEncryption: deleteBucketEncryption,
+  PutBucketTagging: putBucketTagging,
+  GetBucketTagging: getBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
 };
 
 /** Every handler first refuses headers that ask for what is not implemented: never a silent success. */

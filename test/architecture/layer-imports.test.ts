@@ -43,7 +43,7 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
  */
 const S3_INDEX = 's3/s3-operations.ts';
 const S3_OPERATION_FILES = new Set([
-  'bucket-encryption', 'buckets', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
+  'bucket-encryption', 'bucket-tagging', 'buckets', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
   'multipart-listing', 'multipart-upload', 'object-tagging', 'post-object', 'put-object',
 ].map((n) => `s3/${n}.ts`));
 const S3_SUPPORT_FILES = new Set([
