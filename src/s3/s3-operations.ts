@@ -13,8 +13,13 @@ import { listObjects, listObjectsV2 } from './list-objects.js';
 import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket-cors.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging.js';
 import { refuseUnsupportedHeaders } from './unsupported-headers.js';
+
+// CORS outside the operations: the edge answers preflights before authentication, and adds the headers of a
+// matching rule to the answers of actual requests.
+export { actualRequestCorsHeaders, corsPreflight } from './bucket-cors.js';
 
 const HANDLERS: Readonly<Record<string, S3Handler>> = {
   ListBuckets: listBuckets,
@@ -46,6 +51,9 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutBucketEncryption: putBucketEncryption,
   GetBucketEncryption: getBucketEncryption,
   DeleteBucketEncryption: deleteBucketEncryption,
+  PutBucketCors: putBucketCors,
+  GetBucketCors: getBucketCors,
+  DeleteBucketCors: deleteBucketCors,
   PutBucketTagging: putBucketTagging,
   GetBucketTagging: getBucketTagging,
   DeleteBucketTagging: deleteBucketTagging,
