@@ -10,7 +10,7 @@ import { credentialScope } from './credential-scope.js';
 import { CLIENT_ENDED_EARLY } from './http-server.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 import { writeResponse } from './response-writer.js';
-import type { Log, ServiceRouter } from './service-dispatch.js';
+import type { Log, RouterSession, ServiceRouter } from './service-dispatch.js';
 
 export interface PipelineDeps {
   readonly lookup: CredentialLookup;
@@ -34,6 +34,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const isHead = req.method === 'HEAD';
     // Errors are written in the format of the API the request is for, once that is known.
     let router: ServiceRouter = s3Router;
+    let session: RouterSession | undefined;
     let answering: Promise<void> | undefined;
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
@@ -83,7 +84,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const found = deps.routers.get(service);
       if (!found) throw s3Error('NotImplemented', { message: `The ${service} service is not implemented.` });
       router = found;
-      const session = await router.begin({ req, rawPath, rawQuery, query, ctx, sendContinue });
+      session = await router.begin({ req, rawPath, rawQuery, query, ctx, sendContinue });
+      // A CORS preflight is anonymous by design: answered from the bucket's rules, before authentication.
+      if (session.unauthenticated) {
+        await answer(await session.unauthenticated());
+        return;
+      }
       const region = scope !== undefined && router.extraSigningRegions.includes(scope.region) ? scope.region : deps.region;
       const verified = await authenticate(session.authInput, { lookup: deps.lookup, clock: deps.clock, region });
       // The verifying body stream (aws-chunked decoder, payload hash check) may fail while nobody reads it:
@@ -102,7 +108,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
       sendContinue();
       const response = await routed.run();
-      await answer(response);
+      await answer(await decorated(session, response));
     } catch (err) {
       if (answering) return;
       if (res.headersSent) {
@@ -115,9 +121,19 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         res.destroy();
         return;
       }
-      await answer(router.errorResponse(err, ctx, deps.log));
+      await answer(await decorated(session, router.errorResponse(err, ctx, deps.log)));
     }
   };
+}
+
+/** The answer with the router's added headers; a failure to add them leaves the answer as it was. */
+async function decorated(session: RouterSession | undefined, response: S3Response): Promise<S3Response> {
+  if (!session?.decorate) return response;
+  try {
+    return await session.decorate(response);
+  } catch {
+    return response;
+  }
 }
 
 /** The failures a vanished client causes on our side (its socket reset, or the body stream closed early). */

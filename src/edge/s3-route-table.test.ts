@@ -19,6 +19,12 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['GET /examplebucket?policy HTTP/1.1', [], 'GetBucketPolicy'],
   ['DELETE /examplebucket?policy HTTP/1.1', [], 'DeleteBucketPolicy'],
   ['GET /examplebucket?policyStatus HTTP/1.1', [], 'GetBucketPolicyStatus'],
+  ['PUT /examplebucket?cors HTTP/1.1', [], 'PutBucketCors'],
+  ['GET /examplebucket?cors HTTP/1.1', [], 'GetBucketCors'],
+  ['DELETE /examplebucket?cors HTTP/1.1', [], 'DeleteBucketCors'],
+  ['PUT /examplebucket?tagging HTTP/1.1', [], 'PutBucketTagging'],
+  ['GET /examplebucket?tagging HTTP/1.1', [], 'GetBucketTagging'],
+  ['DELETE /examplebucket?tagging HTTP/1.1', [], 'DeleteBucketTagging'],
   ['PUT /examplebucket/my-image.jpg HTTP/1.1', [], 'PutObject'],
   ['GET /examplebucket/my-image.jpg HTTP/1.1', [], 'GetObject'],
   ['GET /examplebucket/my-image.jpg?partNumber=2 HTTP/1.1', [], 'GetObject'],
@@ -68,8 +74,8 @@ test('every route in the table is exercised by a documented request line', () =>
 });
 
 test('subresources we do not implement are NotImplemented, never the plain operation', () => {
-  for (const line of ['GET /examplebucket?cors HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket/photo.jpg?acl HTTP/1.1',
-    'GET /examplebucket?lifecycle HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'PUT /examplebucket?versioning HTTP/1.1',
+  for (const line of ['GET /examplebucket?lifecycle HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket/photo.jpg?acl HTTP/1.1',
+    'GET /examplebucket?replication HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'PUT /examplebucket?versioning HTTP/1.1',
     // S3 Metadata table configuration (2025): a PUT on the bucket must not become a CreateBucket that answers 200.
     'PUT /examplebucket?metadataInventoryTable HTTP/1.1', 'PUT /examplebucket?metadataJournalTable HTTP/1.1']) {
     assert.equal(route(line, []).kind, 'not-implemented', line);

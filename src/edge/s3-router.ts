@@ -1,7 +1,7 @@
 /** The S3 router: bucket/key addressing, the S3 route table, the typed S3Request, S3's XML errors. */
 import { s3Error } from '../common/api-error.js';
 import { checkKeyLength, type S3Context, type S3Request } from '../s3/s3-request.js';
-import { S3_OPERATIONS } from '../s3/s3-operations.js';
+import { actualRequestCorsHeaders, corsPreflight, S3_OPERATIONS } from '../s3/s3-operations.js';
 import { requestFacts } from './request-facts.js';
 import { resolveBucketAndKey } from './bucket-addressing.js';
 import { errorResponse } from './error-response.js';
@@ -15,7 +15,15 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
     errorResponse,
     async begin({ req, rawPath, rawQuery, query, ctx }) {
       const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
+      const method = req.method ?? 'GET';
       return {
+        // Every OPTIONS is a CORS preflight, answered from the bucket's rules without credentials, as S3 does.
+        unauthenticated: method === 'OPTIONS' ? () => corsPreflight(bucket, key, req.headers, deps.s3.meta) : undefined,
+        // A request with an Origin gets the CORS headers of the first rule allowing that origin and method.
+        decorate: req.headers.origin === undefined ? undefined : async (response) => {
+          const cors = await actualRequestCorsHeaders(method, bucket, req.headers, deps.s3.meta);
+          return cors === undefined ? response : { ...response, headers: { ...response.headers, ...cors } };
+        },
         authInput: { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
         async route(verified) {
           if (key !== undefined) checkKeyLength(key);

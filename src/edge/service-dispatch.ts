@@ -33,6 +33,10 @@ export interface RoutedRequest {
 /** One request inside its router: the form auth/ verifies, then the routing of what was verified. */
 export interface RouterSession {
   readonly authInput: AuthInput;
+  /** Answers the request without authenticating it (S3's CORS preflight, which never carries credentials). */
+  readonly unauthenticated?: () => Promise<S3Response>;
+  /** Adds headers to the answer, success or error alike (S3's CORS headers of a rule the request's Origin matches). */
+  readonly decorate?: (response: S3Response) => Promise<S3Response>;
   route(verified: VerifiedRequest): Promise<RoutedRequest>;
 }
 

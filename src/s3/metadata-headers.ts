@@ -90,6 +90,11 @@ const MAX_TAGS = 10;
 /** Validates a tag set as S3 does: ≤ 10 tags, key 1–128 chars, value ≤ 256, unique keys. */
 export function validateTags(tags: ReadonlyArray<readonly [string, string]>): void {
   if (tags.length > MAX_TAGS) throw s3Error('BadRequest', { message: 'Object tags cannot be greater than 10' });
+  validateTagPairs(tags);
+}
+
+/** Each key 1–128 characters, each value at most 256, no key twice: the rules object and bucket tags share. */
+export function validateTagPairs(tags: ReadonlyArray<readonly [string, string]>): void {
   const seen = new Set<string>();
   for (const [k, v] of tags) {
     if (k.length === 0 || k.length > 128) throw s3Error('InvalidTag', { message: 'The TagKey you have provided is invalid' });

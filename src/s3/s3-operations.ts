@@ -14,7 +14,13 @@ import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket-cors.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging.js';
 import { refuseUnsupportedHeaders } from './unsupported-headers.js';
+
+// CORS outside the operations: the edge answers preflights before authentication, and adds the headers of a
+// matching rule to the answers of actual requests.
+export { actualRequestCorsHeaders, corsPreflight } from './bucket-cors.js';
 
 const HANDLERS: Readonly<Record<string, S3Handler>> = {
   ListBuckets: listBuckets,
@@ -50,6 +56,12 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   GetBucketPolicy: getBucketPolicy,
   DeleteBucketPolicy: deleteBucketPolicy,
   GetBucketPolicyStatus: getBucketPolicyStatus,
+  PutBucketCors: putBucketCors,
+  GetBucketCors: getBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  PutBucketTagging: putBucketTagging,
+  GetBucketTagging: getBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
 };
 
 /** Every handler first refuses headers that ask for what is not implemented: never a silent success. */

@@ -23,6 +23,6 @@ test('a missing client is a skip by default and a failure when STRONGROOM_REQUIR
 
 test('.ci/run installs the clients the tests use and sets the switch', () => {
   const ci = readFileSync(`${ROOT}.ci/run`, 'utf8');
-  for (const pkg of ['awscli', 'python3-boto3', 'curl', 'rclone', 's3cmd']) assert.match(ci, new RegExp(`\\(${pkg}[ )]`), pkg);
+  for (const pkg of ['awscli', 'python3-boto3', 'curl', 'rclone', 's3cmd', 'chromium']) assert.match(ci, new RegExp(`\\(${pkg}[ )]`), pkg);
   assert.match(ci, /^export STRONGROOM_REQUIRE_TOOLS=1$/m);
 });
