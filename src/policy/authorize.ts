@@ -109,11 +109,12 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
     const owner = operation === 'CreateBucket' ? undefined : record?.ownerAccountId;
     const crossAccount = p === undefined || (owner !== undefined && owner !== p.accountId);
     const policyText = bucket !== undefined && record !== undefined ? await deps.meta.getBucketConfig(bucket, BUCKET_POLICY) : undefined;
-    const block = parsePublicAccessBlock(bucket !== undefined && record !== undefined ? await deps.meta.getBucketConfig(bucket, PUBLIC_ACCESS_BLOCK_CONFIG) : undefined);
+    // Read only when it can matter (a public policy seen by an outsider, or an ACL consulted): most requests need no extra lookup.
+    const loadBlock = async () => parsePublicAccessBlock(bucket !== undefined && record !== undefined ? await deps.meta.getBucketConfig(bucket, PUBLIC_ACCESS_BLOCK_CONFIG) : undefined);
     let bucketPolicy = policyText === undefined ? undefined : parsed(policyText, 'resource');
     // Block Public Access › RestrictPublicBuckets: "only AWS service principals and authorized users within the
     // bucket owner's account" may use a public bucket policy; anonymous and cross-account grants in it count for nothing.
-    if (crossAccount && block.RestrictPublicBuckets && bucketPolicy !== undefined && policyIsPublic(bucketPolicy)) bucketPolicy = undefined;
+    if (crossAccount && bucketPolicy !== undefined && policyIsPublic(bucketPolicy) && (await loadBlock()).RestrictPublicBuckets) bucketPolicy = undefined;
     // DeleteObjects is decided key by key (s3:DeleteObject each, per-key AccessDenied in the result); a caller
     // outside the owner account with no bucket policy that could grant it anything is refused as a whole.
     if (operation === 'DeleteObjects' && key === undefined) {
@@ -143,7 +144,7 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
         resourcePolicy: perm.on === 'account' ? undefined : bucketPolicy, resourceAccount: perm.on === 'account' ? undefined : owner,
       });
       const aclAllowed = result.decision === 'ImplicitDeny' && perm.on !== 'account'
-        && await aclGrants(request, action, perm.on === 'bucket' ? undefined : key, block.IgnorePublicAcls, docs);
+        && await aclGrants(request, action, perm.on === 'bucket' ? undefined : key, loadBlock, docs);
       decisions = [...decisions, aclAllowed ? 'Allow' : result.decision];
     }
     if (decisions.some((d) => d !== 'Allow')) throw s3Error('AccessDenied');
@@ -157,7 +158,7 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
    * Under BucketOwnerEnforced ACLs "no longer affect permissions"; with IgnorePublicAcls grants to AllUsers and
    * AuthenticatedUsers are ignored. An IAM user needs its identity policies to allow the action too.
    */
-  async function aclGrants(request: AccessRequest, action: string, objectKey: string | undefined, ignorePublic: boolean, docs: PolicyDocument[]): Promise<boolean> {
+  async function aclGrants(request: AccessRequest, action: string, objectKey: string | undefined, loadBlock: () => Promise<{ IgnorePublicAcls: boolean }>, docs: PolicyDocument[]): Promise<boolean> {
     const { principal: p, bucket } = request;
     if (bucket === undefined) return false;
     const objectPermission = objectKey === undefined ? undefined : ACL_OBJECT_PERMISSIONS[action];
@@ -165,6 +166,7 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
     if (objectPermission === undefined && bucketPermission === undefined) return false;
     if (effectiveOwnership(await deps.meta.getBucketConfig(bucket, OWNERSHIP_CONFIG)) === 'BucketOwnerEnforced') return false;
     const requester = { canonicalId: p?.canonicalId };
+    const ignorePublic = (await loadBlock()).IgnorePublicAcls;
     let granted = false;
     if (objectPermission !== undefined) {
       const acl = parseStoredAcl((await deps.meta.getObject(bucket, objectKey!))?.acl);
