@@ -129,6 +129,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
         domain: config.domain,
         s3: {
           meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
+          legacyBucketDefaults: config.legacyBucketDefaults,
           postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
         },
       }),

@@ -11,7 +11,7 @@ import { scrub } from './tools/scrub.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
-                   [--root-key-file FILE] [--sse-s3-rotation-days N]
+                   [--root-key-file FILE] [--sse-s3-rotation-days N] [--legacy-bucket-defaults]
                    [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
                    [--max-connections N] [--max-connections-per-ip N]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
@@ -43,6 +43,9 @@ async function serve(argv: string[]): Promise<void> {
       '*** can decrypt every object and unseal the stored credentials. This is for development only:\n' +
       '*** in production pass --root-key-file or STRONGROOM_ROOT_KEY and keep the key elsewhere.\n\n',
     );
+  }
+  if (config.legacyBucketDefaults) {
+    process.stderr.write('strongroom: --legacy-bucket-defaults: new buckets get Object Ownership ObjectWriter (ACLs enabled) and no Block Public Access settings, as S3 before April 2023\n');
   }
   process.stdout.write(credentialLines(app, config.region) + `strongroom listening on ${app.url}\n`);
   let stopping = false;

@@ -68,6 +68,9 @@ export const S3_ERROR_CODES = {
   InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
   AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
   InvalidBucketAclWithObjectOwnership: { status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" },
+  OwnershipControlsNotFoundError: { status: 404, message: 'The bucket ownership controls were not found' },
+  NoSuchPublicAccessBlockConfiguration: { status: 404, message: 'The public access block configuration was not found' },
+  MalformedACLError: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema' },
   MalformedTrailerError: { status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 

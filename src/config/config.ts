@@ -14,6 +14,8 @@ export interface ServeConfig {
   readonly rootKeyValue: string | undefined;
   readonly sseS3RotationDays: number;
   readonly quiet: boolean;
+  /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
+  readonly legacyBucketDefaults: boolean;
   readonly connections: ConnectionSettings;
 }
 
@@ -49,7 +51,7 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
 }
 
 export const SERVE_FLAGS = [
-  'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet',
+  'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet', 'legacy-bucket-defaults',
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
 ] as const;
 
@@ -74,6 +76,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     rootKeyValue: env['STRONGROOM_ROOT_KEY'],
     sseS3RotationDays: rotation,
     quiet: flags.get('quiet') === 'true',
+    legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
     connections: connectionSettings(flags, env),
     bucket: flags.get('bucket'),
   };

@@ -25,6 +25,16 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['PUT /examplebucket?tagging HTTP/1.1', [], 'PutBucketTagging'],
   ['GET /examplebucket?tagging HTTP/1.1', [], 'GetBucketTagging'],
   ['DELETE /examplebucket?tagging HTTP/1.1', [], 'DeleteBucketTagging'],
+  ['PUT /examplebucket?ownershipControls HTTP/1.1', [], 'PutBucketOwnershipControls'],
+  ['GET /examplebucket?ownershipControls HTTP/1.1', [], 'GetBucketOwnershipControls'],
+  ['DELETE /examplebucket?ownershipControls HTTP/1.1', [], 'DeleteBucketOwnershipControls'],
+  ['PUT /examplebucket?publicAccessBlock HTTP/1.1', [], 'PutPublicAccessBlock'],
+  ['GET /examplebucket?publicAccessBlock HTTP/1.1', [], 'GetPublicAccessBlock'],
+  ['DELETE /examplebucket?publicAccessBlock HTTP/1.1', [], 'DeletePublicAccessBlock'],
+  ['PUT /examplebucket?acl HTTP/1.1', [], 'PutBucketAcl'],
+  ['GET /examplebucket?acl HTTP/1.1', [], 'GetBucketAcl'],
+  ['PUT /examplebucket/my-image.jpg?acl HTTP/1.1', [], 'PutObjectAcl'],
+  ['GET /examplebucket/my-image.jpg?acl HTTP/1.1', [], 'GetObjectAcl'],
   ['PUT /examplebucket/my-image.jpg HTTP/1.1', [], 'PutObject'],
   ['GET /examplebucket/my-image.jpg HTTP/1.1', [], 'GetObject'],
   ['GET /examplebucket/my-image.jpg?partNumber=2 HTTP/1.1', [], 'GetObject'],
@@ -74,7 +84,7 @@ test('every route in the table is exercised by a documented request line', () =>
 });
 
 test('subresources we do not implement are NotImplemented, never the plain operation', () => {
-  for (const line of ['GET /examplebucket?lifecycle HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket/photo.jpg?acl HTTP/1.1',
+  for (const line of ['GET /examplebucket?lifecycle HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket?logging HTTP/1.1',
     'GET /examplebucket?replication HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'PUT /examplebucket?versioning HTTP/1.1',
     // S3 Metadata table configuration (2025): a PUT on the bucket must not become a CreateBucket that answers 200.
     'PUT /examplebucket?metadataInventoryTable HTTP/1.1', 'PUT /examplebucket?metadataJournalTable HTTP/1.1']) {

@@ -1,5 +1,7 @@
 /** The request authorizer: loads the caller's identity policies and the bucket policy, builds the condition keys, asks the engine, answers AccessDenied. */
+import { aclPermits, parseStoredAcl, type AclPermission } from '../common/access-control-list.js';
 import { ApiError, iamError, s3Error } from '../common/api-error.js';
+import { BUCKET_ACL_CONFIG, effectiveOwnership, OWNERSHIP_CONFIG, parsePublicAccessBlock, PUBLIC_ACCESS_BLOCK_CONFIG } from '../common/bucket-access.js';
 import type { AccessRequest, Authorizer } from '../common/authorizer.js';
 import type { Clock } from '../common/clock.js';
 import type { Principal } from '../common/principal.js';
@@ -8,6 +10,7 @@ import type { IamStore } from '../stores/iam-store.js';
 import { evaluate, type Decision } from './engine/evaluate.js';
 import type { RequestPrincipal } from './engine/match-principal.js';
 import { parsePolicy } from './engine/parse-policy.js';
+import { policyIsPublic } from './engine/policy-is-public.js';
 import type { PolicyDocument } from './engine/policy-document.js';
 import { S3_OPERATION_PERMISSIONS, type S3Permission } from './engine/s3-actions.js';
 import { s3ResourceArn } from './engine/s3-resource-arn.js';
@@ -25,6 +28,20 @@ const BUCKET_POLICY = 'policy';
 const OWNER_ONLY = new Set(['PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus']);
 /** Operations whose SSE condition keys come from the multipart upload they belong to. */
 const UPLOAD_STEPS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload']);
+/**
+ * What an ACL grant permits, by IAM action (S3 User Guide › Access control list (ACL) overview › "Mapping of ACL
+ * permissions and access policy permissions"): on the bucket, READ lists it and WRITE creates and deletes objects in
+ * it; on an object, READ reads it; READ_ACP / WRITE_ACP read and write the ACL of the bucket or object.
+ */
+const ACL_BUCKET_PERMISSIONS: Readonly<Record<string, AclPermission>> = {
+  's3:ListBucket': 'READ', 's3:ListBucketVersions': 'READ', 's3:ListBucketMultipartUploads': 'READ',
+  's3:PutObject': 'WRITE', 's3:DeleteObject': 'WRITE', 's3:DeleteObjectVersion': 'WRITE', 's3:AbortMultipartUpload': 'WRITE',
+  's3:GetBucketAcl': 'READ_ACP', 's3:PutBucketAcl': 'WRITE_ACP',
+};
+const ACL_OBJECT_PERMISSIONS: Readonly<Record<string, AclPermission>> = {
+  's3:GetObject': 'READ', 's3:GetObjectVersion': 'READ', 's3:GetObjectAcl': 'READ_ACP', 's3:GetObjectVersionAcl': 'READ_ACP',
+  's3:PutObjectAcl': 'WRITE_ACP', 's3:PutObjectVersionAcl': 'WRITE_ACP',
+};
 const ACL_HEADERS = ['x-amz-acl', 'x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];
 
 /** Parsed documents by their text: stored policies change rarely and are evaluated on every request. */
@@ -92,7 +109,12 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
     const owner = operation === 'CreateBucket' ? undefined : record?.ownerAccountId;
     const crossAccount = p === undefined || (owner !== undefined && owner !== p.accountId);
     const policyText = bucket !== undefined && record !== undefined ? await deps.meta.getBucketConfig(bucket, BUCKET_POLICY) : undefined;
-    const bucketPolicy = policyText === undefined ? undefined : parsed(policyText, 'resource');
+    // Read only when it can matter (a public policy seen by an outsider, or an ACL consulted): most requests need no extra lookup.
+    const loadBlock = async () => parsePublicAccessBlock(bucket !== undefined && record !== undefined ? await deps.meta.getBucketConfig(bucket, PUBLIC_ACCESS_BLOCK_CONFIG) : undefined);
+    let bucketPolicy = policyText === undefined ? undefined : parsed(policyText, 'resource');
+    // Block Public Access › RestrictPublicBuckets: "only AWS service principals and authorized users within the
+    // bucket owner's account" may use a public bucket policy; anonymous and cross-account grants in it count for nothing.
+    if (crossAccount && bucketPolicy !== undefined && policyIsPublic(bucketPolicy) && (await loadBlock()).RestrictPublicBuckets) bucketPolicy = undefined;
     // DeleteObjects is decided key by key (s3:DeleteObject each, per-key AccessDenied in the result); a caller
     // outside the owner account with no bucket policy that could grant it anything is refused as a whole.
     if (operation === 'DeleteObjects' && key === undefined) {
@@ -121,12 +143,40 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
         principal: requestPrincipal(p), action, resource, context, identityPolicies: docs,
         resourcePolicy: perm.on === 'account' ? undefined : bucketPolicy, resourceAccount: perm.on === 'account' ? undefined : owner,
       });
-      decisions = [...decisions, result.decision];
+      const aclAllowed = result.decision === 'ImplicitDeny' && perm.on !== 'account'
+        && await aclGrants(request, action, perm.on === 'bucket' ? undefined : key, loadBlock, docs);
+      decisions = [...decisions, aclAllowed ? 'Allow' : result.decision];
     }
     if (decisions.some((d) => d !== 'Allow')) throw s3Error('AccessDenied');
     // "If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's
     // account, Amazon S3 returns a 405 Method Not Allowed error" (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy).
     if (OWNER_ONLY.has(operation) && crossAccount) throw s3Error('MethodNotAllowed', { details: { Method: operation, ResourceType: 'BUCKET' } });
+  }
+
+  /**
+   * Whether ACLs grant what policies did not (ACLs are resource-based permissions: an explicit Deny still wins).
+   * Under BucketOwnerEnforced ACLs "no longer affect permissions"; with IgnorePublicAcls grants to AllUsers and
+   * AuthenticatedUsers are ignored. An IAM user needs its identity policies to allow the action too.
+   */
+  async function aclGrants(request: AccessRequest, action: string, objectKey: string | undefined, loadBlock: () => Promise<{ IgnorePublicAcls: boolean }>, docs: PolicyDocument[]): Promise<boolean> {
+    const { principal: p, bucket } = request;
+    if (bucket === undefined) return false;
+    const objectPermission = objectKey === undefined ? undefined : ACL_OBJECT_PERMISSIONS[action];
+    const bucketPermission = ACL_BUCKET_PERMISSIONS[action];
+    if (objectPermission === undefined && bucketPermission === undefined) return false;
+    if (effectiveOwnership(await deps.meta.getBucketConfig(bucket, OWNERSHIP_CONFIG)) === 'BucketOwnerEnforced') return false;
+    const requester = { canonicalId: p?.canonicalId };
+    const ignorePublic = (await loadBlock()).IgnorePublicAcls;
+    let granted = false;
+    if (objectPermission !== undefined) {
+      const acl = parseStoredAcl((await deps.meta.getObject(bucket, objectKey!))?.acl);
+      granted = acl !== undefined && aclPermits(acl, requester, objectPermission, ignorePublic);
+    } else {
+      const acl = parseStoredAcl(await deps.meta.getBucketConfig(bucket, BUCKET_ACL_CONFIG));
+      granted = acl !== undefined && aclPermits(acl, requester, bucketPermission!, ignorePublic);
+    }
+    if (!granted || p?.type !== 'user') return granted;
+    return evaluate({ principal: requestPrincipal(p), action, resource: objectKey === undefined ? s3ResourceArn(bucket) : s3ResourceArn(bucket, objectKey), context: conditionKeys(request, deps.clock.now()), identityPolicies: docs }).decision === 'Allow';
   }
 
   /** Store lookups only when a policy names the key they feed (most requests need none). */

@@ -2,6 +2,10 @@
 import { s3Error } from '../common/api-error.js';
 import { xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
+import { cannedGrants, type AccessControlList } from '../common/access-control-list.js';
+import { ALL_BLOCKED, BUCKET_ACL_CONFIG, isObjectOwnership, NONE_BLOCKED, OWNERSHIP_CONFIG, PUBLIC_ACCESS_BLOCK_CONFIG, type ObjectOwnership } from '../common/bucket-access.js';
+import { checkAclWrite, requestedAcl } from './acl-state.js';
+import { header } from './metadata-headers.js';
 import { assertValidBucketName } from './bucket-names.js';
 import { requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
@@ -78,6 +82,7 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
     }
   }
   const principal = req.principal!;
+  const settings = newBucketSettings(req, ctx);
   const created = { status: 200, headers: { location: `/${name}` } };
   const alreadyOwned = () => {
     // us-east-1 answers a repeated CreateBucket by its owner with 200 and changes nothing (its legacy
@@ -96,7 +101,29 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
     if ((await ctx.meta.getBucket(name))?.ownerAccountId === principal.accountId) return alreadyOwned();
     throw s3Error('BucketAlreadyExists', { resource: `/${name}`, details: { BucketName: name } });
   }
+  // A crash between these writes leaves a bucket with fewer settings: no ownership controls (ObjectWriter)
+  // or no block; settings are written ownership first so ACLs are never enabled without the bucket ACL.
+  await ctx.meta.putBucketConfig(name, BUCKET_ACL_CONFIG, settings.acl);
+  await ctx.meta.putBucketConfig(name, PUBLIC_ACCESS_BLOCK_CONFIG, settings.block);
+  await ctx.meta.putBucketConfig(name, OWNERSHIP_CONFIG, settings.ownership);
   return created;
+}
+
+/**
+ * A new bucket's Object Ownership, Block Public Access and ACL: S3's defaults since April 2023
+ * (BucketOwnerEnforced, all four blocks on) or, with --legacy-bucket-defaults, the earlier ones (no ownership
+ * controls — ObjectWriter — and no block). The ACL headers are checked against them.
+ */
+function newBucketSettings(req: S3Request, ctx: S3Context): { ownership: string | undefined; block: string | undefined; acl: string } {
+  const principal = req.principal!;
+  const asked = header(req.headers, 'x-amz-object-ownership')?.trim();
+  const ownership: ObjectOwnership | undefined = asked !== undefined && isObjectOwnership(asked) ? asked : ctx.legacyBucketDefaults ? undefined : 'BucketOwnerEnforced';
+  const block = ctx.legacyBucketDefaults ? undefined : ALL_BLOCKED;
+  const owner = { id: principal.canonicalId, name: principal.displayName };
+  const requested = requestedAcl(req.headers, owner, owner);
+  checkAclWrite({ ownership: ownership ?? 'ObjectWriter', block: block ?? NONE_BLOCKED, acl: undefined, owner }, requested, 'create-bucket');
+  const acl: AccessControlList = { ownerId: owner.id, ownerName: owner.name, grants: requested?.grants ?? cannedGrants('private', owner, owner) };
+  return { ownership, block: block === undefined ? undefined : JSON.stringify(block), acl: JSON.stringify(acl) };
 }
 
 export async function headBucket(req: S3Request, ctx: S3Context): Promise<S3Response> {

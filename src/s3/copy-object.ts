@@ -1,4 +1,5 @@
 /** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key. */
+import { newObjectAcl } from './acl-state.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
@@ -59,6 +60,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
+      acl: await newObjectAcl(ctx, req, bucket),
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
     await commitObject(ctx, object);

@@ -65,7 +65,7 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     bucket: bucket.name, key, writeId: upload.uploadId, size, etag, lastModified: ctx.clock.now(),
     headers: upload.headers, userMetadata: upload.userMetadata, tags: upload.tags, checksums,
     checksumType: Object.keys(checksums).length > 0 ? upload.checksumType : undefined,
-    encryption: upload.encryption, partsCount: chosen.length, storageClass: upload.storageClass, parts: chosen,
+    encryption: upload.encryption, partsCount: chosen.length, storageClass: upload.storageClass, parts: chosen, acl: upload.acl,
   };
   // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
   // their order, sizes and count (INVARIANT 9); unused parts are released.

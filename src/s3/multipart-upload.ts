@@ -1,4 +1,5 @@
 /** CreateMultipartUpload, UploadPart, AbortMultipartUpload: each part is its own blob with its own fresh data key. */
+import { newObjectAcl } from './acl-state.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { UploadRecord } from '../stores/meta-store.js';
@@ -28,6 +29,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
     checksumType,
     storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
     ownerAccountId: req.principal!.accountId,
+    acl: await newObjectAcl(ctx, req, bucket),
   };
   try {
     await ctx.meta.createUpload(upload);

@@ -1,4 +1,5 @@
 /** POST Object: a browser form upload, authorized by its signed policy; the file is encrypted like any PUT. */
+import { newObjectAcl } from './acl-state.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
 import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
@@ -54,6 +55,9 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   const tags = parseTaggingXml(form.fields.get('tagging'));
   const storage = storageClass(header(headers, 'x-amz-storage-class'));
   const redirect = successRedirect(form.fields);
+  const aclField = form.fields.get('acl');
+  const bucketRecord = await ctx.meta.getBucket(bucket);
+  const acl = bucketRecord === undefined ? undefined : await newObjectAcl(ctx, { headers: aclField === undefined ? {} : { 'x-amz-acl': aclField }, principal: policy.principal }, bucketRecord);
 
   const writeId = newWriteId();
   // content-length-range is enforced by the file stream itself: an oversized file fails at its first
@@ -68,7 +72,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       bucket, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
       headers: stored, userMetadata: meta, tags,
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-      encryption: encryption.info, partsCount: undefined, storageClass: storage,
+      encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
     await commitObject(ctx, object);

@@ -10,6 +10,7 @@ import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
 import { checksumHeader } from './checksums.js';
+import { newObjectAcl } from './acl-state.js';
 
 export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
@@ -26,6 +27,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   // Every header is valid by here: no body byte is stored for a request that a header already dooms.
   // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
   if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
+  const acl = await newObjectAcl(ctx, req, bucket);
 
   const writeId = newWriteId();
   const blob = await writeObjectData(ctx, {
@@ -37,7 +39,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-    encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass,
+    encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
   await commitObject(ctx, object, precondition);

@@ -16,6 +16,9 @@ import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket-cors.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging.js';
+import { deleteBucketOwnershipControls, getBucketOwnershipControls, putBucketOwnershipControls } from './bucket-ownership.js';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
 import { refuseUnsupportedHeaders } from './unsupported-headers.js';
 
 // CORS outside the operations: the edge answers preflights before authentication, and adds the headers of a
@@ -62,6 +65,16 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutBucketTagging: putBucketTagging,
   GetBucketTagging: getBucketTagging,
   DeleteBucketTagging: deleteBucketTagging,
+  PutBucketOwnershipControls: putBucketOwnershipControls,
+  GetBucketOwnershipControls: getBucketOwnershipControls,
+  DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
+  PutPublicAccessBlock: putPublicAccessBlock,
+  GetPublicAccessBlock: getPublicAccessBlock,
+  DeletePublicAccessBlock: deletePublicAccessBlock,
+  GetBucketAcl: getBucketAcl,
+  PutBucketAcl: putBucketAcl,
+  GetObjectAcl: getObjectAcl,
+  PutObjectAcl: putObjectAcl,
 };
 
 /** Every handler first refuses headers that ask for what is not implemented: never a silent success. */

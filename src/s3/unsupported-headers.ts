@@ -1,24 +1,18 @@
-/** Request headers that ask for something Strongroom does not do (ACLs, grants, object lock, ownership, size/time conditions, another bucket owner): refused with S3's answer, never ignored. */
+/** Request headers that ask for something Strongroom does not do (object lock, size/time conditions, another bucket owner) or that the bucket's settings refuse (ACLs under Object Ownership and Block Public Access): refused with S3's answer, never ignored. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
+import { isObjectOwnership } from '../common/bucket-access.js';
+import { checkAclWrite, loadBucketAccess, requestedAcl } from './acl-state.js';
 import { header } from './metadata-headers.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
-/** Canned ACLs that grant nothing beyond what the bucket owner (the only account) already has. */
-const OWNER_ONLY_OBJECT_ACLS = new Set(['private', 'bucket-owner-full-control']);
-
-const hasGrant = (headers: IncomingHttpHeaders) => Object.keys(headers).some((h) => h.startsWith('x-amz-grant-'));
+const hasAclHeader = (headers: IncomingHttpHeaders) => headers['x-amz-acl'] !== undefined || Object.keys(headers).some((h) => h.startsWith('x-amz-grant-'));
 
 /**
- * Every bucket behaves as an S3 bucket created today: Object Ownership "BucketOwnerEnforced" (ACLs
- * disabled) and no Object Lock configuration. S3 answers requests for ACLs there with
- * AccessControlListNotSupported, and object lock headers with InvalidRequest.
- * DEVIATION: `x-amz-acl: private` is accepted on objects (S3 refuses it on such buckets): it asks for
- * exactly what every object here is, and clients such as s3cmd send it by default.
+ * No bucket has an Object Lock configuration: S3 answers object lock headers there with InvalidRequest.
+ * ACL headers are checked against the bucket's ownership and public access block (objectAcl below).
  */
 function objectWrite(headers: IncomingHttpHeaders): void {
-  const acl = header(headers, 'x-amz-acl');
-  if ((acl !== undefined && !OWNER_ONLY_OBJECT_ACLS.has(acl.trim())) || hasGrant(headers)) throw s3Error('AccessControlListNotSupported');
   const legalHold = header(headers, 'x-amz-object-lock-legal-hold');
   if (header(headers, 'x-amz-object-lock-mode') !== undefined || header(headers, 'x-amz-object-lock-retain-until-date') !== undefined
     || (legalHold !== undefined && legalHold.trim().toUpperCase() !== 'OFF')) {
@@ -26,18 +20,33 @@ function objectWrite(headers: IncomingHttpHeaders): void {
   }
 }
 
-/** CreateBucket: no object lock, no ACL but private, no ownership but BucketOwnerEnforced. */
+/** CreateBucket: no object lock; an ownership that exists (its ACL is checked by the operation, which knows the defaults). */
 function createBucket(headers: IncomingHttpHeaders): void {
   if (header(headers, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true') {
     throw s3Error('NotImplemented', { message: 'Object Lock is not implemented.' });
   }
   const ownership = header(headers, 'x-amz-object-ownership');
-  if (ownership !== undefined && ownership.trim() !== 'BucketOwnerEnforced') {
-    throw s3Error('NotImplemented', { message: `Object Ownership ${ownership} (ACLs) is not implemented; only BucketOwnerEnforced.` });
+  if (ownership !== undefined && !isObjectOwnership(ownership.trim())) {
+    throw s3Error('InvalidArgument', { message: 'Invalid x-amz-object-ownership header', details: { ArgumentName: 'x-amz-object-ownership', ArgumentValue: ownership } });
   }
-  const acl = header(headers, 'x-amz-acl');
-  if ((acl !== undefined && acl.trim() !== 'private') || hasGrant(headers)) throw s3Error('InvalidBucketAclWithObjectOwnership');
 }
+
+/**
+ * ACL headers on an object write: BucketOwnerEnforced accepts only bucket-owner-full-control (AccessControlListNotSupported
+ * otherwise), BlockPublicAcls refuses a public ACL (AccessDenied).
+ * DEVIATION: `x-amz-acl: private` is also accepted under BucketOwnerEnforced (S3 refuses it): it asks for
+ * exactly what every object there is, and clients such as s3cmd send it by default.
+ */
+async function objectAcl(req: S3Request, ctx: S3Context): Promise<void> {
+  if (!hasAclHeader(req.headers) || req.bucket === undefined) return;
+  const bucket = await ctx.meta.getBucket(req.bucket);
+  if (bucket === undefined) return;
+  const access = await loadBucketAccess(ctx.meta, bucket);
+  const owner = req.principal ? { id: req.principal.canonicalId, name: req.principal.displayName } : access.owner;
+  checkAclWrite(access, requestedAcl(req.headers, owner, access.owner), 'object-write');
+}
+
+const ACL_CHECKED = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload']);
 
 /** S3 supports these DeleteObject conditions on directory buckets only. */
 function deleteObject(headers: IncomingHttpHeaders): void {
@@ -62,6 +71,7 @@ const CHECKS: Readonly<Record<string, (headers: IncomingHttpHeaders) => void>> =
  */
 export async function refuseUnsupportedHeaders(operation: string, req: S3Request, ctx: S3Context): Promise<void> {
   CHECKS[operation]?.(req.headers);
+  if (ACL_CHECKED.has(operation)) await objectAcl(req, ctx);
   await expectOwner(ctx, req.bucket, header(req.headers, 'x-amz-expected-bucket-owner'));
   const source = header(req.headers, 'x-amz-copy-source');
   if (source !== undefined) {

@@ -67,6 +67,8 @@ export interface ObjectRecord {
    * Absent only for objects written before manifests existed.
    */
   readonly manifest?: Buffer;
+  /** The object's access control list as JSON (common/access-control-list.ts); absent: private to the bucket owner. */
+  readonly acl?: string;
 }
 
 /**
@@ -103,6 +105,8 @@ export interface UploadRecord {
   readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
   readonly storageClass: string;
   readonly ownerAccountId: string;
+  /** The ACL the completed object gets (JSON), from CreateMultipartUpload's headers. */
+  readonly acl?: string;
 }
 
 export interface ListPage<T> { readonly items: T[]; readonly truncated: boolean }
@@ -131,6 +135,8 @@ export interface MetaStore {
   putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released>;
   /** Replaces only the tag set; false when the object does not exist. */
   putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean>;
+  /** Replaces only the access control list (JSON, undefined: private to the bucket owner); false when the object does not exist. */
+  putObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean>;
   /** Removes the object; a precondition (conditional delete) runs inside the same transaction and may refuse it. */
   deleteObject(bucket: string, key: string, precondition?: Precondition): Promise<Released & { existed: boolean }>;
   /** Objects with key >= startAt (or > startAfter) and starting with prefix, in UTF-8 byte order. */

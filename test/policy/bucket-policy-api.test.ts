@@ -1,11 +1,13 @@
 /** PutBucketPolicy / GetBucketPolicy / DeleteBucketPolicy / GetBucketPolicyStatus: validation by the engine, NoSuchBucketPolicy, IsPublic, and a public policy granting anonymous reads. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, PutBucketPolicyCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteBucketPolicyCommand, DeletePublicAccessBlockCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, PutBucketPolicyCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { serverSuite } from '../helpers/suite.js';
 import { refused } from '../helpers/policy-rig.js';
 
 const suite = serverSuite('policy-api', async ({ s3, bucket }) => {
+  // New buckets block public policies (BlockPublicPolicy, RestrictPublicBuckets); these tests are about a public one.
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'public/a.txt', Body: 'hello' }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'private/b.txt', Body: 'secret' }));
 });

@@ -55,7 +55,7 @@ test('object lock headers are InvalidRequest (no bucket has an Object Lock confi
   await suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key: 'not-held', Body: 'x', ObjectLockLegalHoldStatus: 'OFF' }));
 });
 
-test('CreateBucket: object lock is NotImplemented, ACLs other than private are InvalidBucketAclWithObjectOwnership, ownership other than BucketOwnerEnforced NotImplemented', async () => {
+test('CreateBucket: object lock is NotImplemented, ACLs other than private are InvalidBucketAclWithObjectOwnership (BucketOwnerEnforced by default), an unknown ownership is InvalidArgument', async () => {
   const locked = bucketName('locked');
   await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: locked, ObjectLockEnabledForBucket: true })), 'NotImplemented', 501);
   assert.equal(await bucketExists(locked), false);
@@ -64,9 +64,9 @@ test('CreateBucket: object lock is NotImplemented, ACLs other than private are I
   await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: publicBucket, GrantRead: 'id="someone"' })), 'InvalidBucketAclWithObjectOwnership', 400);
   assert.equal(await bucketExists(publicBucket), false);
   const writer = bucketName('writer');
-  await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: writer, ObjectOwnership: 'ObjectWriter' })), 'NotImplemented', 501);
+  await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: writer, ObjectOwnership: 'Anyone' as never })), 'InvalidArgument', 400);
   assert.equal(await bucketExists(writer), false);
-  for (const ok of [{ ACL: 'private' as const }, { ObjectOwnership: 'BucketOwnerEnforced' as const }, { ObjectLockEnabledForBucket: false }]) {
+  for (const ok of [{ ACL: 'private' as const }, { ObjectOwnership: 'BucketOwnerEnforced' as const }, { ObjectOwnership: 'ObjectWriter' as const }, { ObjectLockEnabledForBucket: false }]) {
     const name = bucketName('fine');
     await suite.s3.send(new CreateBucketCommand({ Bucket: name, ...ok }));
     assert.ok(await bucketExists(name), JSON.stringify(ok));

@@ -41,15 +41,16 @@ export class SqliteMetaStore implements MetaStore {
       objectBlobs: p('SELECT blob_id FROM object_parts WHERE bucket = ? AND key = ?'),
       deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
       deleteObjectParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ?'),
-      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class, manifest)
-        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class, @manifest)`),
+      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class, manifest, acl)
+        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class, @manifest, @acl)`),
       insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
         VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)`),
       putTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
+      putAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
-      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner)
-        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner)`),
+      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl)
+        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
       upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
@@ -119,6 +120,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
     return this.#q.putTags.run(JSON.stringify(tags), bucket, key).changes === 1;
+  }
+
+  async putObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean> {
+    return this.#q.putAcl.run(acl ?? null, bucket, key).changes === 1;
   }
 
   async deleteObject(bucket: string, key: string, precondition?: Precondition) {

@@ -49,4 +49,9 @@ export const META_MIGRATIONS: readonly string[] = [
   ALTER TABLE upload_parts ADD COLUMN layout_tag BLOB;
   ALTER TABLE object_parts ADD COLUMN layout_tag BLOB;
   `,
+  // 4: the access control list of each object and of each upload's future object (issue 10 item 4); NULL: private to the bucket owner.
+  `
+  ALTER TABLE objects ADD COLUMN acl TEXT;
+  ALTER TABLE uploads ADD COLUMN acl TEXT;
+  `,
 ];

@@ -6,6 +6,7 @@ export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
   encryption: string; parts_count: number | null; storage_class: string; manifest: Buffer | null;
+  acl: string | null;
 }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
@@ -14,7 +15,7 @@ export interface PartRow {
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
   tags: string; encryption: string; checksum_algorithm: string | null; checksum_type: string | null;
-  storage_class: string; owner: string;
+  storage_class: string; owner: string; acl: string | null;
 }
 
 type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE' | undefined;
@@ -42,6 +43,7 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   encryption: JSON.parse(r.encryption) as ObjectRecord['encryption'],
   partsCount: r.parts_count ?? undefined, storageClass: r.storage_class, parts,
   ...(r.manifest ? { manifest: r.manifest } : {}),
+  ...(r.acl ? { acl: r.acl } : {}),
 });
 
 export const toSummary = (r: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'checksums' | 'checksum_type'>): ObjectSummary => ({
@@ -59,6 +61,7 @@ export const toUpload = (r: UploadRow): UploadRecord => ({
   checksumAlgorithm: r.checksum_algorithm ?? undefined,
   checksumType: (r.checksum_type ?? undefined) as ChecksumType,
   storageClass: r.storage_class, ownerAccountId: r.owner,
+  ...(r.acl ? { acl: r.acl } : {}),
 });
 
 export const objectParams = (o: ObjectRecord) => ({
@@ -67,7 +70,7 @@ export const objectParams = (o: ObjectRecord) => ({
   user_meta: JSON.stringify(o.userMetadata), tags: JSON.stringify(o.tags),
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
-  manifest: o.manifest ?? null,
+  manifest: o.manifest ?? null, acl: o.acl ?? null,
 });
 
 export const partParams = (p: PartRecord) => ({
@@ -81,4 +84,5 @@ export const uploadParams = (u: UploadRecord) => ({
   headers: JSON.stringify(u.headers), user_meta: JSON.stringify(u.userMetadata), tags: JSON.stringify(u.tags),
   encryption: JSON.stringify(u.encryption), checksum_algorithm: u.checksumAlgorithm ?? null,
   checksum_type: u.checksumType ?? null, storage_class: u.storageClass, owner: u.ownerAccountId,
+  acl: u.acl ?? null,
 });
