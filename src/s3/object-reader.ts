@@ -2,7 +2,9 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3Error } from '../common/api-error.js';
+import type { BlobReader } from '../stores/blob-store.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
+import type { PackageOpener } from '../sse/envelope.js';
 import type { S3Context } from './s3-request.js';
 
 /** Inclusive plaintext byte range. */
@@ -40,9 +42,23 @@ function blobIdsOf(object: ObjectRecord): string[] {
 }
 
 /**
+ * Packages per batch read: the first batch stays at 4 (256 KiB, what a read used to be) so a GET proves
+ * its first package with one small read; later batches are 16 (~1 MiB), read into one buffer reused for
+ * the whole response: no per-read allocation, no concatenation, one thread-pool round trip per MiB.
+ */
+const FIRST_BATCH_PACKAGES = 4;
+const BATCH_PACKAGES = 16;
+/**
+ * Plaintext the body stream holds before it waits for the socket. Per-connection bound on the GET path:
+ * one ciphertext batch buffer (~1 MiB) + at most this plus one batch of plaintext (~2 MiB) + the
+ * response's own write buffer.
+ */
+const BODY_HIGH_WATER = 1 << 20;
+
+/**
  * Opens plaintext bytes [range.start..range.end] of an object, walking its parts (each its own blob and
  * data key) and decrypting only the packages the range touches. The object's layout (part list, sizes,
- * count) is checked against its manifest first (INVARIANT 9), and the first chunk is decrypted before this
+ * count) is checked against its manifest first (INVARIANT 9), and the first batch is decrypted before this
  * resolves, so a changed layout, a missing blob or a failed package surfaces as InternalError before
  * headers (INVARIANT 4); a failure later destroys the stream, and the edge drops the connection.
  * A whole read also opens every zero-length part and checks its key and its empty final package.
@@ -51,74 +67,169 @@ function blobIdsOf(object: ObjectRecord): string[] {
 export async function openObjectStream(ctx: S3Context, object: ObjectRecord, range: ByteRange | undefined, release: () => void = () => undefined): Promise<Readable> {
   const whole = range === undefined;
   const r = range ?? { start: 0, end: object.size - 1 };
-  const iterator = plaintextChunks(ctx, object, r, whole)[Symbol.asyncIterator]();
-  let first: IteratorResult<Buffer>;
+  const body = new ObjectBody(ctx, object, r, whole);
   try {
     ctx.envelope.checkLayout(object);
-    first = await iterator.next();
+    await body.start();
   } catch (err) {
     release();
+    body.destroy();
     ctx.log('object read failed before headers', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
     throw s3Error('InternalError');
   }
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value;
+  body.once('close', release);
+  return body;
+}
+
+/**
+ * Ciphertext batch buffers are reused across responses: a 1 MiB GET then allocates no buffer of its own
+ * beyond the decipher's output. At most this many wait here (16 MiB), and only full-size ones.
+ */
+const SPARE_BUFFERS = 16;
+const spare: Buffer[] = [];
+let spareSize = 0;
+
+function takeBuffer(size: number): Buffer {
+  if (size === spareSize && spare.length > 0) return spare.pop()!;
+  return Buffer.allocUnsafeSlow(size);
+}
+
+function giveBack(buffer: Buffer): void {
+  // Only the common full-batch size is kept: the first such buffer fixes it.
+  if (spareSize === 0 && buffer.length >= 1 << 20) spareSize = buffer.length;
+  if (buffer.length === spareSize && spare.length < SPARE_BUFFERS) spare.push(buffer);
+}
+
+/** A part being read: its opener (which owns the data key) and where its ciphertext comes from. */
+interface OpenPart { readonly opener: PackageOpener; readonly reader: BlobReader | undefined; readonly inline: Buffer | undefined; position: number }
+
+/**
+ * The response body: reads whole-package batches of each part into one reused buffer, opens them and
+ * pushes the plaintext pieces; one stream between the file and the socket, backpressure through push().
+ */
+class ObjectBody extends Readable {
+  readonly #parts: readonly PartRecord[];
+  #next = 0;
+  #offset = 0;
+  #current: OpenPart | undefined;
+  #batch: Buffer | undefined;
+  #batchPackages = FIRST_BATCH_PACKAGES;
+  #pumping = false;
+
+  constructor(private readonly ctx: S3Context, private readonly object: ObjectRecord, private readonly range: ByteRange, private readonly whole: boolean) {
+    super({ highWaterMark: BODY_HIGH_WATER });
+    this.#parts = object.parts;
+  }
+
+  /** Reads and opens the first batch (proving its packages) before the caller sends headers. */
+  async start(): Promise<void> {
+    this.#pumping = true;
     try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
+      await this.#step();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  override _read(): void {
+    if (!this.#pumping) void this.#pump();
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    const part = this.#current;
+    this.#current = undefined;
+    part?.opener.wipe();
+    const batch = this.#batch;
+    this.#batch = undefined;
+    // An aborted GET closes its file at once; close() waits for a read in flight, so only then is the
+    // batch buffer free to be reused by another response.
+    const done = () => { if (batch) giveBack(batch); cb(err); };
+    if (part?.reader) part.reader.close().then(done, done);
+    else done();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (!this.destroyed) {
+        if (!(await this.#step())) break;
       }
     } catch (err) {
-      ctx.log('object read failed mid-stream; connection dropped', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
-      throw err;
+      this.ctx.log('object read failed mid-stream; connection dropped', { bucket: this.object.bucket, key: this.object.key, error: err instanceof Error ? err.message : String(err) });
+      this.destroy(err as Error);
     } finally {
-      // A client that went away ends this generator early: close the inner one too, so the part's blob
-      // stream (and its file handle) is destroyed now rather than by the garbage collector (DEP0137).
-      await iterator.return?.(undefined);
+      this.#pumping = false;
     }
   }
-  const stream = Readable.from(rest(), { objectMode: false });
-  stream.once('close', release);
-  return stream;
-}
 
-async function* plaintextChunks(ctx: S3Context, object: ObjectRecord, range: ByteRange, whole: boolean): AsyncGenerator<Buffer> {
-  let offset = 0;
-  for (const part of object.parts) {
-    const partStart = offset;
-    const partEnd = offset + part.size - 1;
-    offset += part.size;
-    if (part.size === 0) {
-      if (whole) await verifyEmptyPart(ctx, object, part);
-      continue;
+  /** Opens one batch and pushes its plaintext; false when the consumer is full or the body ended. */
+  async #step(): Promise<boolean> {
+    const part = this.#current ?? (await this.#openNextPart());
+    if (part === undefined) {
+      this.push(null);
+      return false;
     }
-    if (partEnd < range.start || partStart > range.end) continue;
-    const local = { start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
-    yield* partChunks(ctx, object, part, local);
+    if (this.destroyed) return false;
+    const length = part.opener.nextBatchLength(this.#batchPackages);
+    this.#batchPackages = BATCH_PACKAGES;
+    let sealed: Buffer;
+    if (part.inline) {
+      sealed = part.inline.subarray(part.position, part.position + length);
+    } else {
+      // Sized once per part by its first full batch (so a small range reads only what it needs), reused after.
+      if (this.#batch === undefined || this.#batch.length < length) {
+        if (this.#batch) giveBack(this.#batch);
+        this.#batch = takeBuffer(Math.max(length, part.opener.nextBatchLength(BATCH_PACKAGES)));
+      }
+      const got = await part.reader!.read(this.#batch, length, part.position);
+      if (this.destroyed) return false;
+      sealed = this.#batch.subarray(0, got);
+    }
+    part.position += sealed.length;
+    const plain = part.opener.open(sealed);
+    if (part.opener.done) await this.#closePart();
+    else if (sealed.length < length) part.opener.finish();
+    let more = true;
+    for (const piece of plain) more = this.push(piece);
+    return more;
   }
-}
 
-async function* partChunks(ctx: S3Context, object: ObjectRecord, part: PartRecord, local: ByteRange): AsyncGenerator<Buffer> {
-  const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
-  const session = await ctx.envelope.openRead(part.sealedKey, binding, part.size, local);
-  let blob: Readable;
-  try {
-    blob = part.inline
-      ? Readable.from([part.inline.subarray(session.cipherStart, session.cipherEnd + 1)])
-      : await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
-  } catch (err) {
-    // The decrypt stream holds the unsealed data key: destroying it wipes the key.
-    session.decrypt.destroy();
-    throw err;
+  async #openNextPart(): Promise<OpenPart | undefined> {
+    while (this.#next < this.#parts.length) {
+      const part = this.#parts[this.#next++]!;
+      const partStart = this.#offset;
+      const partEnd = this.#offset + part.size - 1;
+      this.#offset += part.size;
+      if (part.size === 0) {
+        if (this.whole) await verifyEmptyPart(this.ctx, this.object, part);
+        continue;
+      }
+      if (partEnd < this.range.start || partStart > this.range.end) continue;
+      const local = { start: Math.max(this.range.start, partStart) - partStart, end: Math.min(this.range.end, partEnd) - partStart };
+      const binding = { bucket: this.object.bucket, key: this.object.key, writeId: part.writeId, partNumber: part.partNumber };
+      const session = await this.ctx.envelope.openPackages(part.sealedKey, binding, part.size, local);
+      let reader: BlobReader | undefined;
+      try {
+        if (!part.inline) reader = await this.ctx.blobs.openReader(part.blobId);
+      } catch (err) {
+        session.opener.wipe();
+        throw err;
+      }
+      if (this.destroyed) {
+        session.opener.wipe();
+        await reader?.close();
+        return undefined;
+      }
+      this.#current = { opener: session.opener, reader, inline: part.inline, position: session.cipherStart };
+      return this.#current;
+    }
+    return undefined;
   }
-  blob.on('error', (err) => session.decrypt.destroy(err));
-  blob.pipe(session.decrypt);
-  try {
-    for await (const chunk of session.decrypt) yield chunk as Buffer;
-  } finally {
-    blob.destroy();
+
+  async #closePart(): Promise<void> {
+    const part = this.#current;
+    this.#current = undefined;
+    await part?.reader?.close();
   }
 }
 

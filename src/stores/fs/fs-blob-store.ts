@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../blob-store.js';
+import type { BlobReader, BlobStore } from '../blob-store.js';
 import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
 
 /** Writes are gathered into batches this large: each fs call costs a thread-pool round trip. */
@@ -78,6 +78,23 @@ export class FsBlobStore implements BlobStore {
     // Open first so a missing blob rejects here, before any response header is sent.
     const handle = await open(blobPath(this.#root, id), 'r');
     return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+  }
+
+  async openReader(id: string): Promise<BlobReader> {
+    const handle = await open(blobPath(this.#root, id), 'r');
+    return {
+      async read(into, length, position) {
+        // A regular file returns fewer bytes than asked only at its end; loop anyway (signals, NFS).
+        let got = 0;
+        while (got < length) {
+          const { bytesRead } = await handle.read(into, got, length - got, position + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return got;
+      },
+      close: () => handle.close(),
+    };
   }
 
   async delete(ids: readonly string[]): Promise<void> {
