@@ -39,21 +39,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(tmpPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     let size = 0;
     try {
-      let batch: Buffer[] = [];
-      let batchBytes = 0;
-      for await (const chunk of source) {
-        const buf = chunk as Buffer;
-        batch.push(buf);
-        batchBytes += buf.length;
-        if (batchBytes >= WRITE_BATCH) {
-          await writeAll(handle, batch);
-          size += batchBytes;
-          batch = [];
-          batchBytes = 0;
-        }
-      }
-      if (batchBytes > 0) await writeAll(handle, batch);
-      size += batchBytes;
+      size = await writeFrom(source, handle);
       await handle.sync();
     } catch (err) {
       // A failed or abandoned write (source error, client gone, ENOSPC) leaves no temp file behind.
@@ -125,6 +111,63 @@ export class FsBlobStore implements BlobStore {
     await fsyncDir(this.#root);
     this.#shards.add(shard);
   }
+}
+
+/**
+ * Writes a stream's chunks as they were pushed, gathered into >= WRITE_BATCH writev calls. Chunks are
+ * taken one by one from 'data' events: an async iterator's read() would Buffer.concat everything
+ * buffered into one new buffer first (a copy and an allocation per batch).
+ */
+function writeFrom(source: Readable, handle: import('node:fs/promises').FileHandle): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let size = 0;
+    let ended = false;
+    let writing = false;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.off('data', onData);
+      source.destroy();
+      reject(err);
+    };
+    const flush = async () => {
+      writing = true;
+      source.pause();
+      try {
+        while (batchBytes >= WRITE_BATCH || (ended && batchBytes > 0)) {
+          const buffers = batch;
+          const bytes = batchBytes;
+          batch = [];
+          batchBytes = 0;
+          await writeAll(handle, buffers);
+          size += bytes;
+        }
+      } catch (err) {
+        fail(err);
+        return;
+      } finally {
+        writing = false;
+      }
+      if (ended) resolve(size);
+      else source.resume();
+    };
+    const onData = (chunk: Buffer) => {
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH && !writing) void flush();
+    };
+    source.on('data', onData);
+    source.once('error', fail);
+    // A stream destroyed before its end (client gone, a failed digest upstream) must fail the write.
+    source.once('close', () => { if (!ended) fail(new Error('blob source closed before its end')); });
+    source.once('end', () => {
+      ended = true;
+      if (!writing) void flush();
+    });
+  });
 }
 
 async function writeAll(handle: import('node:fs/promises').FileHandle, buffers: Buffer[]): Promise<void> {
