@@ -82,26 +82,42 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
 }
 
 /**
- * Ciphertext batch buffers are reused across responses: a 1 MiB GET then allocates no buffer of its own
- * beyond the decipher's output. At most this many wait here (16 MiB), and only full-size ones.
+ * Ciphertext batch buffers are reused across responses: a GET then allocates no buffer of its own beyond
+ * the decipher's output. Every batch of 16 packages (and the header) fits one pooled buffer; at most
+ * SPARE_BUFFERS wait here (32 MiB: two per response for 16 concurrent GETs). Small reads (a short
+ * range) get a buffer of their own size instead.
  */
-const SPARE_BUFFERS = 16;
+const POOLED_SIZE = 1024 * 1024 + 4096;
+const SPARE_BUFFERS = 32;
 const spare: Buffer[] = [];
-let spareSize = 0;
 
 function takeBuffer(size: number): Buffer {
-  if (size === spareSize && spare.length > 0) return spare.pop()!;
-  return Buffer.allocUnsafeSlow(size);
+  if (size > POOLED_SIZE || size < POOLED_SIZE / 4) return Buffer.allocUnsafeSlow(size);
+  return spare.pop() ?? Buffer.allocUnsafeSlow(POOLED_SIZE);
 }
 
 function giveBack(buffer: Buffer): void {
-  // Only the common full-batch size is kept: the first such buffer fixes it.
-  if (spareSize === 0 && buffer.length >= 1 << 20) spareSize = buffer.length;
-  if (buffer.length === spareSize && spare.length < SPARE_BUFFERS) spare.push(buffer);
+  if (buffer.length === POOLED_SIZE && spare.length < SPARE_BUFFERS) spare.push(buffer);
 }
 
+/**
+ * Read-ahead pays when few GETs run (the thread pool reads while this thread decrypts); with many, the
+ * responses already overlap one another and a second buffer each only costs memory and cache.
+ */
+const READ_AHEAD_MAX_BODIES = 4;
+let activeBodies = 0;
+
 /** A part being read: its opener (which owns the data key) and where its ciphertext comes from. */
-interface OpenPart { readonly opener: PackageOpener; readonly reader: BlobReader | undefined; readonly inline: Buffer | undefined; position: number }
+interface OpenPart {
+  readonly opener: PackageOpener;
+  readonly reader: BlobReader | undefined;
+  readonly inline: Buffer | undefined;
+  position: number;
+  /** One past the last ciphertext byte the range needs: reads never go beyond it. */
+  readonly end: number;
+  /** Bytes of the part's largest batch (sizes its buffers). */
+  readonly full: number;
+}
 
 /**
  * The response body: reads whole-package batches of each part into one reused buffer, opens them and
@@ -112,13 +128,17 @@ class ObjectBody extends Readable {
   #next = 0;
   #offset = 0;
   #current: OpenPart | undefined;
-  #batch: Buffer | undefined;
+  /** Two ciphertext buffers: the batch being opened and the one being read ahead. */
+  readonly #buffers: Array<Buffer | undefined> = [undefined, undefined];
+  #ahead: { position: number; length: number; slot: number; done: Promise<number> } | undefined;
   #batchPackages = FIRST_BATCH_PACKAGES;
   #pumping = false;
 
   constructor(private readonly ctx: S3Context, private readonly object: ObjectRecord, private readonly range: ByteRange, private readonly whole: boolean) {
     super({ highWaterMark: BODY_HIGH_WATER });
     this.#parts = object.parts;
+    activeBodies++;
+    this.once('close', () => { activeBodies--; });
   }
 
   /** Reads and opens the first batch (proving its packages) before the caller sends headers. */
@@ -139,11 +159,11 @@ class ObjectBody extends Readable {
     const part = this.#current;
     this.#current = undefined;
     part?.opener.wipe();
-    const batch = this.#batch;
-    this.#batch = undefined;
-    // An aborted GET closes its file at once; close() waits for a read in flight, so only then is the
-    // batch buffer free to be reused by another response.
-    const done = () => { if (batch) giveBack(batch); cb(err); };
+    const buffers = this.#buffers.splice(0, 2, undefined, undefined);
+    this.#ahead = undefined;
+    // An aborted GET closes its file at once; close() waits for a read in flight (a read-ahead too), so
+    // only then are the batch buffers free to be reused by another response.
+    const done = () => { for (const b of buffers) if (b) giveBack(b); cb(err); };
     if (part?.reader) part.reader.close().then(done, done);
     else done();
   }
@@ -176,14 +196,8 @@ class ObjectBody extends Readable {
     if (part.inline) {
       sealed = part.inline.subarray(part.position, part.position + length);
     } else {
-      // Sized once per part by its first full batch (so a small range reads only what it needs), reused after.
-      if (this.#batch === undefined || this.#batch.length < length) {
-        if (this.#batch) giveBack(this.#batch);
-        this.#batch = takeBuffer(Math.max(length, part.opener.nextBatchLength(BATCH_PACKAGES)));
-      }
-      const got = await part.reader!.read(this.#batch, length, part.position);
+      sealed = await this.#readBatch(part, length);
       if (this.destroyed) return false;
-      sealed = this.#batch.subarray(0, got);
     }
     part.position += sealed.length;
     const plain = part.opener.open(sealed);
@@ -192,6 +206,46 @@ class ObjectBody extends Readable {
     let more = true;
     for (const piece of plain) more = this.push(piece);
     return more;
+  }
+
+  /**
+   * The batch at the part's position: taken from the read-ahead when it is the one in flight, else read
+   * now. Then the next batch of the part (never past the range's last package) is started into the other
+   * buffer, so the thread pool reads it while this one is opened and sent.
+   */
+  async #readBatch(part: OpenPart, length: number): Promise<Buffer> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    let slot: number;
+    let got: number;
+    if (ahead && ahead.position === part.position && ahead.length === length) {
+      slot = ahead.slot;
+      got = await ahead.done;
+    } else {
+      if (ahead) await ahead.done.catch(() => 0);
+      slot = 0;
+      got = await part.reader!.read(this.#buffer(slot, Math.max(length, part.full)), length, part.position);
+    }
+    const batch = this.#buffers[slot]!.subarray(0, got);
+    const next = part.position + got;
+    const nextLength = Math.min(part.opener.fullBatchLength(BATCH_PACKAGES), part.end - next);
+    if (got === length && nextLength > 0 && !this.destroyed && activeBodies <= READ_AHEAD_MAX_BODIES) {
+      const other = 1 - slot;
+      const done = part.reader!.read(this.#buffer(other, Math.max(nextLength, part.full)), nextLength, next);
+      // Its failure is seen by the step that takes it; until then it must not count as unhandled.
+      done.catch(() => undefined);
+      this.#ahead = { position: next, length: nextLength, slot: other, done };
+    }
+    return batch;
+  }
+
+  #buffer(slot: number, size: number): Buffer {
+    const have = this.#buffers[slot];
+    if (have !== undefined && have.length >= size) return have;
+    if (have) giveBack(have);
+    const fresh = takeBuffer(size);
+    this.#buffers[slot] = fresh;
+    return fresh;
   }
 
   async #openNextPart(): Promise<OpenPart | undefined> {
@@ -220,7 +274,10 @@ class ObjectBody extends Readable {
         await reader?.close();
         return undefined;
       }
-      this.#current = { opener: session.opener, reader, inline: part.inline, position: session.cipherStart };
+      this.#current = {
+        opener: session.opener, reader, inline: part.inline, position: session.cipherStart,
+        end: session.cipherEnd + 1, full: session.opener.nextBatchLength(BATCH_PACKAGES),
+      };
       return this.#current;
     }
     return undefined;

@@ -43,6 +43,11 @@ export class PackageOpener {
     return n;
   }
 
+  /** Bytes of `packages` full packages: the most a later batch (no header) can take. */
+  fullBatchLength(packages: number): number {
+    return packages * PACKAGE_STRIDE;
+  }
+
   /**
    * Opens a batch of exactly `nextBatchLength(maxPackages)` bytes (or fewer when the blob ended early,
    * which fails as a truncation after the whole packages in it are opened); returns plaintext pieces.
