@@ -43,17 +43,17 @@ function blobIdsOf(object: ObjectRecord): string[] {
 
 /**
  * Packages per batch read: the first batch stays at 4 (256 KiB, what a read used to be) so a GET proves
- * its first package with one small read; later batches are 16 (~1 MiB), read into one buffer reused for
- * the whole response: no per-read allocation, no concatenation, one thread-pool round trip per MiB.
+ * its first package with one small read; later batches are 8 (~512 KiB), read into a buffer reused for
+ * the whole response: no per-read allocation, no concatenation, two thread-pool round trips per MiB.
  */
 const FIRST_BATCH_PACKAGES = 4;
-const BATCH_PACKAGES = 16;
+const BATCH_PACKAGES = 8;
 /**
  * Plaintext the body stream holds before it waits for the socket. Per-connection bound on the GET path:
- * one ciphertext batch buffer (~1 MiB) + at most this plus one batch of plaintext (~2 MiB) + the
- * response's own write buffer.
+ * two ciphertext batch buffers (2 × 516 KiB; the second only while <= 4 GETs run) + this plus one
+ * batch of plaintext (768 KiB) + the response's write buffer (16 KiB + one 64 KiB piece): < 2 MiB.
  */
-const BODY_HIGH_WATER = 1 << 20;
+const BODY_HIGH_WATER = 256 * 1024;
 
 /**
  * Opens plaintext bytes [range.start..range.end] of an object, walking its parts (each its own blob and
@@ -83,12 +83,12 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
 
 /**
  * Ciphertext batch buffers are reused across responses: a GET then allocates no buffer of its own beyond
- * the decipher's output. Every batch of 16 packages (and the header) fits one pooled buffer; at most
- * SPARE_BUFFERS wait here (32 MiB: two per response for 16 concurrent GETs). Small reads (a short
+ * the decipher's output. Every batch of 8 packages (and the header) fits one pooled buffer; at most
+ * SPARE_BUFFERS wait here (8 MiB: one per response for 16 concurrent GETs). Small reads (a short
  * range) get a buffer of their own size instead.
  */
-const POOLED_SIZE = 1024 * 1024 + 4096;
-const SPARE_BUFFERS = 32;
+const POOLED_SIZE = 512 * 1024 + 4096;
+const SPARE_BUFFERS = 16;
 const spare: Buffer[] = [];
 
 function takeBuffer(size: number): Buffer {
