@@ -1,7 +1,7 @@
 /**
  * The regression guard: Strongroom ÷ bare-server ratios (not absolute rates, which swing with the load on
- * a shared 2-core machine) compared with bench/baseline.json; a ratio more than 25 % below its baseline
- * prints a loud WARNING (never a failure). `node --import tsx bench/baseline-check.ts [results.json]`
+ * a shared 2-core machine) compared with bench/baseline.json; a ratio whose best round is more than 25 %
+ * below its baseline prints a loud WARNING (never a failure). `node --import tsx bench/baseline-check.ts [results.json]`
  * checks the newest quick run in bench/results/ (what .ci/run does after `npm run bench -- --quick`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -47,11 +47,16 @@ export function checkBaseline(ratios: Ratios, baseline: Baseline = JSON.parse(re
   for (const [name, base] of Object.entries(baseline.strongroomOverBare)) {
     const m = /^(.*) (PUT|GET)$/.exec(name);
     if (!m) continue;
-    const now = median(ratios[m[1]!]?.[m[2]!.toLowerCase() as 'put' | 'get']?.['bare node:http'] ?? []);
-    if (!Number.isFinite(now)) { lines.push(`guard: ${name}: no measurement in this run`); continue; }
+    const rounds = ratios[m[1]!]?.[m[2]!.toLowerCase() as 'put' | 'get']?.['bare node:http'] ?? [];
+    if (rounds.length === 0) { lines.push(`guard: ${name}: no measurement in this run`); continue; }
+    // The best round decides: other load on the machine only ever pulls a round down, while a real
+    // regression pulls every round down, the best one included.
+    const best = Math.max(...rounds);
+    const now = median(rounds);
     const floor = base * (1 - TOLERANCE);
-    if (now < floor) lines.push(`WARNING !!! PERFORMANCE REGRESSION: ${name} Strongroom/bare = ${now.toFixed(2)}, more than ${TOLERANCE * 100}% below the baseline ${base.toFixed(2)} (floor ${floor.toFixed(2)}) !!!`);
-    else lines.push(`guard: ${name} Strongroom/bare = ${now.toFixed(2)} (baseline ${base.toFixed(2)}, floor ${floor.toFixed(2)}): ok`);
+    const seen = `best round ${best.toFixed(2)}, median ${now.toFixed(2)} of ${rounds.length}`;
+    if (best < floor) lines.push(`WARNING !!! PERFORMANCE REGRESSION: ${name} Strongroom/bare ${seen}: more than ${TOLERANCE * 100}% below the baseline ${base.toFixed(2)} (floor ${floor.toFixed(2)}) !!!`);
+    else lines.push(`guard: ${name} Strongroom/bare ${seen} (baseline ${base.toFixed(2)}, floor ${floor.toFixed(2)}): ok`);
   }
   return lines;
 }

@@ -71,12 +71,26 @@ export async function startMoto(): Promise<Running | string> {
   return { name: 'moto', url, accessKey: 'testing', secretKey: 'testing', sse: true, pid: child.pid!, stop: stopper(child) };
 }
 
-/** Peak resident set size sampler for a process. */
-export function rssSampler(pid: number): { peak(): number; stop(): void } {
+/**
+ * Peak resident set size sampler for a process. `mark(label)` closes a phase: `phases()` gives the peak
+ * within each phase, so a run's peak can be traced to the workload that reached it.
+ */
+export function rssSampler(pid: number): { peak(): number; mark(label: string): void; phases(): Array<[string, number]>; stop(): void } {
   let peak = 0;
+  let phasePeak = 0;
+  const phases: Array<[string, number]> = [];
   const read = () => {
-    try { peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024); } catch { /* exited */ }
+    try {
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      peak = Math.max(peak, rss);
+      phasePeak = Math.max(phasePeak, rss);
+    } catch { /* exited */ }
   };
   const timer = setInterval(read, 100);
-  return { peak: () => (read(), peak), stop: () => clearInterval(timer) };
+  return {
+    peak: () => (read(), peak),
+    mark: (label) => { read(); phases.push([label, phasePeak]); phasePeak = 0; },
+    phases: () => phases,
+    stop: () => clearInterval(timer),
+  };
 }
