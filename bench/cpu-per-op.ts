@@ -64,6 +64,10 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const stat = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); return `${s[Math.floor(s.length / 2)]!.toFixed(0)} [${s[0]!.toFixed(0)}..${s[s.length - 1]!.toFixed(0)}]`; };
-console.log('\n| target | PUT µs/op | GET µs/op | PUT MB/s | GET MB/s |\n|---|---|---|---|---|');
-for (const [name, xs] of samples) console.log(`| ${name} | ${stat(xs.map((x) => x.putUs))} | ${stat(xs.map((x) => x.getUs))} | ${stat(xs.map((x) => x.putMBps))} | ${stat(xs.map((x) => x.getMBps))} |`);
+// Small objects read better as operations per second.
+const small = size < 64 * 1024;
+const unit = small ? 'ops/s' : 'MB/s';
+const rate = (mbps: number) => (small ? (mbps * 1e6) / size : mbps);
+console.log(`\n| target | PUT µs/op | GET µs/op | PUT ${unit} | GET ${unit} |\n|---|---|---|---|---|`);
+for (const [name, xs] of samples) console.log(`| ${name} | ${stat(xs.map((x) => x.putUs))} | ${stat(xs.map((x) => x.getUs))} | ${stat(xs.map((x) => rate(x.putMBps)))} | ${stat(xs.map((x) => rate(x.getMBps)))} |`);
 for (const t of targets) await t.stop();
