@@ -169,6 +169,12 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
       batchBytes += chunk.length;
       if (batchBytes >= WRITE_BATCH && !writing) void flush();
     };
+    // The source may have failed (a refused body) while the temp file was being opened: it emits
+    // nothing more, so waiting for its events would hang the request and keep the temp file.
+    if (source.destroyed) {
+      reject(source.errored ?? new Error('blob source closed before its end'));
+      return;
+    }
     source.on('data', onData);
     source.once('error', fail);
     // A stream destroyed before its end (client gone, a failed digest upstream) must fail the write.
