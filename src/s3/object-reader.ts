@@ -2,6 +2,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3Error } from '../common/api-error.js';
+import { BufferPool } from '../common/buffer-pool.js';
 import type { BlobReader } from '../stores/blob-store.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import type { PackageOpener } from '../sse/envelope.js';
@@ -83,22 +84,9 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
 
 /**
  * Ciphertext batch buffers are reused across responses: a GET then allocates no buffer of its own beyond
- * the decipher's output. Every batch of 8 packages (and the header) fits one pooled buffer; at most
- * SPARE_BUFFERS wait here (8 MiB: one per response for 16 concurrent GETs). Small reads (a short
- * range) get a buffer of their own size instead.
+ * the decipher's output. A batch of 8 packages (and the header) fits one; at most 16 spares (8 MiB).
  */
-const POOLED_SIZE = 512 * 1024 + 4096;
-const SPARE_BUFFERS = 16;
-const spare: Buffer[] = [];
-
-function takeBuffer(size: number): Buffer {
-  if (size > POOLED_SIZE || size < POOLED_SIZE / 4) return Buffer.allocUnsafeSlow(size);
-  return spare.pop() ?? Buffer.allocUnsafeSlow(POOLED_SIZE);
-}
-
-function giveBack(buffer: Buffer): void {
-  if (buffer.length === POOLED_SIZE && spare.length < SPARE_BUFFERS) spare.push(buffer);
-}
+const batchBuffers = new BufferPool(512 * 1024 + 4096, 16);
 
 /**
  * Read-ahead pays when few GETs run (the thread pool reads while this thread decrypts); with many, the
@@ -163,7 +151,7 @@ class ObjectBody extends Readable {
     this.#ahead = undefined;
     // An aborted GET closes its file at once; close() waits for a read in flight (a read-ahead too), so
     // only then are the batch buffers free to be reused by another response.
-    const done = () => { for (const b of buffers) if (b) giveBack(b); cb(err); };
+    const done = () => { for (const b of buffers) if (b) batchBuffers.give(b); cb(err); };
     if (part?.reader) part.reader.close().then(done, done);
     else done();
   }
@@ -242,8 +230,8 @@ class ObjectBody extends Readable {
   #buffer(slot: number, size: number): Buffer {
     const have = this.#buffers[slot];
     if (have !== undefined && have.length >= size) return have;
-    if (have) giveBack(have);
-    const fresh = takeBuffer(size);
+    if (have) batchBuffers.give(have);
+    const fresh = batchBuffers.take(size);
     this.#buffers[slot] = fresh;
     return fresh;
   }
