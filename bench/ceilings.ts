@@ -16,7 +16,8 @@ function rate(bytes: number, fn: () => void): number {
 
 export interface Ceilings { aesSeal: number; aesOpen: number; md5: number; sha256: number; crc32: number; diskWrite: number; diskRead: number }
 
-export async function measureCeilings(totalBytes: number): Promise<Ceilings> {
+/** `disk` false skips the disk rows (NaN): a repeat of the CPU rows only. */
+export async function measureCeilings(totalBytes: number, disk = true): Promise<Ceilings> {
   const key = randomBytes(32);
   const data = randomBytes(PACKAGE);
   const n = Math.floor(totalBytes / PACKAGE);
@@ -46,6 +47,9 @@ export async function measureCeilings(totalBytes: number): Promise<Ceilings> {
   const loops = Math.max(1, Math.floor(totalBytes / big.length));
   const hashRate = (name: string) => rate(loops * big.length, () => { const h = createHash(name); for (let i = 0; i < loops; i++) h.update(big); h.digest(); });
   const crc = rate(loops * big.length, () => { let c = 0; for (let i = 0; i < loops; i++) c = crc32(big, c); });
+  const md5 = hashRate('md5');
+  const sha256 = hashRate('sha256');
+  if (!disk) return { aesSeal, aesOpen, md5, sha256, crc32: crc, diskWrite: NaN, diskRead: NaN };
   const dir = mkdtempSync(join(tmpdir(), 'bench-disk-'));
   const file = join(dir, 'f');
   const h = await open(file, 'w');
@@ -62,5 +66,5 @@ export async function measureCeilings(totalBytes: number): Promise<Ceilings> {
   await r.close();
   const diskRead = totalBytes / ((performance.now() - t0) / 1000) / 1e6;
   rmSync(dir, { recursive: true, force: true });
-  return { aesSeal, aesOpen, md5: hashRate('md5'), sha256: hashRate('sha256'), crc32: crc, diskWrite, diskRead };
+  return { aesSeal, aesOpen, md5, sha256, crc32: crc, diskWrite, diskRead };
 }

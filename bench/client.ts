@@ -1,4 +1,4 @@
-/** The one HTTP client every target is measured with: node:http keep-alive, SigV4 with UNSIGNED-PAYLOAD, bodies from memory. */
+/** The one HTTP client every target is measured with: node:http keep-alive, SigV4 (UNSIGNED-PAYLOAD or a signed payload hash), bodies from memory. */
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
@@ -18,18 +18,38 @@ function signingKey(secret: string, date: string): Buffer {
   return k;
 }
 
+/** 'signed' sends the body's SHA-256 as x-amz-content-sha256, so the server must hash and verify the payload. */
+export type PayloadMode = 'unsigned' | 'signed';
+let payloadMode: PayloadMode = 'unsigned';
+export function setPayloadMode(mode: PayloadMode): void { payloadMode = mode; }
+/** Bodies are reused across requests: hash each once, so the client's own cost stays out of the measurement. */
+const bodyHashes = new WeakMap<object, string>();
+function payloadHash(body: Buffer | Buffer[] | undefined): string {
+  if (payloadMode === 'unsigned') return 'UNSIGNED-PAYLOAD';
+  if (body === undefined) return createHash('sha256').digest('hex');
+  let h = bodyHashes.get(body);
+  if (h === undefined) {
+    const hash = createHash('sha256');
+    for (const b of Array.isArray(body) ? body : [body]) hash.update(b);
+    h = hash.digest('hex');
+    bodyHashes.set(body, h);
+  }
+  return h;
+}
+
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** Signs (header auth, UNSIGNED-PAYLOAD) and sends one request; resolves with status and the body's byte count and sha256. */
+/** Signs (header auth, the current payload mode) and sends one request; resolves with status and the body's byte count and sha256. */
 export function send(t: Target, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Buffer[]): Promise<{ status: number; bytes: number; sha256: string; text: string }> {
   const u = new URL(t.url);
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
   const length = body === undefined ? 0 : Array.isArray(body) ? body.reduce((n, b) => n + b.length, 0) : body.length;
-  const h: Record<string, string> = { host: u.host, 'x-amz-date': amzDate, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': String(length), ...headers };
+  const contentHash = payloadHash(body);
+  const h: Record<string, string> = { host: u.host, 'x-amz-date': amzDate, 'x-amz-content-sha256': contentHash, 'content-length': String(length), ...headers };
   const names = Object.keys(h).map((n) => n.toLowerCase()).sort();
   const canonicalQuery = Object.keys(query).sort().map((k) => `${enc(k)}=${enc(query[k]!)}`).join('&');
-  const canonical = [method, path.split('/').map(enc).join('/'), canonicalQuery, names.map((n) => `${n}:${h[n]!.trim()}\n`).join(''), names.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
+  const canonical = [method, path.split('/').map(enc).join('/'), canonicalQuery, names.map((n) => `${n}:${h[n]!.trim()}\n`).join(''), names.join(';'), contentHash].join('\n');
   const scope = `${date}/us-east-1/s3/aws4_request`;
   const sts = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
   const sig = createHmac('sha256', signingKey(t.secretKey, date)).update(sts).digest('hex');
@@ -41,7 +61,9 @@ export function send(t: Target, method: string, path: string, query: Record<stri
       let bytes = 0;
       const small: Buffer[] = [];
       res.on('data', (c: Buffer) => { bytes += c.length; hash.update(c); if (bytes <= 4 << 20) small.push(c); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), text: Buffer.concat(small).toString() }));
+      // The text is decoded only when asked (errors, XML): UTF-8-decoding a MiB of random object bytes
+      // costs the client ~30 ms and once made every encrypted GET here client-bound.
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), get text() { return Buffer.concat(small).toString(); } }));
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -29,13 +29,14 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
   };
 }
 
-export async function startStrongroom(extraArgs: string[] = []): Promise<Running> {
+/** `entry` lets an A/B bench run an older build (e.g. bench/.base/dist/main.js) beside the current one. */
+export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom'): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [...extraArgs, join(root, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dir], {
+  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await waitForLine(child, /^strongroom listening on (\S+)$/);
-  return { name: 'strongroom', url, accessKey: 'BENCHKEY', secretKey: 'benchsecret', sse: true, pid: child.pid!, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
+  return { name, url, accessKey: 'BENCHKEY', secretKey: 'benchsecret', sse: true, pid: child.pid!, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
 }
 
 export async function startBare(): Promise<Running> {
@@ -70,12 +71,26 @@ export async function startMoto(): Promise<Running | string> {
   return { name: 'moto', url, accessKey: 'testing', secretKey: 'testing', sse: true, pid: child.pid!, stop: stopper(child) };
 }
 
-/** Peak resident set size sampler for a process. */
-export function rssSampler(pid: number): { peak(): number; stop(): void } {
+/**
+ * Peak resident set size sampler for a process. `mark(label)` closes a phase: `phases()` gives the peak
+ * within each phase, so a run's peak can be traced to the workload that reached it.
+ */
+export function rssSampler(pid: number): { peak(): number; mark(label: string): void; phases(): Array<[string, number]>; stop(): void } {
   let peak = 0;
+  let phasePeak = 0;
+  const phases: Array<[string, number]> = [];
   const read = () => {
-    try { peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024); } catch { /* exited */ }
+    try {
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      peak = Math.max(peak, rss);
+      phasePeak = Math.max(phasePeak, rss);
+    } catch { /* exited */ }
   };
   const timer = setInterval(read, 100);
-  return { peak: () => (read(), peak), stop: () => clearInterval(timer) };
+  return {
+    peak: () => (read(), peak),
+    mark: (label) => { read(); phases.push([label, phasePeak]); phasePeak = 0; },
+    phases: () => phases,
+    stop: () => clearInterval(timer),
+  };
 }

@@ -1,8 +1,10 @@
 /** The measured operations: PUT/GET by size and concurrency, small-object latency, multipart, listing, range reads. */
 import { randomBytes, createHash } from 'node:crypto';
 import { percentile, runConcurrent, send, type Target } from './client.js';
+import { cpuWindow } from './proc-cpu.js';
 
-export interface Throughput { mbps: number; opsps: number; p50: number; p99: number }
+/** `cpuUsPerOp`: the server's CPU time (all its threads) per operation, when its pid is known. */
+export interface Throughput { mbps: number; opsps: number; p50: number; p99: number; cpuUsPerOp?: number }
 
 const sseHeaders = (t: Target): Record<string, string> => (t.sse ? { 'x-amz-server-side-encryption': 'AES256' } : {});
 
@@ -12,22 +14,27 @@ export async function createBucket(t: Target, bucket: string): Promise<void> {
 }
 
 /** PUTs `ops` objects of `size` bytes, then GETs them back and checks every body's SHA-256. */
-export async function putGet(t: Target, bucket: string, size: number, concurrency: number, ops: number): Promise<{ put: Throughput; get: Throughput }> {
+export async function putGet(t: Target & { pid?: number }, bucket: string, size: number, concurrency: number, ops: number): Promise<{ put: Throughput; get: Throughput }> {
   const body = randomBytes(size);
   const expected = createHash('sha256').update(body).digest('hex');
   const prefix = `pg-${size}-${concurrency}-${Date.now()}`;
+  let cpu = t.pid === undefined ? undefined : cpuWindow(t.pid);
   const put = await runConcurrent(ops, concurrency, async (i) => {
     const r = await send(t, 'PUT', `/${bucket}/${prefix}/${i}`, {}, { 'content-type': 'application/octet-stream', ...sseHeaders(t) }, body);
     if (r.status !== 200) throw new Error(`${t.name}: PUT ${r.status} ${r.text}`);
   });
+  const putCpu = cpu?.().server.totalMs;
+  cpu = t.pid === undefined ? undefined : cpuWindow(t.pid);
   const get = await runConcurrent(ops, concurrency, async (i) => {
     const r = await send(t, 'GET', `/${bucket}/${prefix}/${i}`, {}, {});
     if (r.status !== 200 || r.sha256 !== expected) throw new Error(`${t.name}: GET ${r.status} returned wrong bytes`);
   });
-  const summarize = (x: { latencies: number[]; seconds: number }): Throughput => ({
+  const getCpu = cpu?.().server.totalMs;
+  const summarize = (x: { latencies: number[]; seconds: number }, cpuMs: number | undefined): Throughput => ({
     mbps: (ops * size) / x.seconds / 1e6, opsps: ops / x.seconds, p50: percentile(x.latencies, 50), p99: percentile(x.latencies, 99),
+    cpuUsPerOp: cpuMs === undefined ? undefined : (cpuMs * 1000) / ops,
   });
-  return { put: summarize(put), get: summarize(get) };
+  return { put: summarize(put, putCpu), get: summarize(get, getCpu) };
 }
 
 /** Bare server: same client, same sizes; GET asks for the size in the path. */

@@ -2,7 +2,10 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3Error } from '../common/api-error.js';
+import { BufferPool } from '../common/buffer-pool.js';
+import type { BlobReader } from '../stores/blob-store.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
+import type { PackageOpener } from '../sse/envelope.js';
 import type { S3Context } from './s3-request.js';
 
 /** Inclusive plaintext byte range. */
@@ -40,9 +43,23 @@ function blobIdsOf(object: ObjectRecord): string[] {
 }
 
 /**
+ * Packages per batch read: the first batch stays at 4 (256 KiB, what a read used to be) so a GET proves
+ * its first package with one small read; later batches are 8 (~512 KiB), read into a buffer reused for
+ * the whole response: no per-read allocation, no concatenation, two thread-pool round trips per MiB.
+ */
+const FIRST_BATCH_PACKAGES = 4;
+const BATCH_PACKAGES = 8;
+/**
+ * Plaintext the body stream holds before it waits for the socket. Per-connection bound on the GET path:
+ * two ciphertext batch buffers (2 × 516 KiB; the second only while <= 4 GETs run) + this plus one
+ * batch of plaintext (768 KiB) + the response's write buffer (16 KiB + one 64 KiB piece): < 2 MiB.
+ */
+const BODY_HIGH_WATER = 256 * 1024;
+
+/**
  * Opens plaintext bytes [range.start..range.end] of an object, walking its parts (each its own blob and
  * data key) and decrypting only the packages the range touches. The object's layout (part list, sizes,
- * count) is checked against its manifest first (INVARIANT 9), and the first chunk is decrypted before this
+ * count) is checked against its manifest first (INVARIANT 9), and the first batch is decrypted before this
  * resolves, so a changed layout, a missing blob or a failed package surfaces as InternalError before
  * headers (INVARIANT 4); a failure later destroys the stream, and the edge drops the connection.
  * A whole read also opens every zero-length part and checks its key and its empty final package.
@@ -51,74 +68,213 @@ function blobIdsOf(object: ObjectRecord): string[] {
 export async function openObjectStream(ctx: S3Context, object: ObjectRecord, range: ByteRange | undefined, release: () => void = () => undefined): Promise<Readable> {
   const whole = range === undefined;
   const r = range ?? { start: 0, end: object.size - 1 };
-  const iterator = plaintextChunks(ctx, object, r, whole)[Symbol.asyncIterator]();
-  let first: IteratorResult<Buffer>;
+  const body = new ObjectBody(ctx, object, r, whole);
   try {
     ctx.envelope.checkLayout(object);
-    first = await iterator.next();
+    await body.start();
   } catch (err) {
     release();
+    body.destroy();
     ctx.log('object read failed before headers', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
     throw s3Error('InternalError');
   }
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value;
+  body.once('close', release);
+  return body;
+}
+
+/**
+ * Ciphertext batch buffers are reused across responses: a GET then allocates no buffer of its own beyond
+ * the decipher's output. A batch of 8 packages (and the header) fits one; at most 16 spares (8 MiB).
+ */
+const batchBuffers = new BufferPool(512 * 1024 + 4096, 16);
+
+/**
+ * Read-ahead pays when few GETs run (the thread pool reads while this thread decrypts); with many, the
+ * responses already overlap one another and a second buffer each only costs memory and cache.
+ */
+const READ_AHEAD_MAX_BODIES = 4;
+let activeBodies = 0;
+
+/** A part being read: its opener (which owns the data key) and where its ciphertext comes from. */
+interface OpenPart {
+  readonly opener: PackageOpener;
+  readonly reader: BlobReader | undefined;
+  readonly inline: Buffer | undefined;
+  position: number;
+  /** One past the last ciphertext byte the range needs: reads never go beyond it. */
+  readonly end: number;
+  /** Bytes of the part's largest batch (sizes its buffers). */
+  readonly full: number;
+}
+
+/**
+ * The response body: reads whole-package batches of each part into one reused buffer, opens them and
+ * pushes the plaintext pieces; one stream between the file and the socket, backpressure through push().
+ */
+class ObjectBody extends Readable {
+  readonly #parts: readonly PartRecord[];
+  #next = 0;
+  #offset = 0;
+  #current: OpenPart | undefined;
+  /** Two ciphertext buffers: the batch being opened and the one being read ahead. */
+  readonly #buffers: Array<Buffer | undefined> = [undefined, undefined];
+  #ahead: { position: number; length: number; slot: number; done: Promise<number> } | undefined;
+  #batchPackages = FIRST_BATCH_PACKAGES;
+  #pumping = false;
+
+  constructor(private readonly ctx: S3Context, private readonly object: ObjectRecord, private readonly range: ByteRange, private readonly whole: boolean) {
+    super({ highWaterMark: BODY_HIGH_WATER });
+    this.#parts = object.parts;
+    activeBodies++;
+    this.once('close', () => { activeBodies--; });
+  }
+
+  /** Reads and opens the first batch (proving its packages) before the caller sends headers. */
+  async start(): Promise<void> {
+    this.#pumping = true;
     try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
+      await this.#step();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  override _read(): void {
+    if (!this.#pumping) void this.#pump();
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    const part = this.#current;
+    this.#current = undefined;
+    part?.opener.wipe();
+    const buffers = this.#buffers.splice(0, 2, undefined, undefined);
+    this.#ahead = undefined;
+    // An aborted GET closes its file at once; close() waits for a read in flight (a read-ahead too), so
+    // only then are the batch buffers free to be reused by another response.
+    const done = () => { for (const b of buffers) if (b) batchBuffers.give(b); cb(err); };
+    if (part?.reader) part.reader.close().then(done, done);
+    else done();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (!this.destroyed) {
+        if (!(await this.#step())) break;
       }
     } catch (err) {
-      ctx.log('object read failed mid-stream; connection dropped', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
-      throw err;
+      this.ctx.log('object read failed mid-stream; connection dropped', { bucket: this.object.bucket, key: this.object.key, error: err instanceof Error ? err.message : String(err) });
+      this.destroy(err as Error);
     } finally {
-      // A client that went away ends this generator early: close the inner one too, so the part's blob
-      // stream (and its file handle) is destroyed now rather than by the garbage collector (DEP0137).
-      await iterator.return?.(undefined);
+      this.#pumping = false;
     }
   }
-  const stream = Readable.from(rest(), { objectMode: false });
-  stream.once('close', release);
-  return stream;
-}
 
-async function* plaintextChunks(ctx: S3Context, object: ObjectRecord, range: ByteRange, whole: boolean): AsyncGenerator<Buffer> {
-  let offset = 0;
-  for (const part of object.parts) {
-    const partStart = offset;
-    const partEnd = offset + part.size - 1;
-    offset += part.size;
-    if (part.size === 0) {
-      if (whole) await verifyEmptyPart(ctx, object, part);
-      continue;
+  /** Opens one batch and pushes its plaintext; false when the consumer is full or the body ended. */
+  async #step(): Promise<boolean> {
+    const part = this.#current ?? (await this.#openNextPart());
+    if (part === undefined) {
+      this.push(null);
+      return false;
     }
-    if (partEnd < range.start || partStart > range.end) continue;
-    const local = { start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
-    yield* partChunks(ctx, object, part, local);
+    if (this.destroyed) return false;
+    const length = part.opener.nextBatchLength(this.#batchPackages);
+    this.#batchPackages = BATCH_PACKAGES;
+    let sealed: Buffer;
+    if (part.inline) {
+      sealed = part.inline.subarray(part.position, part.position + length);
+    } else {
+      sealed = await this.#readBatch(part, length);
+      if (this.destroyed) return false;
+    }
+    part.position += sealed.length;
+    const plain = part.opener.open(sealed);
+    if (part.opener.done) await this.#closePart();
+    else if (sealed.length < length) part.opener.finish();
+    let more = true;
+    for (const piece of plain) more = this.push(piece);
+    return more;
   }
-}
 
-async function* partChunks(ctx: S3Context, object: ObjectRecord, part: PartRecord, local: ByteRange): AsyncGenerator<Buffer> {
-  const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
-  const session = await ctx.envelope.openRead(part.sealedKey, binding, part.size, local);
-  let blob: Readable;
-  try {
-    blob = part.inline
-      ? Readable.from([part.inline.subarray(session.cipherStart, session.cipherEnd + 1)])
-      : await ctx.blobs.read(part.blobId, { start: session.cipherStart, end: session.cipherEnd });
-  } catch (err) {
-    // The decrypt stream holds the unsealed data key: destroying it wipes the key.
-    session.decrypt.destroy();
-    throw err;
+  /**
+   * The batch at the part's position: taken from the read-ahead when it is the one in flight, else read
+   * now. Then the next batch of the part (never past the range's last package) is started into the other
+   * buffer, so the thread pool reads it while this one is opened and sent.
+   */
+  async #readBatch(part: OpenPart, length: number): Promise<Buffer> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    let slot: number;
+    let got: number;
+    if (ahead && ahead.position === part.position && ahead.length === length) {
+      slot = ahead.slot;
+      got = await ahead.done;
+    } else {
+      if (ahead) await ahead.done.catch(() => 0);
+      slot = 0;
+      got = await part.reader!.read(this.#buffer(slot, Math.max(length, part.full)), length, part.position);
+    }
+    const batch = this.#buffers[slot]!.subarray(0, got);
+    const next = part.position + got;
+    const nextLength = Math.min(part.opener.fullBatchLength(BATCH_PACKAGES), part.end - next);
+    if (got === length && nextLength > 0 && !this.destroyed && activeBodies <= READ_AHEAD_MAX_BODIES) {
+      const other = 1 - slot;
+      const done = part.reader!.read(this.#buffer(other, Math.max(nextLength, part.full)), nextLength, next);
+      // Its failure is seen by the step that takes it; until then it must not count as unhandled.
+      done.catch(() => undefined);
+      this.#ahead = { position: next, length: nextLength, slot: other, done };
+    }
+    return batch;
   }
-  blob.on('error', (err) => session.decrypt.destroy(err));
-  blob.pipe(session.decrypt);
-  try {
-    for await (const chunk of session.decrypt) yield chunk as Buffer;
-  } finally {
-    blob.destroy();
+
+  #buffer(slot: number, size: number): Buffer {
+    const have = this.#buffers[slot];
+    if (have !== undefined && have.length >= size) return have;
+    if (have) batchBuffers.give(have);
+    const fresh = batchBuffers.take(size);
+    this.#buffers[slot] = fresh;
+    return fresh;
+  }
+
+  async #openNextPart(): Promise<OpenPart | undefined> {
+    while (this.#next < this.#parts.length) {
+      const part = this.#parts[this.#next++]!;
+      const partStart = this.#offset;
+      const partEnd = this.#offset + part.size - 1;
+      this.#offset += part.size;
+      if (part.size === 0) {
+        if (this.whole) await verifyEmptyPart(this.ctx, this.object, part);
+        continue;
+      }
+      if (partEnd < this.range.start || partStart > this.range.end) continue;
+      const local = { start: Math.max(this.range.start, partStart) - partStart, end: Math.min(this.range.end, partEnd) - partStart };
+      const binding = { bucket: this.object.bucket, key: this.object.key, writeId: part.writeId, partNumber: part.partNumber };
+      const session = await this.ctx.envelope.openPackages(part.sealedKey, binding, part.size, local);
+      let reader: BlobReader | undefined;
+      try {
+        if (!part.inline) reader = await this.ctx.blobs.openReader(part.blobId);
+      } catch (err) {
+        session.opener.wipe();
+        throw err;
+      }
+      if (this.destroyed) {
+        session.opener.wipe();
+        await reader?.close();
+        return undefined;
+      }
+      this.#current = {
+        opener: session.opener, reader, inline: part.inline, position: session.cipherStart,
+        end: session.cipherEnd + 1, full: session.opener.nextBatchLength(BATCH_PACKAGES),
+      };
+      return this.#current;
+    }
+    return undefined;
+  }
+
+  async #closePart(): Promise<void> {
+    const part = this.#current;
+    this.#current = undefined;
+    await part?.reader?.close();
   }
 }
 

@@ -4,6 +4,9 @@ import { systemRandom, type Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
 import type { KeyManager } from '../kms/key-manager.js';
 import { DecryptStream } from './decrypt-stream.js';
+import { PackageOpener } from './package-opener.js';
+
+export type { PackageOpener } from './package-opener.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
@@ -16,6 +19,8 @@ export type EncryptionPlan = { kind: 'sse-s3' };
 export interface WriteSession { encrypt: Transform; sealedKey: Buffer }
 /** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
+/** `opener` owns the unsealed data key: open every package or call `wipe()`. */
+export interface PackageReadSession { cipherStart: number; cipherEnd: number; opener: PackageOpener }
 
 export class Envelope {
   readonly stats = { packagesDecrypted: 0, packagesEncrypted: 0 };
@@ -46,6 +51,18 @@ export class Envelope {
     const fromHeader = span.first === 0;
     const decrypt = new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
     return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
+  }
+
+  /**
+   * The serving read path: like openRead, but the caller reads whole-package batches into its own
+   * buffers and opens them with `opener` (no stream layer, no concatenation of straddling reads).
+   */
+  async openPackages(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }): Promise<PackageReadSession> {
+    const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
+    const span = packageSpan(plainSize, r.start, r.end);
+    const fromHeader = span.first === 0;
+    const opener = new PackageOpener(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, opener };
   }
 
   /**

@@ -1,6 +1,6 @@
 /** Blob release that waits for readers and never fails a committed write: per-blob lease counts, deferred and best-effort deletes. */
 import type { Readable } from 'node:stream';
-import type { BlobStore, LeasingBlobStore } from './blob-store.js';
+import type { BlobReader, BlobStore, LeasingBlobStore } from './blob-store.js';
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -23,6 +23,10 @@ export class LeasedBlobStore implements LeasingBlobStore {
 
   read(id: string, range?: { start: number; end: number }): Promise<Readable> {
     return this.inner.read(id, range);
+  }
+
+  openReader(id: string): Promise<BlobReader> {
+    return this.inner.openReader(id);
   }
 
   lease(ids: readonly string[]): () => void {
