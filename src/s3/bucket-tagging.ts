@@ -1,11 +1,10 @@
 /** PutBucketTagging, GetBucketTagging, DeleteBucketTagging: the bucket's own tag set (not its objects'). */
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html
 import { s3Error } from '../common/api-error.js';
-import { xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import { validateTagPairs } from './metadata-headers.js';
 import { requireBucket } from './object-names.js';
-import { readXmlBody } from './request-body.js';
+import { readTagSet } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 /** The bucket config name the tags are stored under (JSON of [key, value] pairs). */
@@ -15,15 +14,7 @@ const MAX_BUCKET_TAGS = 50;
 
 export async function putBucketTagging(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  const doc = await readXmlBody(req.body, 'Tagging');
-  const tagSets = xmlChildren(doc, 'TagSet');
-  if (tagSets.length !== 1) throw s3Error('MalformedXML');
-  const tags = xmlChildren(tagSets[0], 'Tag').map((t): [string, string] => {
-    const k = xmlText(t, 'Key');
-    const v = xmlText(t, 'Value');
-    if (k === undefined || v === undefined) throw s3Error('MalformedXML');
-    return [k, v];
-  });
+  const tags = await readTagSet(req.body);
   if (tags.length > MAX_BUCKET_TAGS) throw s3Error('InvalidTag', { message: `Bucket tag count cannot be greater than ${MAX_BUCKET_TAGS}` });
   validateTagPairs(tags);
   // The aws: prefix is reserved for tags AWS itself sets.

@@ -1,25 +1,16 @@
 /** PutObjectTagging, GetObjectTagging, DeleteObjectTagging. */
 import { s3Error } from '../common/api-error.js';
-import { xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import { validateTags } from './metadata-headers.js';
 import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
-import { readXmlBody } from './request-body.js';
+import { readTagSet } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 export async function putObjectTagging(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const doc = await readXmlBody(req.body, 'Tagging');
-  const tagSets = xmlChildren(doc, 'TagSet');
-  if (tagSets.length !== 1) throw s3Error('MalformedXML');
-  const tags = xmlChildren(tagSets[0], 'Tag').map((t): [string, string] => {
-    const k = xmlText(t, 'Key');
-    const v = xmlText(t, 'Value');
-    if (k === undefined || v === undefined) throw s3Error('MalformedXML');
-    return [k, v];
-  });
+  const tags = await readTagSet(req.body);
   validateTags(tags);
   if (!(await ctx.meta.putObjectTags(bucket.name, key, tags))) throw noSuchKey(req);
   return { status: 200 };

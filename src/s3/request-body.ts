@@ -1,7 +1,7 @@
 /** Request bodies: the length a body upload must declare, and small bodies (XML documents) read with a size bound. */
 import type { Readable } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
-import { parseXml, type XmlElement } from '../common/xml-reader.js';
+import { parseXml, xmlChildren, xmlText, type XmlElement } from '../common/xml-reader.js';
 import type { S3Request } from './s3-request.js';
 
 /**
@@ -37,4 +37,17 @@ export async function readXmlBody(body: Readable, root: string): Promise<XmlElem
   const doc = parseXml(text);
   if (doc.root !== root) throw s3Error('MalformedXML');
   return doc.value;
+}
+
+/** A Tagging document's one TagSet as [key, value] pairs (bucket and object tagging); MalformedXML otherwise. */
+export async function readTagSet(body: Readable): Promise<Array<[string, string]>> {
+  const doc = await readXmlBody(body, 'Tagging');
+  const tagSets = xmlChildren(doc, 'TagSet');
+  if (tagSets.length !== 1) throw s3Error('MalformedXML');
+  return xmlChildren(tagSets[0], 'Tag').map((t): [string, string] => {
+    const k = xmlText(t, 'Key');
+    const v = xmlText(t, 'Value');
+    if (k === undefined || v === undefined) throw s3Error('MalformedXML');
+    return [k, v];
+  });
 }
