@@ -8,7 +8,7 @@ import { BUCKET_ACL_CONFIG } from '../common/bucket-access.js';
 import { parseXml, xmlChildren, xmlText, type XmlElement } from '../common/xml-reader.js';
 import { escapeXml, S3_XMLNS } from '../common/xml-writer.js';
 import { checkAclWrite, loadBucketAccess, requestedAcl, type BucketAccess, type RequestedAcl } from './acl-state.js';
-import { requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
@@ -93,18 +93,9 @@ export async function putBucketAcl(req: S3Request, ctx: S3Context): Promise<S3Re
   return { status: 200 };
 }
 
-function noSuchKey(req: S3Request) {
-  return s3Error('NoSuchKey', { resource: `/${req.bucket}/${req.key}`, details: { Key: req.key ?? '' } });
-}
-
-function versionNull(req: S3Request): void {
-  const v = req.query.get('versionId');
-  if (v !== null && v !== 'null') throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'versionId', ArgumentValue: v } });
-}
-
 export async function getObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  versionNull(req);
+  checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
   const object = await ctx.meta.getObject(bucket.name, key);
   if (!object) throw noSuchKey(req);
@@ -117,7 +108,7 @@ export async function getObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Re
 
 export async function putObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  versionNull(req);
+  checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
   const object = await ctx.meta.getObject(bucket.name, key);
   if (!object) throw noSuchKey(req);
