@@ -1,6 +1,6 @@
 /** Browser POST forms for tests: a SigV4-signed policy's fields, and multipart/form-data bodies built byte for byte. */
 import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { sendHttp, type RawResponse } from './raw-request.js';
 import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY } from './start-server.js';
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
@@ -42,21 +42,13 @@ export function formBody(fields: Record<string, string>, file: Buffer | string, 
   return Buffer.concat([...Object.entries(fields).map(([k, v]) => fieldPart(k, v)), fileHead(filename, contentType), Buffer.from(file), FORM_END]);
 }
 
-export interface FormResponse { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+export type FormResponse = RawResponse;
 
 /** POSTs a prepared multipart body to `url` (the bucket's URL). */
 export function postForm(url: string, body: Buffer): Promise<FormResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const u = new URL(url);
+  return sendHttp({
+    host: u.hostname, port: u.port, method: 'POST', path: `${u.pathname}${u.search}`,
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
+  }, body);
 }

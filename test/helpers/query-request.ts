@@ -1,7 +1,6 @@
 /** Signs and sends AWS Query-protocol requests (IAM, STS) by hand, as the SDKs do: a form body whose SHA-256 is signed but not sent as a header. */
-import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256, type RawResponse } from './raw-request.js';
+import { sendHttp, Sha256, type RawResponse } from './raw-request.js';
 import { TEST_ACCESS_KEY, TEST_SECRET_KEY } from './start-server.js';
 
 export interface QueryOptions {
@@ -25,14 +24,5 @@ export async function queryRequest(baseUrl: string, o: QueryOptions): Promise<Ra
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) },
     body,
   });
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return sendHttp({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: signed.headers }, body);
 }

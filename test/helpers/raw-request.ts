@@ -1,6 +1,6 @@
 /** Signs and sends hand-built HTTP requests (SigV4 via @smithy/signature-v4) so tests can send exactly the bytes they mean. */
 import { createHash, createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { request, type RequestOptions } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY } from './start-server.js';
 
@@ -54,8 +54,13 @@ export async function rawRequest(baseUrl: string, o: RawOptions): Promise<RawRes
     );
     headers = signed.headers as Record<string, string>;
   }
+  return sendHttp({ host: url.hostname, port: url.port, method: o.method, path: o.path, headers }, body);
+}
+
+/** Sends one request as given and collects the whole answer as text (every raw helper's last step). */
+export function sendHttp(options: RequestOptions, body: Buffer | string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: o.method, path: o.path, headers }, (res) => {
+    const req = request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
