@@ -78,19 +78,26 @@ test('every routed operation has a row, and every row names a routed operation',
   for (const op of rows.keys()) assert.ok(routed.has(op), `${op} is in COMPATIBILITY.md but not in the route table`);
 });
 
+/** What is wrong with an operation row's proven-by cell: no test, prose in place of a file, or a file that never exercises it. */
+function operationProofProblems(op: string, proof: string): string[] {
+  const problems: string[] = [];
+  const { items, rest } = proofs(proof);
+  if (items.length === 0) problems.push(`${op} names no test`);
+  if (rest !== '') problems.push(`${op}: "${rest}" in its proven-by cell is not a test file`);
+  for (const p of items) {
+    const problem = proofProblem(op, p, operationTerms(op), 'any');
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
 test('an operation marked supported has a handler, and each test it names exists and exercises that operation', () => {
   const problems: string[] = [];
   for (const [op, row] of operationRows()) {
     const supported = /^(supported|partial)/i.test(row.status);
     assert.equal(supported, S3_OPERATIONS[op] !== undefined, `${op}: status "${row.status}" but handler ${S3_OPERATIONS[op] ? 'exists' : 'is missing'}`);
     if (!supported) continue;
-    const { items, rest } = proofs(row.proof);
-    if (items.length === 0) problems.push(`${op} names no test`);
-    if (rest !== '') problems.push(`${op}: "${rest}" in its proven-by cell is not a test file`);
-    for (const p of items) {
-      const problem = proofProblem(op, p, operationTerms(op), 'any');
-      if (problem) problems.push(problem);
-    }
+    problems.push(...operationProofProblems(op, row.proof));
   }
   assert.deepEqual(problems, []);
 });
@@ -142,13 +149,7 @@ test('the IAM and STS operations table and the Query handler indexes hold the sa
   for (const [op, row] of rows) {
     assert.ok(handled.has(op), `${op} is in COMPATIBILITY.md's IAM and STS table but has no handler`);
     assert.match(row.status, /^supported/, `${op}: every listed IAM/STS operation is handled`);
-    const { items, rest } = proofs(row.proof);
-    if (items.length === 0) problems.push(`${op} names no test`);
-    if (rest !== '') problems.push(`${op}: "${rest}" in its proven-by cell is not a test file`);
-    for (const p of items) {
-      const problem = proofProblem(op, p, operationTerms(op), 'any');
-      if (problem) problems.push(problem);
-    }
+    problems.push(...operationProofProblems(op, row.proof));
   }
   assert.deepEqual(problems, []);
 });
