@@ -2,6 +2,7 @@
 import type {
   AccessKeyRecord, AccessKeyStatus, AccountRecord, CreateResult, DeleteResult, GroupRecord, IamStore, InlinePolicy, PolicyOwner, UserRecord,
 } from '../iam-store.js';
+import type { Statement } from 'better-sqlite3';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
 
 /**
@@ -69,6 +70,22 @@ export class SqliteIamStore implements IamStore {
     return this.db;
   }
 
+  /** Prepared once per SQL text: the credential lookup and the authorizer read on every request. */
+  readonly #statements = new Map<string, Statement>();
+  #statement(db: SqliteDatabase, sql: string): Statement {
+    let stmt = this.#statements.get(sql);
+    if (stmt === undefined) {
+      stmt = db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  #readStatement(sql: string): Statement | undefined {
+    const db = this.#read();
+    return db && this.#statement(db, sql);
+  }
+
   /** Reads before the first migration find no tables: everything is empty. */
   #read(): SqliteDatabase | undefined {
     if (this.#migrated) return this.db;
@@ -77,7 +94,7 @@ export class SqliteIamStore implements IamStore {
 
   #insert(sql: string, ...params: unknown[]): boolean {
     try {
-      this.#write().prepare(sql).run(...params);
+      this.#statement(this.#write(), sql).run(...params);
       return true;
     } catch (err) {
       if (isConstraint(err)) return false;
@@ -88,10 +105,10 @@ export class SqliteIamStore implements IamStore {
   async createAccount(a: AccountRecord, rootKey?: AccessKeyRecord): Promise<CreateResult | 'key-exists'> {
     const db = this.#write();
     return db.transaction((): CreateResult | 'key-exists' => {
-      const taken = db.prepare('SELECT 1 FROM iam_accounts WHERE account_id = ? OR name = ? OR canonical_id = ?').get(a.accountId, a.name, a.canonicalId);
+      const taken = this.#statement(db, 'SELECT 1 FROM iam_accounts WHERE account_id = ? OR name = ? OR canonical_id = ?').get(a.accountId, a.name, a.canonicalId);
       if (taken) return 'exists';
-      if (rootKey && db.prepare('SELECT 1 FROM iam_access_keys WHERE access_key_id = ?').get(rootKey.accessKeyId)) return 'key-exists';
-      db.prepare('INSERT INTO iam_accounts (account_id, name, canonical_id, display_name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      if (rootKey && this.#statement(db, 'SELECT 1 FROM iam_access_keys WHERE access_key_id = ?').get(rootKey.accessKeyId)) return 'key-exists';
+      this.#statement(db, 'INSERT INTO iam_accounts (account_id, name, canonical_id, display_name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(a.accountId, a.name, a.canonicalId, a.displayName, a.email ?? null, a.createdAt.getTime());
       if (rootKey) this.#insertKey(db, rootKey);
       return 'created';
@@ -99,26 +116,26 @@ export class SqliteIamStore implements IamStore {
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
-    const r = this.#read()?.prepare('SELECT * FROM iam_accounts WHERE account_id = ?').get(accountId) as AccountRow | undefined;
+    const r = this.#readStatement('SELECT * FROM iam_accounts WHERE account_id = ?')?.get(accountId) as AccountRow | undefined;
     return r && account(r);
   }
 
   async getAccountByName(name: string): Promise<AccountRecord | undefined> {
-    const r = this.#read()?.prepare('SELECT * FROM iam_accounts WHERE name = ?').get(name) as AccountRow | undefined;
+    const r = this.#readStatement('SELECT * FROM iam_accounts WHERE name = ?')?.get(name) as AccountRow | undefined;
     return r && account(r);
   }
 
   async listAccounts(): Promise<AccountRecord[]> {
-    return ((this.#read()?.prepare('SELECT * FROM iam_accounts ORDER BY created_at, name').all() ?? []) as AccountRow[]).map(account);
+    return ((this.#readStatement('SELECT * FROM iam_accounts ORDER BY created_at, name')?.all() ?? []) as AccountRow[]).map(account);
   }
 
   async deleteAccount(accountId: string): Promise<boolean> {
     const db = this.#write();
     return db.transaction(() => {
       for (const table of ['iam_users', 'iam_groups', 'iam_group_members', 'iam_access_keys', 'iam_inline_policies']) {
-        db.prepare(`DELETE FROM ${table} WHERE account_id = ?`).run(accountId);
+        this.#statement(db, `DELETE FROM ${table} WHERE account_id = ?`).run(accountId);
       }
-      return db.prepare('DELETE FROM iam_accounts WHERE account_id = ?').run(accountId).changes === 1;
+      return this.#statement(db, 'DELETE FROM iam_accounts WHERE account_id = ?').run(accountId).changes === 1;
     })();
   }
 
@@ -128,64 +145,64 @@ export class SqliteIamStore implements IamStore {
   }
 
   async getUser(accountId: string, userName: string): Promise<UserRecord | undefined> {
-    const r = this.#read()?.prepare('SELECT * FROM iam_users WHERE account_id = ? AND user_name = ?').get(accountId, userName) as UserRow | undefined;
+    const r = this.#readStatement('SELECT * FROM iam_users WHERE account_id = ? AND user_name = ?')?.get(accountId, userName) as UserRow | undefined;
     return r && user(r);
   }
 
   async listUsers(accountId: string): Promise<UserRecord[]> {
-    return ((this.#read()?.prepare('SELECT * FROM iam_users WHERE account_id = ? ORDER BY user_name').all(accountId) ?? []) as UserRow[]).map(user);
+    return ((this.#readStatement('SELECT * FROM iam_users WHERE account_id = ? ORDER BY user_name')?.all(accountId) ?? []) as UserRow[]).map(user);
   }
 
   async deleteUser(accountId: string, userName: string): Promise<DeleteResult> {
     const db = this.#write();
     return db.transaction((): DeleteResult => {
-      if (!db.prepare('SELECT 1 FROM iam_users WHERE account_id = ? AND user_name = ?').get(accountId, userName)) return 'missing';
-      const attached = db.prepare('SELECT 1 FROM iam_access_keys WHERE account_id = ? AND user_name = ?').get(accountId, userName)
-        ?? db.prepare("SELECT 1 FROM iam_inline_policies WHERE account_id = ? AND owner_kind = 'user' AND owner_name = ?").get(accountId, userName)
-        ?? db.prepare('SELECT 1 FROM iam_group_members WHERE account_id = ? AND user_name = ?').get(accountId, userName);
+      if (!this.#statement(db, 'SELECT 1 FROM iam_users WHERE account_id = ? AND user_name = ?').get(accountId, userName)) return 'missing';
+      const attached = this.#statement(db, 'SELECT 1 FROM iam_access_keys WHERE account_id = ? AND user_name = ?').get(accountId, userName)
+        ?? this.#statement(db, "SELECT 1 FROM iam_inline_policies WHERE account_id = ? AND owner_kind = 'user' AND owner_name = ?").get(accountId, userName)
+        ?? this.#statement(db, 'SELECT 1 FROM iam_group_members WHERE account_id = ? AND user_name = ?').get(accountId, userName);
       if (attached) return 'conflict';
-      db.prepare('DELETE FROM iam_users WHERE account_id = ? AND user_name = ?').run(accountId, userName);
+      this.#statement(db, 'DELETE FROM iam_users WHERE account_id = ? AND user_name = ?').run(accountId, userName);
       return 'deleted';
     })();
   }
 
   #insertKey(db: SqliteDatabase, k: AccessKeyRecord): void {
-    db.prepare('INSERT INTO iam_access_keys (access_key_id, account_id, user_name, status, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.#statement(db, 'INSERT INTO iam_access_keys (access_key_id, account_id, user_name, status, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(k.accessKeyId, k.accountId, k.userName ?? null, k.status, k.sealedSecret, k.createdAt.getTime());
   }
 
   async createAccessKey(k: AccessKeyRecord, maxPerOwner: number): Promise<CreateResult | 'limit' | 'no-user'> {
     const db = this.#write();
     return db.transaction((): CreateResult | 'limit' | 'no-user' => {
-      if (k.userName !== undefined && !db.prepare('SELECT 1 FROM iam_users WHERE account_id = ? AND user_name = ?').get(k.accountId, k.userName)) return 'no-user';
-      const { n } = db.prepare('SELECT count(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_name IS ?').get(k.accountId, k.userName ?? null) as { n: number };
+      if (k.userName !== undefined && !this.#statement(db, 'SELECT 1 FROM iam_users WHERE account_id = ? AND user_name = ?').get(k.accountId, k.userName)) return 'no-user';
+      const { n } = this.#statement(db, 'SELECT count(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_name IS ?').get(k.accountId, k.userName ?? null) as { n: number };
       if (n >= maxPerOwner) return 'limit';
-      if (db.prepare('SELECT 1 FROM iam_access_keys WHERE access_key_id = ?').get(k.accessKeyId)) return 'exists';
+      if (this.#statement(db, 'SELECT 1 FROM iam_access_keys WHERE access_key_id = ?').get(k.accessKeyId)) return 'exists';
       // The stored user name takes the user's own spelling, whatever case the request used.
       const stored = k.userName === undefined ? undefined
-        : (db.prepare('SELECT user_name FROM iam_users WHERE account_id = ? AND user_name = ?').get(k.accountId, k.userName) as { user_name: string }).user_name;
+        : (this.#statement(db, 'SELECT user_name FROM iam_users WHERE account_id = ? AND user_name = ?').get(k.accountId, k.userName) as { user_name: string }).user_name;
       this.#insertKey(db, { ...k, userName: stored });
       return 'created';
     })();
   }
 
   async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const r = this.#read()?.prepare('SELECT * FROM iam_access_keys WHERE access_key_id = ?').get(accessKeyId) as KeyRow | undefined;
+    const r = this.#readStatement('SELECT * FROM iam_access_keys WHERE access_key_id = ?')?.get(accessKeyId) as KeyRow | undefined;
     return r && key(r);
   }
 
   async listAccessKeys(accountId: string, userName: string | undefined): Promise<AccessKeyRecord[]> {
-    const rows = this.#read()?.prepare('SELECT * FROM iam_access_keys WHERE account_id = ? AND user_name IS ? ORDER BY created_at, access_key_id').all(accountId, userName ?? null) ?? [];
+    const rows = this.#readStatement('SELECT * FROM iam_access_keys WHERE account_id = ? AND user_name IS ? ORDER BY created_at, access_key_id')?.all(accountId, userName ?? null) ?? [];
     return (rows as KeyRow[]).map(key);
   }
 
   async updateAccessKeyStatus(accountId: string, userName: string | undefined, accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
-    return this.#write().prepare('UPDATE iam_access_keys SET status = ? WHERE access_key_id = ? AND account_id = ? AND user_name IS ?')
+    return this.#statement(this.#write(), 'UPDATE iam_access_keys SET status = ? WHERE access_key_id = ? AND account_id = ? AND user_name IS ?')
       .run(status, accessKeyId, accountId, userName ?? null).changes === 1;
   }
 
   async deleteAccessKey(accountId: string, userName: string | undefined, accessKeyId: string): Promise<boolean> {
-    return this.#write().prepare('DELETE FROM iam_access_keys WHERE access_key_id = ? AND account_id = ? AND user_name IS ?')
+    return this.#statement(this.#write(), 'DELETE FROM iam_access_keys WHERE access_key_id = ? AND account_id = ? AND user_name IS ?')
       .run(accessKeyId, accountId, userName ?? null).changes === 1;
   }
 
@@ -195,31 +212,31 @@ export class SqliteIamStore implements IamStore {
   }
 
   async getGroup(accountId: string, groupName: string): Promise<GroupRecord | undefined> {
-    const r = this.#read()?.prepare('SELECT * FROM iam_groups WHERE account_id = ? AND group_name = ?').get(accountId, groupName) as GroupRow | undefined;
+    const r = this.#readStatement('SELECT * FROM iam_groups WHERE account_id = ? AND group_name = ?')?.get(accountId, groupName) as GroupRow | undefined;
     return r && group(r);
   }
 
   async listGroups(accountId: string): Promise<GroupRecord[]> {
-    return ((this.#read()?.prepare('SELECT * FROM iam_groups WHERE account_id = ? ORDER BY group_name').all(accountId) ?? []) as GroupRow[]).map(group);
+    return ((this.#readStatement('SELECT * FROM iam_groups WHERE account_id = ? ORDER BY group_name')?.all(accountId) ?? []) as GroupRow[]).map(group);
   }
 
   async deleteGroup(accountId: string, groupName: string): Promise<DeleteResult> {
     const db = this.#write();
     return db.transaction((): DeleteResult => {
-      if (!db.prepare('SELECT 1 FROM iam_groups WHERE account_id = ? AND group_name = ?').get(accountId, groupName)) return 'missing';
-      const attached = db.prepare('SELECT 1 FROM iam_group_members WHERE account_id = ? AND group_name = ?').get(accountId, groupName)
-        ?? db.prepare("SELECT 1 FROM iam_inline_policies WHERE account_id = ? AND owner_kind = 'group' AND owner_name = ?").get(accountId, groupName);
+      if (!this.#statement(db, 'SELECT 1 FROM iam_groups WHERE account_id = ? AND group_name = ?').get(accountId, groupName)) return 'missing';
+      const attached = this.#statement(db, 'SELECT 1 FROM iam_group_members WHERE account_id = ? AND group_name = ?').get(accountId, groupName)
+        ?? this.#statement(db, "SELECT 1 FROM iam_inline_policies WHERE account_id = ? AND owner_kind = 'group' AND owner_name = ?").get(accountId, groupName);
       if (attached) return 'conflict';
-      db.prepare('DELETE FROM iam_groups WHERE account_id = ? AND group_name = ?').run(accountId, groupName);
+      this.#statement(db, 'DELETE FROM iam_groups WHERE account_id = ? AND group_name = ?').run(accountId, groupName);
       return 'deleted';
     })();
   }
 
   /** The stored spellings of a group and a user, or which one is missing. */
   #pair(db: SqliteDatabase, accountId: string, groupName: string, userName: string): { group: string; user: string } | 'no-user' | 'no-group' {
-    const g = db.prepare('SELECT group_name FROM iam_groups WHERE account_id = ? AND group_name = ?').get(accountId, groupName) as { group_name: string } | undefined;
+    const g = this.#statement(db, 'SELECT group_name FROM iam_groups WHERE account_id = ? AND group_name = ?').get(accountId, groupName) as { group_name: string } | undefined;
     if (!g) return 'no-group';
-    const u = db.prepare('SELECT user_name FROM iam_users WHERE account_id = ? AND user_name = ?').get(accountId, userName) as { user_name: string } | undefined;
+    const u = this.#statement(db, 'SELECT user_name FROM iam_users WHERE account_id = ? AND user_name = ?').get(accountId, userName) as { user_name: string } | undefined;
     if (!u) return 'no-user';
     return { group: g.group_name, user: u.user_name };
   }
@@ -229,7 +246,7 @@ export class SqliteIamStore implements IamStore {
     return db.transaction(() => {
       const pair = this.#pair(db, accountId, groupName, userName);
       if (typeof pair === 'string') return pair;
-      db.prepare('INSERT INTO iam_group_members (account_id, group_name, user_name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(accountId, pair.group, pair.user);
+      this.#statement(db, 'INSERT INTO iam_group_members (account_id, group_name, user_name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(accountId, pair.group, pair.user);
       return 'added' as const;
     })();
   }
@@ -239,20 +256,20 @@ export class SqliteIamStore implements IamStore {
     return db.transaction(() => {
       const pair = this.#pair(db, accountId, groupName, userName);
       if (typeof pair === 'string') return pair;
-      const r = db.prepare('DELETE FROM iam_group_members WHERE account_id = ? AND group_name = ? AND user_name = ?').run(accountId, groupName, userName);
+      const r = this.#statement(db, 'DELETE FROM iam_group_members WHERE account_id = ? AND group_name = ? AND user_name = ?').run(accountId, groupName, userName);
       return r.changes === 1 ? 'removed' as const : 'not-member' as const;
     })();
   }
 
   async groupMembers(accountId: string, groupName: string): Promise<UserRecord[]> {
-    const rows = this.#read()?.prepare(`SELECT u.* FROM iam_group_members m JOIN iam_users u ON u.account_id = m.account_id AND u.user_name = m.user_name
-      WHERE m.account_id = ? AND m.group_name = ? ORDER BY u.user_name`).all(accountId, groupName) ?? [];
+    const rows = this.#readStatement(`SELECT u.* FROM iam_group_members m JOIN iam_users u ON u.account_id = m.account_id AND u.user_name = m.user_name
+      WHERE m.account_id = ? AND m.group_name = ? ORDER BY u.user_name`)?.all(accountId, groupName) ?? [];
     return (rows as UserRow[]).map(user);
   }
 
   async groupsForUser(accountId: string, userName: string): Promise<GroupRecord[]> {
-    const rows = this.#read()?.prepare(`SELECT g.* FROM iam_group_members m JOIN iam_groups g ON g.account_id = m.account_id AND g.group_name = m.group_name
-      WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.group_name`).all(accountId, userName) ?? [];
+    const rows = this.#readStatement(`SELECT g.* FROM iam_group_members m JOIN iam_groups g ON g.account_id = m.account_id AND g.group_name = m.group_name
+      WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.group_name`)?.all(accountId, userName) ?? [];
     return (rows as GroupRow[]).map(group);
   }
 
@@ -261,9 +278,9 @@ export class SqliteIamStore implements IamStore {
     const table = owner.kind === 'user' ? 'iam_users' : 'iam_groups';
     const column = owner.kind === 'user' ? 'user_name' : 'group_name';
     return db.transaction(() => {
-      const found = db.prepare(`SELECT ${column} AS name FROM ${table} WHERE account_id = ? AND ${column} = ?`).get(owner.accountId, owner.name) as { name: string } | undefined;
+      const found = this.#statement(db, `SELECT ${column} AS name FROM ${table} WHERE account_id = ? AND ${column} = ?`).get(owner.accountId, owner.name) as { name: string } | undefined;
       if (!found) return false;
-      db.prepare(`INSERT INTO iam_inline_policies (account_id, owner_kind, owner_name, policy_name, document) VALUES (?, ?, ?, ?, ?)
+      this.#statement(db, `INSERT INTO iam_inline_policies (account_id, owner_kind, owner_name, policy_name, document) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (account_id, owner_kind, owner_name, policy_name) DO UPDATE SET document = excluded.document`)
         .run(owner.accountId, owner.kind, found.name, policy.policyName, policy.document);
       return true;
@@ -271,19 +288,19 @@ export class SqliteIamStore implements IamStore {
   }
 
   async getPolicy(owner: PolicyOwner, policyName: string): Promise<InlinePolicy | undefined> {
-    const r = this.#read()?.prepare('SELECT policy_name, document FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? AND policy_name = ?')
-      .get(owner.accountId, owner.kind, owner.name, policyName) as { policy_name: string; document: string } | undefined;
+    const r = this.#readStatement('SELECT policy_name, document FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? AND policy_name = ?')
+      ?.get(owner.accountId, owner.kind, owner.name, policyName) as { policy_name: string; document: string } | undefined;
     return r && { policyName: r.policy_name, document: r.document };
   }
 
   async listPolicies(owner: PolicyOwner): Promise<InlinePolicy[]> {
-    const rows = this.#read()?.prepare('SELECT policy_name, document FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? ORDER BY policy_name')
-      .all(owner.accountId, owner.kind, owner.name) ?? [];
+    const rows = this.#readStatement('SELECT policy_name, document FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? ORDER BY policy_name')
+      ?.all(owner.accountId, owner.kind, owner.name) ?? [];
     return (rows as Array<{ policy_name: string; document: string }>).map((r) => ({ policyName: r.policy_name, document: r.document }));
   }
 
   async deletePolicy(owner: PolicyOwner, policyName: string): Promise<boolean> {
-    return this.#write().prepare('DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? AND policy_name = ?')
+    return this.#statement(this.#write(), 'DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_kind = ? AND owner_name = ? AND policy_name = ?')
       .run(owner.accountId, owner.kind, owner.name, policyName).changes === 1;
   }
 }
