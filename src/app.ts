@@ -19,6 +19,11 @@ import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-opera
 import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
 import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
+import { KmsService, type KmsKeyUse } from './kms/kms-service.js';
+import { ExternalKmsClient } from './kms/external-kms-client.js';
+import { createKmsRouter } from './edge/kms-router.js';
+import { noAuditLog, type AuditLog } from './audit/audit-log.js';
+import { SqliteKmsStore } from './stores/sqlite/sqlite-kms-store.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
@@ -44,6 +49,10 @@ export interface OpenedData {
   readonly iam: IamStore;
   readonly blobs: BlobStore;
   readonly keys: KeyManager;
+  /** The built-in KMS (its API is served on the same port; its keys sealed by the root key). */
+  readonly kms: KmsService;
+  /** What SSE-KMS uses to make and open data keys: the built-in KMS on S3's behalf, or an external KMS (--kms-endpoint). */
+  readonly kmsKeyUse: KmsKeyUse;
   readonly envelope: Envelope;
   readonly rootKeySource: { generated: boolean; source: string };
   close(): Promise<void>;
@@ -57,7 +66,8 @@ export type DataAccess = 'serve' | 'write' | 'read';
 
 /** Opens a data directory; a wrong or missing root key throws before anything on disk changes. */
 export async function openData(
-  config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'>, clock: Clock = systemClock, access: DataAccess = 'serve',
+  config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'> & Partial<Pick<ServeConfig, 'region' | 'externalKms'>>,
+  clock: Clock = systemClock, access: DataAccess = 'serve', audit: AuditLog = noAuditLog,
 ): Promise<OpenedData> {
   const dbPath = metaDatabasePath(config.dataDir);
   const fresh = !holdsData(config.dataDir);
@@ -79,13 +89,17 @@ export async function openData(
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const envelope = new Envelope(opened);
+    const iam = new SqliteIamStore(db);
+    const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
+    const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
     return {
-      meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
+      meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
       close: async () => {
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
+        kms.wipe();
         opened.wipe();
         rootKey.key.wipe();
       },
@@ -105,8 +119,19 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** The audit sink until the trail exists: one log line per event (what, on which key, by whom), never parameters' values. */
+function loggingAuditLog(log: Logger): AuditLog {
+  return {
+    record: async (e) => log('audit', {
+      eventSource: e.eventSource, eventName: e.eventName, requestId: e.requestId, principal: e.principal?.arn, invokedBy: e.invokedBy,
+      resources: e.resources?.map((r) => r.ARN), errorCode: e.errorCode,
+    }),
+  };
+}
+
 export async function startApp(config: ServeConfig, log: Logger = stderrLogger, clock: Clock = systemClock): Promise<RunningApp> {
-  const data = await openData(config, clock);
+  const audit = loggingAuditLog(log);
+  const data = await openData(config, clock, 'serve', audit);
   const swept = await sweepOrphans(data.meta, data.blobs);
   if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', { temporary: swept.temporary, orphans: swept.orphans });
   if (swept.undeletable.length > 0) log('orphan sweep could not delete some blobs', { blobIds: swept.undeletable });
@@ -135,6 +160,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       }),
       createQueryRouter('iam', IAM_OPERATIONS, iamContext),
       createQueryRouter('sts', STS_OPERATIONS, iamContext),
+      createKmsRouter({ service: data.kms, audit, clock }),
     ]),
   });
   const server = await startHttpServer(handler, config.host, config.port, log, config.connections);
@@ -144,12 +170,18 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       (err: unknown) => log('scheduled master key rotation failed', { error: String(err) }));
   }, 60 * 60 * 1000);
   rotation.unref();
+  // KMS keys whose deletion date passed are destroyed (their material with them); due automatic rotations happen.
+  const kmsSweep = setInterval(() => {
+    data.kms.sweep().then((r) => { if (r.deleted + r.rotated > 0) log('KMS sweep', r); }, (err: unknown) => log('KMS sweep failed', { error: String(err) }));
+  }, 60 * 1000);
+  kmsSweep.unref();
   return {
     url: server.url,
     credentials,
     data,
     close: async () => {
       clearInterval(rotation);
+      clearInterval(kmsSweep);
       await server.close();
       await data.close();
       credentials.secretAccessKey.wipe();

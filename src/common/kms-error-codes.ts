@@ -23,6 +23,8 @@ export const KMS_ERROR_CODES = {
   KMSInvalidStateException: { status: 400, message: 'The request was rejected because the state of the specified resource is not valid for this request.' },
   LimitExceededException: { status: 400, message: 'The request was rejected because a length constraint or quota was exceeded.' },
   MalformedPolicyDocumentException: { status: 400, message: 'The request was rejected because the specified policy is not syntactically or semantically correct.' },
+  // The alias/aws/ prefix is reserved: CreateAlias/UpdateAlias/DeleteAlias on it (as moto, recorded from AWS, answers).
+  NotAuthorizedException: { status: 400, message: 'The alias/aws/ prefix is reserved for AWS managed keys.' },
   NotFoundException: { status: 400, message: 'The request was rejected because the specified entity or resource could not be found.' },
   TagException: { status: 400, message: 'The request was rejected because one or more tags are not valid.' },
   UnknownOperationException: { status: 400, message: 'The operation is not known to this service.' },

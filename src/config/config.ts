@@ -17,6 +17,15 @@ export interface ServeConfig {
   /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
   readonly legacyBucketDefaults: boolean;
   readonly connections: ConnectionSettings;
+  /** An AWS-KMS-compatible service SSE-KMS uses instead of the built-in KMS (--kms-endpoint). */
+  readonly externalKms: ExternalKmsSettings | undefined;
+}
+
+export interface ExternalKmsSettings {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
 }
 
 /** Deadlines and caps on client connections (README "Options"; the reasons for the defaults in docs/ARCHITECTURE.md). */
@@ -53,7 +62,28 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
 export const SERVE_FLAGS = [
   'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet', 'legacy-bucket-defaults',
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
+  'kms-endpoint', 'kms-region', 'kms-access-key',
 ] as const;
+
+/**
+ * --kms-endpoint URL (STRONGROOM_KMS_ENDPOINT) with --kms-region (default: the server's) and credentials from
+ * --kms-access-key / STRONGROOM_KMS_ACCESS_KEY_ID and STRONGROOM_KMS_SECRET_ACCESS_KEY (a secret never on the command line).
+ */
+function externalKms(flags: Map<string, string>, env: NodeJS.ProcessEnv, region: string): ExternalKmsSettings | undefined {
+  const endpoint = flags.get('kms-endpoint') ?? env['STRONGROOM_KMS_ENDPOINT'];
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(`--kms-endpoint must be a URL, got ${endpoint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('--kms-endpoint must be an http: or https: URL');
+  const accessKeyId = flags.get('kms-access-key') ?? env['STRONGROOM_KMS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['STRONGROOM_KMS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('--kms-endpoint needs credentials: --kms-access-key (or STRONGROOM_KMS_ACCESS_KEY_ID) and STRONGROOM_KMS_SECRET_ACCESS_KEY');
+  return { endpoint: url.toString().replace(/\/$/, ''), region: flags.get('kms-region') ?? env['STRONGROOM_KMS_REGION'] ?? region, accessKeyId, secretAccessKey };
+}
 
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
   const flags = parseFlags(argv, known);
@@ -64,11 +94,12 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   if (port > 65535) throw new ConfigError(`--listen port out of range: ${port}`);
   const rotation = Number(flags.get('sse-s3-rotation-days') ?? env['STRONGROOM_SSE_S3_ROTATION_DAYS'] ?? 365);
   if (!Number.isFinite(rotation) || rotation <= 0) throw new ConfigError('--sse-s3-rotation-days must be a positive number');
+  const region = flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1';
   return {
     dataDir: resolve(flags.get('data') ?? env['STRONGROOM_DATA'] ?? './data'),
     host: m[1]!.replace(/^\[(.*)\]$/, '$1'),
     port,
-    region: flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
+    region,
     domain: flags.get('domain') ?? env['STRONGROOM_DOMAIN'],
     rootAccessKey: env['STRONGROOM_ROOT_ACCESS_KEY'],
     rootSecretKey: env['STRONGROOM_ROOT_SECRET_KEY'],
@@ -78,6 +109,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     quiet: flags.get('quiet') === 'true',
     legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
     connections: connectionSettings(flags, env),
+    externalKms: externalKms(flags, env, region),
     bucket: flags.get('bucket'),
   };
 }
