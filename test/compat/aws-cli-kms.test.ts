@@ -88,7 +88,9 @@ test('aws kms list-keys, list-aliases, encrypt, re-encrypt, rotation, tags and k
   await ok(['kms', 'delete-alias', '--alias-name', 'alias/cli-a']);
   failedWith(await aws(server, ['kms', 'describe-key', '--key-id', 'alias/cli-a']), 'NotFoundException');
 
-  const enc = await ok(['kms', 'encrypt', '--key-id', a, '--plaintext', Buffer.from('hello kms').toString('base64')]);
+  const plainFile = join(dir, 'plain');
+  writeFileSync(plainFile, 'hello kms');
+  const enc = await ok(['kms', 'encrypt', '--key-id', a, '--plaintext', `fileb://${plainFile}`]);
   const blobFile = join(dir, 'enc');
   writeFileSync(blobFile, Buffer.from(String(enc['CiphertextBlob']), 'base64'));
   const re = await ok(['kms', 're-encrypt', '--ciphertext-blob', `fileb://${blobFile}`, '--destination-key-id', b]);
