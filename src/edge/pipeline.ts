@@ -21,6 +21,8 @@ export interface PipelineDeps {
   /** Decides every request's main action (policy/authorize.ts: identity policies, the bucket policy, the engine). */
   readonly authorize: Authorizer;
   readonly log: Log;
+  /** Peers whose X-Forwarded-Proto is believed (`--trust-forwarded-proto`). */
+  readonly trustForwardedProto?: ReadonlySet<string>;
 }
 
 /** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
@@ -30,7 +32,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   const s3Router = deps.routers.get('s3');
   if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
-    const ctx = createRequestContext(req);
+    const ctx = createRequestContext(req, deps.trustForwardedProto);
     const isHead = req.method === 'HEAD';
     // Errors are written in the format of the API the request is for, once that is known.
     let router: ServiceRouter = s3Router;
