@@ -11,6 +11,7 @@ import { requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
 import { readBody } from './request-body.js';
 import { parseXml } from '../common/xml-reader.js';
+import { SSE_C_CREATION_DEFAULT } from './sse-c-block.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 const XML = { 'content-type': 'application/xml' };
@@ -106,6 +107,8 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
   await ctx.meta.putBucketConfig(name, BUCKET_ACL_CONFIG, settings.acl);
   await ctx.meta.putBucketConfig(name, PUBLIC_ACCESS_BLOCK_CONFIG, settings.block);
   await ctx.meta.putBucketConfig(name, OWNERSHIP_CONFIG, settings.ownership);
+  // Under --sse-c-default allowed the bucket is made allowing SSE-C writes, as S3 made buckets before April 2026.
+  if (ctx.sseCDefault === 'allowed') await ctx.meta.putBucketConfig(name, SSE_C_CREATION_DEFAULT, 'allowed');
   return created;
 }
 

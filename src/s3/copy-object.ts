@@ -15,6 +15,7 @@ import { writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -27,6 +28,7 @@ function directive(req: S3Request, name: string): 'COPY' | 'REPLACE' {
 export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.

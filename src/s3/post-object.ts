@@ -14,6 +14,7 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -43,6 +44,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   });
 
   // Everything the form asks for is checked before a byte of the file is stored.
+  if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
   const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);

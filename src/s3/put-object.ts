@@ -9,6 +9,7 @@ import { commitObject } from './object-commit.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
 
@@ -16,6 +17,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   const key = requireKey(req);
   requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const checks = payloadChecks(req.headers);

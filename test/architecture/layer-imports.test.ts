@@ -49,7 +49,7 @@ const S3_OPERATION_FILES = new Set([
 const S3_SUPPORT_FILES = new Set([
   'acl-state', 'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'cors-rules', 'crc-combine', 'crc64-nvme', 'encryption-resolution',
   'form-data-parser', 'listing-params', 'listing-walk', 'metadata-headers', 'missing-bucket', 'multipart-checksums', 'object-commit', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
-  'request-body', 's3-request', 'sse-headers', 'unsupported-headers', 'upload-parts', 'write-preconditions',
+  'request-body', 's3-request', 'sse-c-block', 'sse-headers', 'unsupported-headers', 'upload-parts', 'write-preconditions',
 ].map((n) => `s3/${n}.ts`));
 
 /** Capabilities confined to some files (regex on comment-free source → allowed path prefixes or exact files). */

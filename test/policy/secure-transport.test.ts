@@ -77,7 +77,7 @@ describe('behind a TLS-terminating proxy at 127.0.0.1 (--trust-forwarded-proto 1
     const secure = await rawRequest(server.url, { method: 'GET', path: `/${bucket}/a`, headers: { 'x-forwarded-proto': 'https' } });
     assert.equal(secure.status, 200, secure.body);
     assert.equal(secure.body, 'secret');
-    for (const headers of [{ 'x-forwarded-proto': 'http' }, {}, { 'x-forwarded-proto': 'http, https' }]) {
+    for (const headers of [{ 'x-forwarded-proto': 'http' }, {}, { 'x-forwarded-proto': 'http, https' }] as Record<string, string>[]) {
       const plain = await rawRequest(server.url, { method: 'GET', path: `/${bucket}/a`, headers });
       assert.equal(plain.status, 403, JSON.stringify(headers));
       assert.equal(errorCode(plain.body), 'AccessDenied');
