@@ -68,6 +68,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
     body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
     plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
   });
+  let version: Record<string, string> = {};
   try {
     const now = ctx.clock.now();
     const object: ObjectRecord = {
@@ -77,14 +78,14 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    version = await commitObject(ctx, object);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
   if (redirect) {
     redirect.searchParams.set('bucket', bucket);

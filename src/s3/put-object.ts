@@ -44,9 +44,9 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  await commitObject(ctx, object, precondition);
+  const version = await commitObject(ctx, object, precondition);
 
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
