@@ -1,7 +1,7 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { writePrecondition } from './write-preconditions.js';
-import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
@@ -51,5 +51,5 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
-  return { status: 200, headers: out };
+  return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
 }
