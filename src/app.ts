@@ -23,6 +23,11 @@ import { KeyManager } from './kms/key-manager.js';
 import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
 import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
 import { FsAuditStore } from './stores/fs/fs-audit-store.js';
+import { KmsService, type KmsKeyUse } from './kms/kms-service.js';
+import { ExternalKmsClient } from './kms/external-kms-client.js';
+import { createKmsRouter } from './edge/kms-router.js';
+import { noAuditLog, type AuditLog } from './audit/audit-log.js';
+import { SqliteKmsStore } from './stores/sqlite/sqlite-kms-store.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
@@ -48,6 +53,10 @@ export interface OpenedData {
   readonly iam: IamStore;
   readonly blobs: BlobStore;
   readonly keys: KeyManager;
+  /** The built-in KMS (its API is served on the same port; its keys sealed by the root key). */
+  readonly kms: KmsService;
+  /** What SSE-KMS uses to make and open data keys: the built-in KMS on S3's behalf, or an external KMS (--kms-endpoint). */
+  readonly kmsKeyUse: KmsKeyUse;
   readonly envelope: Envelope;
   readonly rootKeySource: { generated: boolean; source: string };
   /** Signs the audit trail's digests (a key derived from the root key; wiped at close). */
@@ -63,7 +72,8 @@ export type DataAccess = 'serve' | 'write' | 'read';
 
 /** Opens a data directory; a wrong or missing root key throws before anything on disk changes. */
 export async function openData(
-  config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'>, clock: Clock = systemClock, access: DataAccess = 'serve',
+  config: Pick<ServeConfig, 'dataDir' | 'rootKeyFile' | 'rootKeyValue' | 'sseS3RotationDays'> & Partial<Pick<ServeConfig, 'region' | 'externalKms'>>,
+  clock: Clock = systemClock, access: DataAccess = 'serve', audit: AuditLog = noAuditLog,
 ): Promise<OpenedData> {
   const dbPath = metaDatabasePath(config.dataDir);
   const fresh = !holdsData(config.dataDir);
@@ -86,8 +96,11 @@ export async function openData(
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const envelope = new Envelope(opened);
     const auditSigner = auditDigestSigner(rootKey.key);
+    const iam = new SqliteIamStore(db);
+    const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
+    const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
     return {
-      meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
+      meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
       auditSigner,
       close: async () => {
@@ -95,6 +108,7 @@ export async function openData(
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
+        kms.wipe();
         opened.wipe();
         rootKey.key.wipe();
       },
@@ -122,7 +136,10 @@ export interface RunningApp {
 }
 
 export async function startApp(config: ServeConfig, log: Logger = stderrLogger, clock: Clock = systemClock): Promise<RunningApp> {
-  const data = await openData(config, clock);
+  // KMS events (its API calls and S3's key uses) go into the trail once it is open; before that none happen.
+  let trail: CloudTrailTrail | undefined;
+  const audit: AuditLog = { record: (event) => (trail === undefined ? Promise.resolve() : trail.record(event)) };
+  const data = await openData(config, clock, 'serve', audit);
   // Read before anything listens: a missing or mismatched certificate stops the start.
   let tls: TlsCredentials | undefined;
   try {
@@ -146,7 +163,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
   const authorize = createPolicyAuthorizer({ meta: data.meta, iam: data.iam, clock });
   // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
-  const trail = config.audit.enabled ? await CloudTrailTrail.open({
+  trail = config.audit.enabled ? await CloudTrailTrail.open({
     store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
     region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
   }) : undefined;
@@ -166,6 +183,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       }),
       createQueryRouter('iam', IAM_OPERATIONS, iamContext),
       createQueryRouter('sts', STS_OPERATIONS, iamContext),
+      createKmsRouter({ service: data.kms, audit, clock }),
     ]),
   });
   const servers: RunningServer[] = [];
@@ -185,6 +203,11 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       (err: unknown) => log('scheduled master key rotation failed', { error: String(err) }));
   }, 60 * 60 * 1000);
   rotation.unref();
+  // KMS keys whose deletion date passed are destroyed (their material with them); due automatic rotations happen.
+  const kmsSweep = setInterval(() => {
+    data.kms.sweep().then((r) => { if (r.deleted + r.rotated > 0) log('KMS sweep', r); }, (err: unknown) => log('KMS sweep failed', { error: String(err) }));
+  }, 60 * 1000);
+  kmsSweep.unref();
   return {
     url: (httpServer ?? tlsServer)!.url,
     tlsUrl: tlsServer?.url,
@@ -200,6 +223,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     data,
     close: async () => {
       clearInterval(rotation);
+      clearInterval(kmsSweep);
       await Promise.all(servers.map((s) => s.close()));
       // After the last request: the open segments close and are sealed, so a clean stop leaves nothing unsealed.
       await trail?.close();

@@ -26,6 +26,8 @@ export interface ServeConfig {
   /** Whether new buckets block SSE-C writes (S3 since April 2026) or allow them (`--sse-c-default allowed`). */
   readonly sseCDefault: 'blocked' | 'allowed';
   readonly audit: AuditSettings;
+  /** An AWS-KMS-compatible service SSE-KMS uses instead of the built-in KMS (--kms-endpoint). */
+  readonly externalKms: ExternalKmsSettings | undefined;
 }
 
 /** Where the HTTPS listener binds and where its certificate comes from. */
@@ -45,6 +47,13 @@ export interface AuditSettings {
   readonly bucket: string | undefined;
   /** Sealed records older than this many days are removed; undefined: kept forever. */
   readonly retentionDays: number | undefined;
+}
+
+export interface ExternalKmsSettings {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
 }
 
 /** Deadlines and caps on client connections (README "Options"; the reasons for the defaults in docs/ARCHITECTURE.md). */
@@ -83,6 +92,7 @@ export const SERVE_FLAGS = [
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
   'listen-tls', 'tls-cert', 'tls-key', 'tls-self-signed', 'trust-forwarded-proto', 'sse-c-default',
   'audit', 'audit-bucket', 'audit-retention-days',
+  'kms-endpoint', 'kms-region', 'kms-access-key',
 ] as const;
 
 /** HOST:PORT ([v6]:PORT) → host and port. */
@@ -94,6 +104,26 @@ function hostPort(flag: string, value: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/**
+ * --kms-endpoint URL (STRONGROOM_KMS_ENDPOINT) with --kms-region (default: the server's) and credentials from
+ * --kms-access-key / STRONGROOM_KMS_ACCESS_KEY_ID and STRONGROOM_KMS_SECRET_ACCESS_KEY (a secret never on the command line).
+ */
+function externalKms(flags: Map<string, string>, env: NodeJS.ProcessEnv, region: string): ExternalKmsSettings | undefined {
+  const endpoint = flags.get('kms-endpoint') ?? env['STRONGROOM_KMS_ENDPOINT'];
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(`--kms-endpoint must be a URL, got ${endpoint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('--kms-endpoint must be an http: or https: URL');
+  const accessKeyId = flags.get('kms-access-key') ?? env['STRONGROOM_KMS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['STRONGROOM_KMS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('--kms-endpoint needs credentials: --kms-access-key (or STRONGROOM_KMS_ACCESS_KEY_ID) and STRONGROOM_KMS_SECRET_ACCESS_KEY');
+  return { endpoint: url.toString().replace(/\/$/, ''), region: flags.get('kms-region') ?? env['STRONGROOM_KMS_REGION'] ?? region, accessKeyId, secretAccessKey };
+}
+
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
   const flags = parseFlags(argv, known);
   const listenGiven = flags.get('listen') ?? env['STRONGROOM_LISTEN'];
@@ -101,11 +131,12 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const tls = tlsSettings(flags, env);
   const rotation = Number(flags.get('sse-s3-rotation-days') ?? env['STRONGROOM_SSE_S3_ROTATION_DAYS'] ?? 365);
   if (!Number.isFinite(rotation) || rotation <= 0) throw new ConfigError('--sse-s3-rotation-days must be a positive number');
+  const region = flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1';
   return {
     dataDir: resolve(flags.get('data') ?? env['STRONGROOM_DATA'] ?? './data'),
     host,
     port,
-    region: flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
+    region,
     domain: flags.get('domain') ?? env['STRONGROOM_DOMAIN'],
     rootAccessKey: env['STRONGROOM_ROOT_ACCESS_KEY'],
     rootSecretKey: env['STRONGROOM_ROOT_SECRET_KEY'],
@@ -121,6 +152,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       .split(',').map((a) => a.trim().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:/, '')).filter((a) => a !== ''),
     sseCDefault: sseCDefault(flags.get('sse-c-default') ?? env['STRONGROOM_SSE_C_DEFAULT'] ?? 'blocked'),
     audit: auditSettings(flags, env),
+    externalKms: externalKms(flags, env, region),
     bucket: flags.get('bucket'),
   };
 }

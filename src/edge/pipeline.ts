@@ -44,7 +44,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     let answering: Promise<void> | undefined;
     // Set once the call is known (authenticated and routed): from then on it is recorded, whatever its outcome.
     let call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined;
-    const record = (outcome: { response: S3Response } | { error: unknown }) => audited(deps, router.service, req, ctx, call, outcome);
+    // A router that records its own events (KMS) gets no second record of the same call from here.
+    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
       return answering;

@@ -29,8 +29,8 @@ const LAYERS: ReadonlyArray<readonly [RegExp, string, number]> = [
 const ENTRIES: Readonly<Record<string, RegExp>> = {
   auth: /^auth\/(authenticate|post-policy)\.ts$/,
   sse: /^sse\/envelope\.ts$/,
-  kms: /^kms\/key-manager\.ts$/,
-  stores: /^stores\/(meta-store|blob-store|key-store|iam-store|audit-store)\.ts$/,
+  kms: /^kms\/(key-manager|kms-service)\.ts$/,
+  stores: /^stores\/(meta-store|blob-store|key-store|iam-store|audit-store|kms-store)\.ts$/,
   operations: /^(s3\/(s3-operations|s3-request)\.ts|kms\/api\/kms-operations\.ts|iam\/iam-operations\.ts|cloudtrail\/lookup-events\.ts)$/,
   policy: /^policy\/authorize\.ts$/,
   audit: /^audit\/audit-log\.ts$/,
