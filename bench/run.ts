@@ -11,7 +11,7 @@ import { setPayloadMode, type PayloadMode } from './client.js';
 import { checkBaseline, ratiosOf, type Samples } from './baseline-check.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { rssSampler, startBare, startMoto, startS3rver, startStrongroomWithTls, type Running } from './targets.js';
-import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLatency, type Throughput } from './workloads.js';
+import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLatency, versionedListing, type Throughput } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
@@ -159,6 +159,8 @@ async function main(): Promise<void> {
     rss.mark('multipart');
     const lst = await listing(strongroom, 'bench', quick ? 5000 : 100_000);
     rss.mark('listing');
+    const vlst = await versionedListing(strongroom, 'bench-versioned', quick ? 5000 : 100_000, 3);
+    rss.mark('versioned listing');
     const bigSize = quick ? 256 * MIB : GIB;
     await putLarge(strongroom, 'bench', 'range-big', bigSize);
     await putLarge(strongroom, 'bench', 'range-small', MIB);
@@ -174,11 +176,13 @@ async function main(): Promise<void> {
     rss.mark('range GETs');
     json['multipart'] = { bytes: mpTotal, mbps: mp };
     json['listing'] = lst;
+    json['versionedListing'] = vlst;
     json['range'] = { bigSize, bigMs: rBig, smallMs: rSmall };
     log('## Other Strongroom figures');
     log('');
     log(`- multipart upload of ${mpTotal / MIB} MiB in 16 MiB parts, 4 at a time: ${f(mp)} MB/s`);
     log(`- ListObjectsV2 over ${lst.keys} keys: ${f(lst.pagesPerSecond, 1)} pages/s`);
+    log(`- ListObjectsV2 over ${vlst.keys} keys × 3 versions (versioned bucket): ${f(vlst.pagesPerSecond, 1)} pages/s`);
     log(`- 1-byte range GET, median: ${f(rBig, 2)} ms on a ${bigSize / MIB} MiB object, ${f(rSmall, 2)} ms on a 1 MiB object (packages decrypted: 1, asserted by test/sse/range-cost.test.ts)`);
 
     const moved = quick ? GIB : 5 * GIB;

@@ -20,6 +20,9 @@ import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-opera
 import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
 import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
+import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
+import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
+import { FsAuditStore } from './stores/fs/fs-audit-store.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
@@ -47,6 +50,8 @@ export interface OpenedData {
   readonly keys: KeyManager;
   readonly envelope: Envelope;
   readonly rootKeySource: { generated: boolean; source: string };
+  /** Signs the audit trail's digests (a key derived from the root key; wiped at close). */
+  readonly auditSigner: DigestSigner;
   close(): Promise<void>;
 }
 
@@ -80,10 +85,13 @@ export async function openData(
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const envelope = new Envelope(opened);
+    const auditSigner = auditDigestSigner(rootKey.key);
     return {
       meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
+      auditSigner,
       close: async () => {
+        auditSigner.wipe();
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
@@ -137,9 +145,14 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const lookup: CredentialLookup = async (accessKeyId) =>
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
   const authorize = createPolicyAuthorizer({ meta: data.meta, iam: data.iam, clock });
+  // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
+  const trail = config.audit.enabled ? await CloudTrailTrail.open({
+    store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
+    region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
+  }) : undefined;
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };
   const handler = createPipeline({
-    lookup, clock, region: config.region, log, authorize,
+    lookup, clock, region: config.region, log, authorize, audit: trail,
     trustForwardedProto: new Set(config.trustForwardedProto),
     routers: serviceRouters([
       createS3Router({
@@ -188,6 +201,8 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     close: async () => {
       clearInterval(rotation);
       await Promise.all(servers.map((s) => s.close()));
+      // After the last request: the open segments close and are sealed, so a clean stop leaves nothing unsealed.
+      await trail?.close();
       await data.close();
       credentials.secretAccessKey.wipe();
     },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
-import { accountsConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
+import { accountsConfig, auditVerifyConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
 import { storedAccountId } from './config/root-credentials.js';
 import { openData, startApp } from './app.js';
 import { systemClock } from './common/clock.js';
@@ -8,6 +8,7 @@ import { systemRandom } from './common/random.js';
 import { addAccount, listAccounts, removeAccount } from './tools/accounts.js';
 import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
+import { verifyAuditTrail } from './tools/audit.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
@@ -16,6 +17,8 @@ const USAGE = `usage:
                    [--max-connections N] [--max-connections-per-ip N]
                    [--listen-tls HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed]
                    [--trust-forwarded-proto ADDR[,ADDR]] [--sse-c-default blocked|allowed]
+                   [--audit on|off] [--audit-bucket NAME] [--audit-retention-days N]
+  strongroom audit verify [--from TIME] [--to TIME] [--data DIR] [--root-key-file FILE]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
   strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]
   strongroom accounts add NAME [--access-key AK --secret-key SK] [--canonical-id ID] [--display-name N] [--email E]
@@ -130,6 +133,18 @@ async function scrubCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** `audit verify`: offline (or beside a running server), with the root key; exit 1 when anything changed. */
+async function audit(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') throw new ConfigError(`unknown audit command ${sub ?? ''}\n${USAGE}`);
+  const { config, from, to } = auditVerifyConfig(rest);
+  const r = await verifyAuditTrail(config.dataDir, config.rootKeyFile, config.rootKeyValue, { from, to });
+  for (const p of r.problems) process.stdout.write(`FAILED ${p}\n`);
+  for (const u of r.unsealed) process.stdout.write(`not yet sealed: ${u}\n`);
+  process.stdout.write(`audit verify: ${r.digestsChecked} digests, ${r.filesChecked} record files, ${r.recordsChecked} records checked; ${r.problems.length} problems.\n`);
+  if (r.problems.length > 0) process.exitCode = 1;
+}
+
 /** `accounts add|list|remove`: offline, on a stopped server's data directory, opened with the root key. */
 async function accounts(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
@@ -174,6 +189,8 @@ async function main(): Promise<void> {
       return scrubCommand(rest);
     case 'accounts':
       return accounts(rest);
+    case 'audit':
+      return audit(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

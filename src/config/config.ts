@@ -25,6 +25,7 @@ export interface ServeConfig {
   readonly trustForwardedProto: readonly string[];
   /** Whether new buckets block SSE-C writes (S3 since April 2026) or allow them (`--sse-c-default allowed`). */
   readonly sseCDefault: 'blocked' | 'allowed';
+  readonly audit: AuditSettings;
 }
 
 /** Where the HTTPS listener binds and where its certificate comes from. */
@@ -35,6 +36,15 @@ export interface TlsSettings {
   readonly keyFile: string | undefined;
   /** Make (or reuse) a development certificate for localhost in the data directory. */
   readonly selfSigned: boolean;
+}
+
+/** The CloudTrail-format audit trail (`--audit on|off`, `--audit-bucket`, `--audit-retention-days`). */
+export interface AuditSettings {
+  readonly enabled: boolean;
+  /** A bucket each sealed hour is copied into, CloudTrail-style; undefined: no delivery. */
+  readonly bucket: string | undefined;
+  /** Sealed records older than this many days are removed; undefined: kept forever. */
+  readonly retentionDays: number | undefined;
 }
 
 /** Deadlines and caps on client connections (README "Options"; the reasons for the defaults in docs/ARCHITECTURE.md). */
@@ -72,6 +82,7 @@ export const SERVE_FLAGS = [
   'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet', 'legacy-bucket-defaults',
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
   'listen-tls', 'tls-cert', 'tls-key', 'tls-self-signed', 'trust-forwarded-proto', 'sse-c-default',
+  'audit', 'audit-bucket', 'audit-retention-days',
 ] as const;
 
 /** HOST:PORT ([v6]:PORT) → host and port. */
@@ -109,6 +120,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     trustForwardedProto: (flags.get('trust-forwarded-proto') ?? env['STRONGROOM_TRUST_FORWARDED_PROTO'] ?? '')
       .split(',').map((a) => a.trim().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:/, '')).filter((a) => a !== ''),
     sseCDefault: sseCDefault(flags.get('sse-c-default') ?? env['STRONGROOM_SSE_C_DEFAULT'] ?? 'blocked'),
+    audit: auditSettings(flags, env),
     bucket: flags.get('bucket'),
   };
 }
@@ -135,6 +147,15 @@ function tlsSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv): TlsSet
   }
   const { host, port } = hostPort('listen-tls', listenTls ?? '127.0.0.1:9443');
   return { host, port, certFile: certFile === undefined ? undefined : resolve(certFile), keyFile: keyFile === undefined ? undefined : resolve(keyFile), selfSigned };
+}
+
+function auditSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv): AuditSettings {
+  const mode = flags.get('audit') ?? env['STRONGROOM_AUDIT'] ?? 'on';
+  if (mode !== 'on' && mode !== 'off' && mode !== 'true') throw new ConfigError(`--audit must be on or off, got ${mode}`);
+  const retention = flags.get('audit-retention-days') ?? env['STRONGROOM_AUDIT_RETENTION_DAYS'];
+  const days = retention === undefined || retention === 'forever' ? undefined : Number(retention);
+  if (days !== undefined && (!Number.isFinite(days) || days <= 0)) throw new ConfigError('--audit-retention-days must be a positive number of days (or forever)');
+  return { enabled: mode !== 'off', bucket: flags.get('audit-bucket') ?? env['STRONGROOM_AUDIT_BUCKET'], retentionDays: days };
 }
 
 /** A positive number of seconds (fractions allowed, for tests) from a flag or the environment, in ms. */
@@ -179,6 +200,22 @@ function connectionSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv):
 
 /** Flags of the offline commands (keys, scrub): the data dir and root key, and scrub's bucket filter. */
 export const OFFLINE_FLAGS = ['data', 'root-key-file', 'bucket', 'sse-s3-rotation-days'] as const;
+
+/** Flags of `audit verify`: the data dir and root key, and the time window. */
+export const AUDIT_VERIFY_FLAGS = ['data', 'root-key-file', 'from', 'to'] as const;
+
+/** The offline configuration and the time window of `strongroom audit verify`. */
+export function auditVerifyConfig(argv: readonly string[]): { config: ReturnType<typeof serveConfig>; from: Date | undefined; to: Date | undefined } {
+  const flags = parseFlags(argv, AUDIT_VERIFY_FLAGS);
+  const time = (name: string): Date | undefined => {
+    const raw = flags.get(name);
+    if (raw === undefined) return undefined;
+    const d = new Date(raw);
+    if (Number.isNaN(d.getTime())) throw new ConfigError(`--${name} must be a date and time (ISO 8601), got ${raw}`);
+    return d;
+  };
+  return { config: serveConfig(argv, process.env, AUDIT_VERIFY_FLAGS), from: time('from'), to: time('to') };
+}
 
 export function offlineConfig(argv: readonly string[]): ReturnType<typeof serveConfig> {
   return serveConfig(argv, process.env, OFFLINE_FLAGS);

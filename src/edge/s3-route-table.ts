@@ -42,6 +42,7 @@ export const S3_ROUTES: readonly S3Route[] = [
   { method: 'GET', target: 'bucket', query: ['acl'], operation: 'GetBucketAcl', action: 's3:GetBucketAcl' },
   { method: 'GET', target: 'bucket', query: ['location'], operation: 'GetBucketLocation', action: 's3:GetBucketLocation' },
   { method: 'GET', target: 'bucket', query: ['versioning'], operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning' },
+  { method: 'PUT', target: 'bucket', query: ['versioning'], operation: 'PutBucketVersioning', action: 's3:PutBucketVersioning' },
   { method: 'GET', target: 'bucket', query: ['uploads'], operation: 'ListMultipartUploads', action: 's3:ListBucketMultipartUploads' },
   { method: 'GET', target: 'bucket', query: ['versions'], operation: 'ListObjectVersions', action: 's3:ListBucketVersions' },
   { method: 'GET', target: 'bucket', queryValue: ['list-type', '2'], operation: 'ListObjectsV2', action: 's3:ListBucket' },

@@ -1,4 +1,4 @@
-/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets (paged), GetBucketLocation, GetBucketVersioning. */
+/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets (paged), GetBucketLocation. */
 import { s3Error } from '../common/api-error.js';
 import { xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
@@ -150,8 +150,3 @@ export async function getBucketLocation(req: S3Request, ctx: S3Context): Promise
   return { status: 200, headers: XML, body: toXml('LocationConstraint', {}).replace('></LocationConstraint>', `>${region}</LocationConstraint>`) };
 }
 
-export async function getBucketVersioning(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  await requireBucket(req, ctx);
-  // Versioning has never been enabled on any bucket: S3 answers with an empty configuration.
-  return { status: 200, headers: XML, body: toXml('VersioningConfiguration', {}) };
-}

@@ -4,8 +4,8 @@ import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
-import { MAX_COPY_SOURCE, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
+import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
+import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -40,7 +40,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     const metadataDirective = directive(req, 'x-amz-metadata-directive');
     const taggingDirective = directive(req, 'x-amz-tagging-directive');
     const targetClass = header(req.headers, 'x-amz-storage-class');
-    const sameObject = source.bucket === bucket.name && source.key === key;
+    // Copying a named version onto its own key is how a previous version is restored: allowed as S3 allows it.
+    const sameObject = source.bucket === bucket.name && source.key === key && parseCopySource(header(req.headers, 'x-amz-copy-source')!).versionId === undefined;
     if (sameObject && metadataDirective === 'COPY' && sse.kind === 'none' && targetClass === undefined && explicitDefault === undefined
       && header(req.headers, 'x-amz-website-redirect-location') === undefined) {
       throw s3Error('InvalidRequest', {
@@ -65,11 +66,12 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       acl: await newObjectAcl(ctx, req, bucket),
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    const version = await commitObject(ctx, object);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true) },
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
 }
@@ -101,8 +103,8 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
       plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
-    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption) };
+    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption), ...copySourceVersionHeader(source) };
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
+    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });
 }

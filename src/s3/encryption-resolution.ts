@@ -55,6 +55,13 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
   }
 }
 
+/** CloudTrail's `SSEApplied` for a data event: how the write was encrypted, and whether the bucket default chose it. */
+export function sseApplied(info: EncryptionInfo, defaultApplied: boolean): string {
+  const kind = info.algorithm === 'AES256' ? 'SSE_S3' : info.algorithm === 'aws:kms' ? 'SSE_KMS' : info.algorithm === 'aws:kms:dsse' ? 'DSSE_KMS' : 'SSE_C';
+  // S3 names only the defaults a bucket can have (Default_SSE_S3, Default_SSE_KMS); DSSE and SSE-C are always asked for.
+  return defaultApplied && (kind === 'SSE_S3' || kind === 'SSE_KMS') ? `Default_${kind}` : kind;
+}
+
 /** The envelope plan that continues an existing encryption (parts of an upload follow its initiation). */
 export function planFor(info: EncryptionInfo): EncryptionPlan {
   if (info.algorithm === 'AES256') return { kind: 'sse-s3' };

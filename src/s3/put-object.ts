@@ -1,7 +1,7 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { writePrecondition } from './write-preconditions.js';
-import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
@@ -44,12 +44,12 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  await commitObject(ctx, object, precondition);
+  const version = await commitObject(ctx, object, precondition);
 
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
-  return { status: 200, headers: out };
+  return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
 }

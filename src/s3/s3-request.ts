@@ -40,6 +40,8 @@ export interface S3Response {
   readonly headers?: Record<string, string | number | readonly string[]>;
   /** XML string, bytes, or a stream (an error mid-stream destroys the connection). */
   readonly body?: string | Buffer | Readable;
+  /** What the audit trail records beyond the request and response (CloudTrail's additionalEventData of S3 data events). */
+  readonly audit?: { readonly sseApplied?: string };
 }
 
 /** What operations may use: narrow ports, no god object. */
