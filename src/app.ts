@@ -8,8 +8,9 @@ import { ConfigError, type ServeConfig } from './config/config.js';
 import { createPrivateFile, ensureDataDir, holdsData, makePrivate, metaDatabasePath } from './config/data-dir.js';
 import { loadRootCredentials, type RootCredentials } from './config/root-credentials.js';
 import { loadRootKey } from './config/root-key.js';
+import { loadTlsCredentials, type TlsCredentials } from './config/tls-credentials.js';
 import { createPostPolicyVerifier } from './auth/post-policy.js';
-import { startHttpServer } from './edge/http-server.js';
+import { startHttpServer, type RunningServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
 import { createQueryRouter } from './edge/query-router.js';
 import { createS3Router } from './edge/s3-router.js';
@@ -19,6 +20,9 @@ import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-opera
 import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
 import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
+import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
+import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
+import { FsAuditStore } from './stores/fs/fs-audit-store.js';
 import { Envelope } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
@@ -46,6 +50,8 @@ export interface OpenedData {
   readonly keys: KeyManager;
   readonly envelope: Envelope;
   readonly rootKeySource: { generated: boolean; source: string };
+  /** Signs the audit trail's digests (a key derived from the root key; wiped at close). */
+  readonly auditSigner: DigestSigner;
   close(): Promise<void>;
 }
 
@@ -79,10 +85,13 @@ export async function openData(
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const envelope = new Envelope(opened);
+    const auditSigner = auditDigestSigner(rootKey.key);
     return {
       meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
+      auditSigner,
       close: async () => {
+        auditSigner.wipe();
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
@@ -99,7 +108,14 @@ export async function openData(
 }
 
 export interface RunningApp {
+  /** The plain-HTTP endpoint, or the HTTPS one when only that listener runs. */
   readonly url: string;
+  /** The HTTPS endpoint, when TLS is configured. */
+  readonly tlsUrl: string | undefined;
+  /** The certificate the HTTPS listener serves (its fingerprint, and the self-signed file clients should trust). */
+  readonly tls: TlsCredentials | undefined;
+  /** SIGHUP: re-reads the certificate and key (or renews the self-signed pair) for new connections; throws (keeping the old pair) when they do not load. */
+  reloadTls(): TlsCredentials | undefined;
   readonly credentials: RootCredentials;
   readonly data: OpenedData;
   close(): Promise<void>;
@@ -107,6 +123,14 @@ export interface RunningApp {
 
 export async function startApp(config: ServeConfig, log: Logger = stderrLogger, clock: Clock = systemClock): Promise<RunningApp> {
   const data = await openData(config, clock);
+  // Read before anything listens: a missing or mismatched certificate stops the start.
+  let tls: TlsCredentials | undefined;
+  try {
+    tls = config.tls === undefined ? undefined : loadTlsCredentials(config.tls, config.dataDir);
+  } catch (err) {
+    await data.close();
+    throw err;
+  }
   const swept = await sweepOrphans(data.meta, data.blobs);
   if (swept.orphans + swept.temporary > 0) log('swept unreferenced blobs', { temporary: swept.temporary, orphans: swept.orphans });
   if (swept.undeletable.length > 0) log('orphan sweep could not delete some blobs', { blobIds: swept.undeletable });
@@ -121,15 +145,22 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const lookup: CredentialLookup = async (accessKeyId) =>
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
   const authorize = createPolicyAuthorizer({ meta: data.meta, iam: data.iam, clock });
+  // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
+  const trail = config.audit.enabled ? await CloudTrailTrail.open({
+    store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
+    region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
+  }) : undefined;
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };
   const handler = createPipeline({
-    lookup, clock, region: config.region, log, authorize,
+    lookup, clock, region: config.region, log, authorize, audit: trail,
+    trustForwardedProto: new Set(config.trustForwardedProto),
     routers: serviceRouters([
       createS3Router({
         domain: config.domain,
         s3: {
           meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
           legacyBucketDefaults: config.legacyBucketDefaults,
+          sseCDefault: config.sseCDefault,
           postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
         },
       }),
@@ -137,7 +168,17 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       createQueryRouter('sts', STS_OPERATIONS, iamContext),
     ]),
   });
-  const server = await startHttpServer(handler, config.host, config.port, log, config.connections);
+  const servers: RunningServer[] = [];
+  try {
+    if (config.serveHttp) servers.push(await startHttpServer(handler, config.host, config.port, log, config.connections));
+    if (config.tls !== undefined && tls !== undefined) servers.push(await startHttpServer(handler, config.tls.host, config.tls.port, log, config.connections, tls));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close(0)));
+    await data.close();
+    throw err;
+  }
+  const httpServer = config.serveHttp ? servers[0] : undefined;
+  const tlsServer = tls === undefined ? undefined : servers[servers.length - 1];
   // Scheduled rotation for long-running servers (a start also rotates when due).
   const rotation = setInterval(() => {
     data.keys.rotateIfDue().then((rotated) => { if (rotated) log('SSE-S3 master key rotated', { version: data.keys.currentMasterKey().version }); },
@@ -145,12 +186,23 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   }, 60 * 60 * 1000);
   rotation.unref();
   return {
-    url: server.url,
+    url: (httpServer ?? tlsServer)!.url,
+    tlsUrl: tlsServer?.url,
+    get tls() { return tls; },
+    reloadTls: () => {
+      if (config.tls === undefined || tlsServer === undefined) return undefined;
+      const next = loadTlsCredentials(config.tls, config.dataDir);
+      tlsServer.reloadTls(next);
+      tls = next;
+      return next;
+    },
     credentials,
     data,
     close: async () => {
       clearInterval(rotation);
-      await server.close();
+      await Promise.all(servers.map((s) => s.close()));
+      // After the last request: the open segments close and are sealed, so a clean stop leaves nothing unsealed.
+      await trail?.close();
       await data.close();
       credentials.secretAccessKey.wipe();
     },

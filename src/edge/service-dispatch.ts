@@ -27,6 +27,8 @@ export interface RoutedRequest {
   readonly resource?: string;
   /** The request facts its condition keys are read from. */
   readonly facts: RequestFacts;
+  /** The call's parameters as CloudTrail records them (non-S3 APIs; S3's are read from the URL): never a secret. */
+  readonly auditParameters?: Readonly<Record<string, unknown>>;
   run(): Promise<S3Response>;
 }
 

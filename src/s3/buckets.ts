@@ -13,6 +13,7 @@ import { OBJECT_LOCK_CONFIG } from './object-lock.js';
 import { ownerElement } from './owner.js';
 import { readBody } from './request-body.js';
 import { parseXml } from '../common/xml-reader.js';
+import { SSE_C_CREATION_DEFAULT } from './sse-c-block.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 const XML = { 'content-type': 'application/xml' };
@@ -108,6 +109,8 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
   await ctx.meta.putBucketConfig(name, BUCKET_ACL_CONFIG, settings.acl);
   await ctx.meta.putBucketConfig(name, PUBLIC_ACCESS_BLOCK_CONFIG, settings.block);
   await ctx.meta.putBucketConfig(name, OWNERSHIP_CONFIG, settings.ownership);
+  // Under --sse-c-default allowed the bucket is made allowing SSE-C writes, as S3 made buckets before April 2026.
+  if (ctx.sseCDefault === 'allowed') await ctx.meta.putBucketConfig(name, SSE_C_CREATION_DEFAULT, 'allowed');
   // Object Lock turns versioning on for good (PutBucketVersioning cannot suspend it on such a bucket).
   if (header(req.headers, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true') {
     await ctx.meta.putBucketConfig(name, VERSIONING_CONFIG, 'Enabled');

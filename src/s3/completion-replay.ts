@@ -3,6 +3,7 @@ import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader, type ChecksumAlgorithm } from './checksums.js';
+import { sseApplied } from './encryption-resolution.js';
 import { quoted } from './object-names.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { sseResponseHeaders } from './sse-headers.js';
@@ -24,7 +25,8 @@ export function completionResponse(req: S3Request, object: ObjectRecord): S3Resp
     Bucket: object.bucket, Key: object.key, ETag: quoted(object.etag), ...checksumXml,
     ChecksumType: object.checksumType,
   });
-  return { status: 200, headers, body };
+  // The object carries its upload's encryption, with the initiation's choice (multipart-upload.ts).
+  return { status: 200, headers, body, audit: { sseApplied: sseApplied(object.encryption, object.encryption.defaultApplied === true) } };
 }
 
 /**

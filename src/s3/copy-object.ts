@@ -6,7 +6,7 @@ import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -16,6 +16,7 @@ import { writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -28,6 +29,7 @@ function directive(req: S3Request, name: string): 'COPY' | 'REPLACE' {
 export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
@@ -72,6 +74,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       status: 200,
       headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
 }
@@ -105,6 +108,6 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     const part = await commitPart(ctx, upload, partNumber, blob);
     const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption), ...copySourceVersionHeader(source) };
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
+    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });
 }

@@ -1,7 +1,7 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { writePrecondition } from './write-preconditions.js';
-import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
@@ -9,6 +9,7 @@ import { commitObject } from './object-commit.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
 import { lockGuard, requestedLock } from './object-lock.js';
@@ -17,6 +18,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   const key = requireKey(req);
   requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const checks = payloadChecks(req.headers);
@@ -52,5 +54,5 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
-  return { status: 200, headers: out };
+  return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
 }

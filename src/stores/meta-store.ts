@@ -37,6 +37,8 @@ export interface EncryptionInfo {
   readonly bucketKeyEnabled?: boolean;
   readonly customerKeyMd5?: string;
   readonly customerKeyHmac?: string;
+  /** Set on a multipart upload when the bucket default chose its encryption at initiation (CloudTrail's SSEApplied for its parts). */
+  readonly defaultApplied?: boolean;
 }
 
 export interface ObjectRecord {

@@ -30,7 +30,7 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
   auth: /^auth\/(authenticate|post-policy)\.ts$/,
   sse: /^sse\/envelope\.ts$/,
   kms: /^kms\/key-manager\.ts$/,
-  stores: /^stores\/(meta-store|blob-store|key-store|iam-store)\.ts$/,
+  stores: /^stores\/(meta-store|blob-store|key-store|iam-store|audit-store)\.ts$/,
   operations: /^(s3\/(s3-operations|s3-request)\.ts|kms\/api\/kms-operations\.ts|iam\/iam-operations\.ts|cloudtrail\/lookup-events\.ts)$/,
   policy: /^policy\/authorize\.ts$/,
   audit: /^audit\/audit-log\.ts$/,
@@ -49,7 +49,7 @@ const S3_OPERATION_FILES = new Set([
 const S3_SUPPORT_FILES = new Set([
   'acl-state', 'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'cors-rules', 'crc-combine', 'crc64-nvme', 'encryption-resolution',
   'form-data-parser', 'listing-params', 'listing-walk', 'metadata-headers', 'missing-bucket', 'multipart-checksums', 'object-commit', 'object-lock', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
-  'request-body', 's3-request', 'sse-headers', 'unsupported-headers', 'upload-parts', 'versioning', 'write-preconditions',
+  'request-body', 's3-request', 'sse-c-block', 'sse-headers', 'unsupported-headers', 'upload-parts', 'versioning', 'write-preconditions',
 ].map((n) => `s3/${n}.ts`));
 
 /** Capabilities confined to some files (regex on comment-free source → allowed path prefixes or exact files). */
