@@ -8,6 +8,8 @@ import { checkAclWrite, requestedAcl } from './acl-state.js';
 import { header } from './metadata-headers.js';
 import { assertValidBucketName } from './bucket-names.js';
 import { requireBucket } from './object-names.js';
+import { VERSIONING_CONFIG } from './versioning.js';
+import { OBJECT_LOCK_CONFIG } from './object-lock.js';
 import { ownerElement } from './owner.js';
 import { readBody } from './request-body.js';
 import { parseXml } from '../common/xml-reader.js';
@@ -109,6 +111,11 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
   await ctx.meta.putBucketConfig(name, OWNERSHIP_CONFIG, settings.ownership);
   // Under --sse-c-default allowed the bucket is made allowing SSE-C writes, as S3 made buckets before April 2026.
   if (ctx.sseCDefault === 'allowed') await ctx.meta.putBucketConfig(name, SSE_C_CREATION_DEFAULT, 'allowed');
+  // Object Lock turns versioning on for good (PutBucketVersioning cannot suspend it on such a bucket).
+  if (header(req.headers, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true') {
+    await ctx.meta.putBucketConfig(name, VERSIONING_CONFIG, 'Enabled');
+    await ctx.meta.putBucketConfig(name, OBJECT_LOCK_CONFIG, JSON.stringify({ enabled: true }));
+  }
   return created;
 }
 

@@ -1,5 +1,6 @@
 /** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key. */
 import { newObjectAcl } from './acl-state.js';
+import { lockGuard, requestedLock } from './object-lock.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
@@ -49,6 +50,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       });
     }
 
+    const lock = await requestedLock(req, ctx, bucket.name);
+    const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
@@ -63,10 +66,10 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
-      acl: await newObjectAcl(ctx, req, bucket),
+      acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    const version = await commitObject(ctx, object);
+    const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },

@@ -37,7 +37,7 @@ export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Re
  * `versionId`/`deleteMarker` describe what was removed or added, for the answer.
  */
 async function deleteOne(req: S3Request, ctx: S3Context, bucket: string, key: string, versionId: string | undefined, ifMatch: string | undefined, missing: () => Error): Promise<{ versionId?: string; deleteMarker: boolean }> {
-  const guard = await lockGuard(req, ctx, bucket);
+  const guard = await lockGuard(req, ctx, bucket, key);
   if (versionId !== undefined) {
     if (ifMatch !== undefined) await checkVersionEtag(ctx, bucket, key, versionId, ifMatch, missing);
     const removed = await ctx.meta.deleteVersion(bucket, key, versionId, guard);

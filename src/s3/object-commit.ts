@@ -1,5 +1,5 @@
 /** The last step of every object write (PUT, POST, copy): seal the layout, switch the row (a new version on a versioned bucket), release what it replaced. */
-import type { ObjectRecord, Precondition } from '../stores/meta-store.js';
+import type { ObjectRecord, Precondition, RemovalGuard } from '../stores/meta-store.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import type { S3Context } from './s3-request.js';
 import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
@@ -12,14 +12,14 @@ import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js
  * has happened and is answered as such (a failed delete is logged and left to the orphan sweeper), and a
  * blob a read still holds is deleted when that read ends. Returns the x-amz-version-id header to answer with.
  */
-export async function commitObject(ctx: S3Context, object: ObjectRecord, precondition?: Precondition): Promise<Record<string, string>> {
+export async function commitObject(ctx: S3Context, object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Record<string, string>> {
   const versioning = await loadVersioning(ctx.meta, object.bucket);
   const versionId = writeVersionId(versioning, object.lastModified);
   // The version id is not in the manifest's binding: the write id it binds is already unique to this version (docs/FORMAT.md).
   const manifest = ctx.envelope.sealLayout(object);
   let released;
   try {
-    released = await ctx.meta.putObject({ ...object, manifest, ...(versionId ? { versionId } : {}) }, precondition);
+    released = await ctx.meta.putObject({ ...object, manifest, ...(versionId ? { versionId } : {}) }, precondition, guard);
   } catch (err) {
     await ctx.blobs.delete(object.parts.map((p) => p.blobId));
     throw bucketGoneAsNoSuchBucket(err);

@@ -2,6 +2,9 @@
 import type { S3Handler } from './s3-request.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './buckets.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket-versioning.js';
+import {
+  getObjectLegalHold, getObjectLockConfiguration, getObjectRetention, putObjectLegalHold, putObjectLockConfiguration, putObjectRetention,
+} from './object-lock-operations.js';
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
 import { postObject } from './post-object.js';
@@ -34,6 +37,12 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   GetBucketLocation: getBucketLocation,
   GetBucketVersioning: getBucketVersioning,
   PutBucketVersioning: putBucketVersioning,
+  PutObjectLockConfiguration: putObjectLockConfiguration,
+  GetObjectLockConfiguration: getObjectLockConfiguration,
+  PutObjectRetention: putObjectRetention,
+  GetObjectRetention: getObjectRetention,
+  PutObjectLegalHold: putObjectLegalHold,
+  GetObjectLegalHold: getObjectLegalHold,
   PutObject: putObject,
   PostObject: postObject,
   GetObject: getObject,

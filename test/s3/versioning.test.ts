@@ -11,6 +11,7 @@ import { serverSuite } from '../helpers/suite.js';
 import { errorCode, rawRequest } from '../helpers/raw-request.js';
 import { bucketName } from '../helpers/clients.js';
 import { objectParts } from '../helpers/data-dir.js';
+import { formBody, postForm, signedFields } from '../helpers/post-form.js';
 
 const suite = serverSuite('versioning');
 
@@ -225,4 +226,18 @@ test('every version has its own data key (sealed key record); copying an old ver
   assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: ids[0] }))).ServerSideEncryption, 'AES256');
   assert.deepEqual([await text(s3, Bucket, 'k', ids[0]), await text(s3, Bucket, 'k', ids[1]), await text(s3, Bucket, 'k', copy.VersionId)],
     ['first version', 'second version', 'first version']);
+});
+
+test('PostObject answers x-amz-version-id; GetObjectAcl reads a noncurrent version, PutObjectAcl of one is NotImplemented (never the current one by mistake)', async () => {
+  const Bucket = await versionedBucket('post-acl');
+  const first = await suite.s3.send(new PutObjectCommand({ Bucket, Key: 'form', Body: 'put' }));
+  const posted = await postForm(`${suite.server.url}/${Bucket}`, formBody(signedFields(Bucket, [{ key: 'form' }], { key: 'form' }), 'posted'));
+  assert.equal(posted.status, 204, posted.body);
+  assert.match(String(posted.headers['x-amz-version-id']), VERSION_ID);
+  assert.notEqual(posted.headers['x-amz-version-id'], first.VersionId);
+  assert.equal(await text(suite.s3, Bucket, 'form'), 'posted');
+  const acl = await rawRequest(suite.server.url, { method: 'GET', path: `/${Bucket}/form?acl&versionId=${first.VersionId}` });
+  assert.equal(acl.status, 200, acl.body);
+  const put = await rawRequest(suite.server.url, { method: 'PUT', path: `/${Bucket}/form?acl&versionId=${first.VersionId}`, headers: { 'x-amz-acl': 'bucket-owner-full-control' } });
+  assert.deepEqual([put.status, errorCode(put.body)], [501, 'NotImplemented']);
 });
