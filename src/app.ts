@@ -13,6 +13,7 @@ import { startHttpServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
 import { createQueryRouter } from './edge/query-router.js';
 import { createS3Router } from './edge/s3-router.js';
+import { createCloudTrailRouter } from './edge/cloudtrail-router.js';
 import { createPolicyAuthorizer } from './policy/authorize.js';
 import { serviceRouters } from './edge/service-dispatch.js';
 import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-operations.js';
@@ -148,6 +149,8 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
       }),
       createQueryRouter('iam', IAM_OPERATIONS, iamContext),
       createQueryRouter('sts', STS_OPERATIONS, iamContext),
+      // LookupEvents reads the trail; with --audit off there is none, and it finds nothing.
+      createCloudTrailRouter({ trail: trail ?? { records: async () => [] }, clock }),
     ]),
   });
   const server = await startHttpServer(handler, config.host, config.port, log, config.connections);
