@@ -60,9 +60,9 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 }
 
 /** `entry` lets an A/B bench run an older build (e.g. bench/.base/dist/main.js) beside the current one. */
-export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom'): Promise<Running> {
+export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom', serveArgs: string[] = []): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir], {
+  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...serveArgs], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await waitForLine(child, /^strongroom listening on (\S+)$/);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Clock } from './common/clock.js';
 import { systemClock } from './common/clock.js';
 import { systemRandom } from './common/random.js';
-import type { CredentialLookup } from './common/principal.js';
+import type { CredentialLookup, Principal } from './common/principal.js';
 import { ConfigError, type ServeConfig } from './config/config.js';
 import { createPrivateFile, ensureDataDir, holdsData, makePrivate, metaDatabasePath } from './config/data-dir.js';
 import { loadRootCredentials, type RootCredentials } from './config/root-credentials.js';
@@ -14,6 +14,7 @@ import { startHttpServer, type RunningServer } from './edge/http-server.js';
 import { createPipeline } from './edge/pipeline.js';
 import { createQueryRouter } from './edge/query-router.js';
 import { createS3Router } from './edge/s3-router.js';
+import { createCloudTrailRouter } from './edge/cloudtrail-router.js';
 import { createPolicyAuthorizer } from './policy/authorize.js';
 import { serviceRouters } from './edge/service-dispatch.js';
 import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-operations.js';
@@ -22,6 +23,10 @@ import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
 import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
 import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
+import { bucketDelivery } from './audit/trail-delivery.js';
+import { S3_OPERATIONS } from './s3/s3-operations.js';
+import type { S3Context } from './s3/s3-request.js';
+import { Readable } from 'node:stream';
 import { FsAuditStore } from './stores/fs/fs-audit-store.js';
 import { KmsService, type KmsKeyUse } from './kms/kms-service.js';
 import { ExternalKmsClient } from './kms/external-kms-client.js';
@@ -121,6 +126,18 @@ export async function openData(
   }
 }
 
+/** Puts one object through S3's PutObject handler (the trail's delivery): its write path, encryption and commit, no HTTP. */
+async function deliverObject(s3: S3Context, owner: Principal, bucket: string, key: string, body: Buffer, contentType: string): Promise<void> {
+  const put = S3_OPERATIONS['PutObject']!;
+  const headers = { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': String(body.length) };
+  const response = await put({
+    method: 'PUT', bucket, key, query: new URLSearchParams(), headers, body: Readable.from([body]), contentLength: body.length, trailers: () => ({}),
+    principal: owner, requestId: 'strongroom-audit-delivery', secure: false, sourceIp: '127.0.0.1', origin: 'http://localhost',
+    facts: { headers, query: new URLSearchParams(), secure: false, sourceIp: '127.0.0.1', authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256' },
+  }, s3);
+  if (response.status !== 200) throw new Error(`delivery of ${key} into ${bucket} answered ${response.status}`);
+}
+
 export interface RunningApp {
   /** The plain-HTTP endpoint, or the HTTPS one when only that listener runs. */
   readonly url: string;
@@ -162,10 +179,20 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const lookup: CredentialLookup = async (accessKeyId) =>
     accessKeyId === credentials.accessKeyId ? { secretAccessKey: rootSecret, principal: primaryRoot } : storedKeys(accessKeyId);
   const authorize = createPolicyAuthorizer({ meta: data.meta, iam: data.iam, clock });
+  const s3Context: S3Context = {
+    meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
+    legacyBucketDefaults: config.legacyBucketDefaults,
+    sseCDefault: config.sseCDefault,
+    postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
+  };
+  const auditBucket = config.audit.bucket;
   // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
   trail = config.audit.enabled ? await CloudTrailTrail.open({
     store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
     region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
+    // Each sealed stretch is copied into the bucket through S3's own write path (encrypted like any object), as the
+    // primary account's root; these writes are the trail's own and are not themselves recorded.
+    deliver: auditBucket === undefined ? undefined : bucketDelivery(config.region, (key, body, contentType) => deliverObject(s3Context, primaryRoot, auditBucket, key, body, contentType)),
   }) : undefined;
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };
   const handler = createPipeline({
@@ -174,16 +201,13 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     routers: serviceRouters([
       createS3Router({
         domain: config.domain,
-        s3: {
-          meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
-          legacyBucketDefaults: config.legacyBucketDefaults,
-          sseCDefault: config.sseCDefault,
-          postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
-        },
+        s3: s3Context,
       }),
       createQueryRouter('iam', IAM_OPERATIONS, iamContext),
       createQueryRouter('sts', STS_OPERATIONS, iamContext),
       createKmsRouter({ service: data.kms, audit, clock }),
+      // LookupEvents reads the trail; with --audit off there is none, and it finds nothing.
+      createCloudTrailRouter({ trail: trail ?? { records: async () => [] }, clock }),
     ]),
   });
   const servers: RunningServer[] = [];
