@@ -1,7 +1,7 @@
 /** Per-request identity for responses and logs: request id, x-amz-id-2, source IP, TLS flag. */
 import type { IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
+import { systemRandom } from '../common/random.js';
 
 export interface RequestContext {
   readonly requestId: string;
@@ -12,9 +12,11 @@ export interface RequestContext {
 }
 
 export function createRequestContext(req: IncomingMessage): RequestContext {
+  // One draw for both ids (each CSPRNG call has a fixed cost well above that of the bytes).
+  const ids = systemRandom.bytes(40);
   return {
-    requestId: randomBytes(8).toString('hex').toUpperCase(),
-    hostId: randomBytes(32).toString('base64'),
+    requestId: ids.toString('hex', 0, 8).toUpperCase(),
+    hostId: ids.toString('base64', 8),
     sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
     secure: req.socket instanceof TLSSocket,
     startedAt: Date.now(),

@@ -1,6 +1,6 @@
 /** Small shared request facts every object operation needs: the bucket (must exist), the key, new write ids. */
-import { randomBytes } from 'node:crypto';
 import { s3Error } from '../common/api-error.js';
+import { systemRandom } from '../common/random.js';
 import type { BucketRecord } from '../stores/meta-store.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
@@ -28,7 +28,7 @@ export function requireKey(req: S3Request): string {
 
 /** A fresh id for a write or an upload; also the AAD binding of its sealed keys. */
 export function newWriteId(): string {
-  return randomBytes(16).toString('base64url');
+  return systemRandom.bytes(16).toString('base64url');
 }
 
 export const quoted = (etag: string) => `"${etag}"`;
