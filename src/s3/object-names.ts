@@ -4,10 +4,19 @@ import { systemRandom } from '../common/random.js';
 import type { BucketRecord } from '../stores/meta-store.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
-/** Loads the request's bucket or throws NoSuchBucket. */
+/** Router reads of a request's bucket already used by requireBucket. */
+const usedRows = new WeakSet<object>();
+
+/**
+ * Loads the request's bucket or throws NoSuchBucket. The first call of a request takes the row the router
+ * read just before authorization; a later call is a re-check (after a body that took a while) and reads again.
+ */
 export async function requireBucket(req: S3Request, ctx: S3Context): Promise<BucketRecord> {
   const name = req.bucket!;
-  const bucket = await ctx.meta.getBucket(name);
+  const read = req.facts.bucketRow;
+  const fresh = read !== undefined && read.name === name && !usedRows.has(read);
+  if (fresh) usedRows.add(read);
+  const bucket = fresh ? read.record : await ctx.meta.getBucket(name);
   if (!bucket) throw s3Error('NoSuchBucket', { resource: `/${name}`, details: { BucketName: name } });
   return bucket;
 }
