@@ -1,7 +1,7 @@
 /** Per-request identity for responses and logs: request id, x-amz-id-2, source IP, TLS flag. */
 import type { IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
+import { systemRandom } from '../common/random.js';
 
 export interface RequestContext {
   readonly requestId: string;
@@ -17,9 +17,11 @@ export interface RequestContext {
  */
 export function createRequestContext(req: IncomingMessage, trustForwardedProto: ReadonlySet<string> = NO_PROXIES): RequestContext {
   const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  // One draw for both ids (each CSPRNG call has a fixed cost well above that of the bytes).
+  const ids = systemRandom.bytes(40);
   return {
-    requestId: randomBytes(8).toString('hex').toUpperCase(),
-    hostId: randomBytes(32).toString('base64'),
+    requestId: ids.toString('hex', 0, 8).toUpperCase(),
+    hostId: ids.toString('base64', 8),
     sourceIp: peer,
     secure: req.socket instanceof TLSSocket || (trustForwardedProto.has(peer) && forwardedHttps(req.headers['x-forwarded-proto'])),
     startedAt: Date.now(),

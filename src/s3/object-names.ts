@@ -1,13 +1,22 @@
 /** Small shared request facts every object operation needs: the bucket (must exist), the key, new write ids. */
-import { randomBytes } from 'node:crypto';
 import { s3Error } from '../common/api-error.js';
+import { systemRandom } from '../common/random.js';
 import type { BucketRecord } from '../stores/meta-store.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
-/** Loads the request's bucket or throws NoSuchBucket. */
+/** Router reads of a request's bucket already used by requireBucket. */
+const usedRows = new WeakSet<object>();
+
+/**
+ * Loads the request's bucket or throws NoSuchBucket. The first call of a request takes the row the router
+ * read just before authorization; a later call is a re-check (after a body that took a while) and reads again.
+ */
 export async function requireBucket(req: S3Request, ctx: S3Context): Promise<BucketRecord> {
   const name = req.bucket!;
-  const bucket = await ctx.meta.getBucket(name);
+  const read = req.facts.bucketRow;
+  const fresh = read !== undefined && read.name === name && !usedRows.has(read);
+  if (fresh) usedRows.add(read);
+  const bucket = fresh ? read.record : await ctx.meta.getBucket(name);
   if (!bucket) throw s3Error('NoSuchBucket', { resource: `/${name}`, details: { BucketName: name } });
   return bucket;
 }
@@ -28,7 +37,7 @@ export function requireKey(req: S3Request): string {
 
 /** A fresh id for a write or an upload; also the AAD binding of its sealed keys. */
 export function newWriteId(): string {
-  return randomBytes(16).toString('base64url');
+  return systemRandom.bytes(16).toString('base64url');
 }
 
 export const quoted = (etag: string) => `"${etag}"`;
@@ -47,7 +56,7 @@ let lastVersionTime = 0;
 
 export function newVersionId(now: Date): string {
   lastVersionTime = Math.max(now.getTime(), lastVersionTime + 1);
-  return lastVersionTime.toString(16).padStart(12, '0') + randomBytes(15).toString('base64url');
+  return lastVersionTime.toString(16).padStart(12, '0') + systemRandom.bytes(15).toString('base64url');
 }
 
 export const isVersionId = (raw: string) => raw === 'null' || VERSION_ID.test(raw);
