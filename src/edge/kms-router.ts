@@ -41,6 +41,7 @@ function parseJson(raw: Buffer): Record<string, unknown> {
 export function createKmsRouter(deps: { service: KmsService; audit: AuditLog; clock: Clock }): ServiceRouter {
   return {
     service: 'kms',
+    auditsItself: true,
     extraSigningRegions: [],
     errorResponse: jsonErrorResponse,
     async begin({ req, rawPath, rawQuery, ctx, sendContinue }) {

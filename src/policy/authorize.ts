@@ -99,7 +99,8 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
 
   async function authorizeS3(request: AccessRequest): Promise<void> {
     const { principal: p, operation, bucket, key, facts } = request;
-    const record = bucket === undefined ? undefined : await deps.meta.getBucket(bucket);
+    const read = facts?.bucketRow;
+    const record = bucket === undefined ? undefined : read?.name === bucket ? read.record : await deps.meta.getBucket(bucket);
     // Bucket names are global and public: S3 tells anyone that a bucket does not exist before anything else.
     if (bucket !== undefined && record === undefined && operation !== 'CreateBucket') {
       throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });

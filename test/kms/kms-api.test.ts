@@ -10,6 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { startServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../helpers/start-server.js';
 import { queryRequest } from '../helpers/query-request.js';
 import { sendHttp, Sha256, type RawResponse } from '../helpers/raw-request.js';
+import { jsonRequest } from '../helpers/json-request.js';
 
 let server: TestServer;
 let root: KMSClient;
@@ -204,14 +205,21 @@ test('the AWS managed key alias/aws/s3: created on first use, one per account, K
   await rejects(root.send(new GenerateDataKeyCommand({ KeyId: 'alias/aws/s3', KeySpec: 'AES_256' })), 'AccessDeniedException');
 });
 
-test('every KMS call, allowed or refused, is one audit event (a log line naming the operation, the key and the caller)', async () => {
-  const keyId = (await root.send(new CreateKeyCommand({ Description: 'audited' }))).KeyMetadata!.KeyId!;
-  await root.send(new DisableKeyCommand({ KeyId: keyId }));
-  await rejects(root.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('secret-plaintext') })), 'DisabledException');
-  const lines = server.stderr().split('\n').filter((l) => l.includes('"msg":"audit"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const forKey = lines.filter((l) => JSON.stringify(l['resources']).includes(keyId));
-  assert.deepEqual(forKey.map((l) => [l['eventName'], l['errorCode']]), [['CreateKey', undefined], ['DisableKey', undefined], ['Encrypt', 'DisabledException']]);
-  const failed = forKey.filter((l) => l['eventName'] === 'Encrypt');
-  assert.equal(failed[0]!['principal'], `arn:aws:iam::${account}:root`);
-  assert.doesNotMatch(server.stderr(), /secret-plaintext|c2VjcmV0LXBsYWludGV4dA/, 'no plaintext in the audit');
+test('every KMS call, allowed or refused, is one audit event in the trail naming the operation, the key and the caller (LookupEvents by the key ARN)', async () => {
+  const meta = (await root.send(new CreateKeyCommand({ Description: 'audited' }))).KeyMetadata!;
+  await root.send(new DisableKeyCommand({ KeyId: meta.KeyId }));
+  await rejects(root.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: Buffer.from('secret-plaintext') })), 'DisabledException');
+  const r = await jsonRequest(server.url, {
+    service: 'cloudtrail', target: 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+    input: { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: meta.Arn }] },
+  });
+  assert.equal(r.status, 200, r.body);
+  const events = (JSON.parse(r.body) as { Events: Array<{ EventName: string; EventSource: string; CloudTrailEvent: string }> }).Events;
+  const records = events.map((e) => JSON.parse(e.CloudTrailEvent) as { eventName: string; eventSource: string; errorCode?: string; userIdentity: { arn: string } })
+    .sort((a, b) => ['CreateKey', 'DisableKey', 'Encrypt'].indexOf(a.eventName) - ['CreateKey', 'DisableKey', 'Encrypt'].indexOf(b.eventName));
+  assert.deepEqual(records.map((e) => [e.eventSource, e.eventName, e.errorCode]), [
+    ['kms.amazonaws.com', 'CreateKey', undefined], ['kms.amazonaws.com', 'DisableKey', undefined], ['kms.amazonaws.com', 'Encrypt', 'DisabledException'],
+  ]);
+  assert.equal(records[2]!.userIdentity.arn, `arn:aws:iam::${account}:root`);
+  assert.doesNotMatch(r.body, /secret-plaintext|c2VjcmV0LXBsYWludGV4dA/, 'no plaintext in the audit');
 });
