@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import { cloudtrailError } from '../common/api-error.js';
 import { CLOUDTRAIL_OPERATIONS, CLOUDTRAIL_TARGET_PREFIX, type CloudTrailContext } from '../cloudtrail/lookup-events.js';
-import { jsonErrorResponse } from './json-error-response.js';
+import { cloudtrailErrorResponse } from './json-error-response.js';
 import { requestFacts } from './request-facts.js';
 import type { ServiceRouter } from './service-dispatch.js';
 
@@ -33,7 +33,7 @@ export function createCloudTrailRouter(context: CloudTrailContext): ServiceRoute
   return {
     service: 'cloudtrail',
     extraSigningRegions: [],
-    errorResponse: jsonErrorResponse,
+    errorResponse: cloudtrailErrorResponse,
     async begin({ req, rawPath, rawQuery, query, ctx, sendContinue }) {
       if (req.method !== 'POST') throw cloudtrailError('UnknownOperationException', { message: `The JSON API answers POST, not ${req.method ?? ''}.` });
       sendContinue();

@@ -23,6 +23,8 @@ export interface PipelineDeps {
   /** Decides every request's main action (policy/authorize.ts: identity policies, the bucket policy, the engine). */
   readonly authorize: Authorizer;
   readonly log: Log;
+  /** Peers whose X-Forwarded-Proto is believed (`--trust-forwarded-proto`). */
+  readonly trustForwardedProto?: ReadonlySet<string>;
   /** The trail every routed call is recorded in; absent (`--audit off`), nothing is recorded. */
   readonly audit?: AuditLog;
 }
@@ -34,7 +36,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   const s3Router = deps.routers.get('s3');
   if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
-    const ctx = createRequestContext(req);
+    const ctx = createRequestContext(req, deps.trustForwardedProto);
     const isHead = req.method === 'HEAD';
     // Errors are written in the format of the API the request is for, once that is known.
     let router: ServiceRouter = s3Router;
@@ -42,7 +44,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     let answering: Promise<void> | undefined;
     // Set once the call is known (authenticated and routed): from then on it is recorded, whatever its outcome.
     let call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined;
-    const record = (outcome: { response: S3Response } | { error: unknown }) => audited(deps, router.service, req, ctx, call, outcome);
+    // A router that records its own events (KMS) gets no second record of the same call from here.
+    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
       return answering;

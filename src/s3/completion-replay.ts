@@ -14,6 +14,7 @@ export interface RequestedPart { readonly partNumber: number; readonly etag: str
 /** The 200 answer for a completed upload: SSE and checksum headers, and the result document. */
 export function completionResponse(req: S3Request, object: ObjectRecord): S3Response {
   const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(object.encryption) };
+  if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const checksumXml: Record<string, string> = {};
   for (const [alg, value] of Object.entries(object.checksums)) {
     headers[checksumHeader(alg as ChecksumAlgorithm)] = value;

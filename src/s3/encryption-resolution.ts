@@ -48,7 +48,6 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       if (!secure) {
         throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
       }
-      if (config.blockedEncryptionTypes.includes('SSE-C')) throw s3Error('AccessDenied');
       throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented yet.' });
     case 'none':
       if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };

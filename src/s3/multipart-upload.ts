@@ -14,10 +14,12 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const encryption = resolveEncryption(parseSseRequest(req.headers, 'all'), await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
   const checksumType = uploadChecksumType(algorithm, header(req.headers, 'x-amz-checksum-type'));

@@ -14,6 +14,7 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -43,6 +44,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   });
 
   // Everything the form asks for is checked before a byte of the file is stored.
+  if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
   const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
@@ -66,6 +68,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
     body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
     plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
   });
+  let version: Record<string, string> = {};
   try {
     const now = ctx.clock.now();
     const object: ObjectRecord = {
@@ -75,14 +78,14 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    version = await commitObject(ctx, object);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
   const audit = { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) };
   if (redirect) {

@@ -122,7 +122,7 @@ test('the trail never holds the secret access key, a request signature, a presig
   const got = await send(suite.server.url, 'GET', presigned, { host });
   assert.equal(got.status, 200);
   assert.equal((await recordsOf(suite.server.dataDir, String(got.headers['x-amz-request-id'])))[0]?.['additionalEventData']['AuthenticationMethod'], 'QueryString');
-  // An SSE-C PUT (refused on plain HTTP, and recorded as refused): its customer key and the key's MD5.
+  // An SSE-C PUT (refused: new buckets block SSE-C writes, and recorded as refused): its customer key and the key's MD5.
   const customerKey = randomBytes(32);
   const sseBody = 'sse-c body';
   const sseHeaders = signHeaders({
@@ -134,8 +134,8 @@ test('the trail never holds the secret access key, a request signature, a presig
     },
   });
   const sse = await send(suite.server.url, 'PUT', `/${suite.bucket}/sse-c`, sseHeaders, sseBody);
-  assert.equal(sse.status, 400);
-  assert.equal(recordOf('PutObject', 'sse-c')['errorCode'], 'InvalidRequest');
+  assert.equal(sse.status, 403);
+  assert.equal(recordOf('PutObject', 'sse-c')['errorCode'], 'AccessDenied');
 
   const trail = trailBytes(suite.server.dataDir);
   const forbidden: Array<[string, string]> = [
