@@ -19,7 +19,7 @@ import { IAM_OPERATIONS, STS_OPERATIONS, type IamContext } from './iam/iam-opera
 import { createIamCredentialLookup, rootPrincipal } from './iam/credential-lookup.js';
 import { ensurePrimaryAccount } from './tools/accounts.js';
 import { KeyManager } from './kms/key-manager.js';
-import { Envelope } from './sse/envelope.js';
+import { Envelope, kmsNotAvailable } from './sse/envelope.js';
 import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
@@ -78,7 +78,8 @@ export async function openData(
     const opened = keys;
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
-    const envelope = new Envelope(opened);
+    // SSE-KMS key use: refused NotImplemented until the KMS issue wires its key service here.
+    const envelope = new Envelope(opened, systemRandom, kmsNotAvailable);
     return {
       meta, iam: new SqliteIamStore(db), blobs, keys: opened, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },

@@ -26,7 +26,7 @@ async function setup(now = { t: Date.parse('2026-01-01T00:00:00Z') }, root = new
 }
 
 async function roundTrip(envelope: Envelope, binding: ObjectBinding, plain: Buffer) {
-  const w = await envelope.beginWrite({ kind: 'sse-s3' }, binding);
+  const w = await envelope.beginWrite({ kind: 'sse-s3' }, binding, { principal: undefined, requestId: 'test' });
   const chunks: Buffer[] = [];
   for await (const c of Readable.from([plain]).pipe(w.encrypt)) chunks.push(c as Buffer);
   return { blob: Buffer.concat(chunks), sealedKey: w.sealedKey };
@@ -59,7 +59,7 @@ test('a sealed key opens only for its own bucket, key, write and part', async ()
     await assert.rejects(open(envelope, sealedKey, { ...binding, ...other }, blob, 5), /did not open/, JSON.stringify(other));
   }
   const wrongVersion = Buffer.from(sealedKey);
-  wrongVersion[0] = 4;
+  wrongVersion[0] = 5;
   await assert.rejects(open(envelope, wrongVersion, binding, blob, 5), /unknown version/);
   // A version-3 record relabelled as an older version (nonce-based, or legacy without a layout manifest)
   // fails: the length does not match that version, and the version byte is associated data besides.
@@ -84,7 +84,8 @@ test('rotation: old records still open, reseal moves them to the new version, da
   assert.equal(envelope.describeSealedKey(resealed).masterKeyVersion, 2);
   assert.ok((await open(envelope, resealed, binding, blob, 8)).equals(Buffer.from('old data')));
   assert.equal(await envelope.reseal(resealed, binding), undefined);
-  assert.equal(decodeRecord(resealed).masterKeyVersion, 2);
+  assert.equal(envelope.describeSealedKey(resealed).masterKeyVersion, 2);
+  assert.equal(decodeRecord(resealed).version, 3);
 });
 
 test('rotation by age, with an injected clock', async () => {
