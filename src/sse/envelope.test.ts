@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { Envelope, type ObjectBinding } from './envelope.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { CustomerKeyMismatchError, Envelope, type EncryptionPlan, type KmsDataKeys, type ObjectBinding, type ReadKeys } from './envelope.js';
 import { KeyManager } from '../kms/key-manager.js';
 import { Secret } from '../common/secret.js';
 import { systemRandom } from '../common/random.js';
@@ -121,4 +121,64 @@ test('no key bytes appear in any serialization of key-holding objects', async ()
     assert.ok(!text.includes(master.key.reveal().toString('base64')));
   }
   assert.equal(JSON.stringify({ k: master.key }), '{"k":"[Secret]"}');
+});
+
+const caller = { principal: undefined, requestId: 'req-1' };
+
+async function write(envelope: Envelope, plan: EncryptionPlan, plain: Buffer) {
+  const w = await envelope.beginWrite(plan, binding, caller);
+  const chunks: Buffer[] = [];
+  for await (const c of Readable.from([plain]).pipe(w.encrypt)) chunks.push(c as Buffer);
+  return { blob: Buffer.concat(chunks), sealedKey: w.sealedKey, etag: w.etag(createHash('md5').update(plain).digest()) };
+}
+
+async function read(envelope: Envelope, sealedKey: Buffer, blob: Buffer, size: number, keys: ReadKeys): Promise<Buffer> {
+  const r = await envelope.openRead(sealedKey, binding, size, undefined, keys);
+  const out: Buffer[] = [];
+  for await (const c of Readable.from([blob.subarray(r.cipherStart, r.cipherEnd + 1)]).pipe(r.decrypt)) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+test('SSE-C through the envelope: opens only with the customer key, rekey moves it to a new key, the ETag is not the MD5', async () => {
+  const { envelope } = await setup();
+  const key = new Secret(randomBytes(32));
+  const plain = Buffer.from('customer data');
+  const w = await write(envelope, { kind: 'sse-c', key, keyMd5: '' }, plain);
+  assert.equal(envelope.describeSealedKey(w.sealedKey).kind, 'sse-c');
+  assert.notEqual(w.etag, createHash('md5').update(plain).digest('hex'));
+  assert.match(w.etag, /^[0-9a-f]{32}$/);
+  assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { customerKey: key })).equals(plain));
+  await assert.rejects(read(envelope, w.sealedKey, w.blob, plain.length, { customerKey: new Secret(randomBytes(32)) }), CustomerKeyMismatchError);
+  await assert.rejects(read(envelope, w.sealedKey, w.blob, plain.length, {}), /needs the customer key/);
+  const next = new Secret(randomBytes(32));
+  const rekeyed = await envelope.rekey(w.sealedKey, binding, { customerKey: key }, { kind: 'sse-c', key: next, keyMd5: '' }, caller);
+  assert.ok((await read(envelope, rekeyed, w.blob, plain.length, { customerKey: next })).equals(plain));
+  await assert.rejects(read(envelope, rekeyed, w.blob, plain.length, { customerKey: key }), CustomerKeyMismatchError);
+  // The master-key rewrap leaves SSE-C records alone.
+  assert.equal(await envelope.reseal(rekeyed, binding), undefined);
+});
+
+test('SSE-KMS through the envelope: key use goes through the KmsDataKeys port with the caller and context; without a KMS it is NotImplemented', async () => {
+  const { keys } = await setup();
+  const uses: Array<{ op: string; context: Readonly<Record<string, string>>; requestId: string }> = [];
+  const kek = randomBytes(32);
+  const blobOf = Buffer.from('kms-ciphertext');
+  const kms: KmsDataKeys = {
+    generateDataKey: async (use) => { uses.push({ op: 'generate', context: use.context, requestId: use.requestId }); return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)), ciphertextBlob: blobOf }; },
+    decrypt: async (use) => { uses.push({ op: 'decrypt', context: use.context, requestId: use.requestId }); assert.ok(use.ciphertextBlob.equals(blobOf)); return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)) }; },
+  };
+  const envelope = new Envelope(keys, systemRandom, kms);
+  const context = { 'aws:s3:arn': 'arn:aws:s3:::b/k' };
+  const plain = Buffer.from('kms data');
+  const w = await write(envelope, { kind: 'sse-kms', context, bucketKey: false }, plain);
+  assert.notEqual(w.etag, createHash('md5').update(plain).digest('hex'));
+  assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { caller })).equals(plain));
+  assert.deepEqual(uses, [{ op: 'generate', context, requestId: 'req-1' }, { op: 'decrypt', context, requestId: 'req-1' }]);
+  const record = decodeRecord(w.sealedKey);
+  assert.ok(record.kind === 'sse-kms' && record.keyArn.endsWith(':key/k') && record.context === JSON.stringify(context));
+  assert.equal(record.sealed.indexOf(kek), -1);
+
+  const without = new Envelope(keys);
+  await assert.rejects(without.beginWrite({ kind: 'sse-kms', context, bucketKey: false }, binding, caller), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
+  await assert.rejects(without.openRead(w.sealedKey, binding, plain.length, undefined, { caller }), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
 });
