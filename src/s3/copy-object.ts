@@ -56,24 +56,24 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
       body: await openObjectStream(ctx, source, undefined), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
-      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller: { principal: req.principal, requestId: req.requestId },
     });
     const now = ctx.clock.now();
     const object: ObjectRecord = {
-      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
       userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
-      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
+      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
     const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
-      body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+      body: toXml('CopyObjectResult', { ETag: quoted(blob.etag), LastModified: now }),
       audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
@@ -103,7 +103,7 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
     const blob = await writeObjectData(ctx, {
       body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
-      plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+      plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller: { principal: req.principal, requestId: req.requestId },
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
     const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption), ...copySourceVersionHeader(source) };

@@ -54,7 +54,7 @@ export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Resp
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
   const blob = await writeObjectData(ctx, {
     body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: partChecks(payloadChecks(req.headers), upload),
-    plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+    plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller: { principal: req.principal, requestId: req.requestId },
   });
   const part = await commitPart(ctx, upload, partNumber, blob);
   const headers: Record<string, string> = { etag: quoted(part.etag), ...sseResponseHeaders(upload.encryption) };

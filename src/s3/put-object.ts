@@ -37,19 +37,19 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   const writeId = newWriteId();
   const blob = await writeObjectData(ctx, {
     body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks,
-    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller: { principal: req.principal, requestId: req.requestId },
   });
   const now = ctx.clock.now();
   const object: ObjectRecord = {
-    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
-    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
   const version = await commitObject(ctx, object, precondition, guard);
 
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';

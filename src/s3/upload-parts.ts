@@ -28,7 +28,7 @@ export async function requireUpload(req: S3Request, ctx: S3Context, bucket: stri
 /** Stores a written part; releases the blob of a part it replaces, or its own blob when the upload vanished meanwhile. */
 export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumber: number, blob: WrittenBlob): Promise<PartRecord> {
   const unsealed: PartRecord = {
-    partNumber, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey,
+    partNumber, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey,
     writeId: upload.uploadId, checksums: blob.checksums, lastModified: ctx.clock.now(),
   };
   // INVARIANT 9: the part's size and ETag are authenticated from now on; Complete checks this tag.
