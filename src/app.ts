@@ -131,6 +131,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
         s3: {
           meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
           legacyBucketDefaults: config.legacyBucketDefaults,
+          allowInsecureSseC: config.allowInsecureSseC,
           postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
         },
       }),

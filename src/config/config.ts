@@ -16,6 +16,8 @@ export interface ServeConfig {
   readonly quiet: boolean;
   /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
   readonly legacyBucketDefaults: boolean;
+  /** `--allow-insecure-sse-c`: accept SSE-C over plain HTTP (local test rigs only; S3 refuses it). */
+  readonly allowInsecureSseC: boolean;
   readonly connections: ConnectionSettings;
 }
 
@@ -53,6 +55,7 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
 export const SERVE_FLAGS = [
   'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet', 'legacy-bucket-defaults',
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
+  'allow-insecure-sse-c',
 ] as const;
 
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
@@ -77,6 +80,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     sseS3RotationDays: rotation,
     quiet: flags.get('quiet') === 'true',
     legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
+    allowInsecureSseC: flags.get('allow-insecure-sse-c') === 'true',
     connections: connectionSettings(flags, env),
     bucket: flags.get('bucket'),
   };

@@ -8,7 +8,8 @@ import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './
 import { openObjectStream, partRange, pinObject, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { readKey } from './customer-keys.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf, type SseRequest } from './sse-headers.js';
 
 const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
   ['response-content-type', 'content-type'],
@@ -29,7 +30,7 @@ export async function headObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 
 async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'customer-only');
+  const sse = parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   checkVersionId(req.query.get('versionId'));
   const overrides = responseOverrides(req);
   const bucket = await requireBucket(req, ctx);
@@ -38,14 +39,16 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   const object = head ? await ctx.meta.getObject(bucket.name, key) : pinned?.object;
   if (!object) throw noSuchKey(req);
   try {
-    return await respond(req, ctx, head, object, overrides, pinned?.release);
+    return await respond(req, ctx, head, object, overrides, sse, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, sse: SseRequest, release?: () => void): Promise<S3Response> {
+  // An SSE-C object is not even described (HEAD) without its key; a wrong key is AccessDenied.
+  const customerKey = readKey(object.encryption, sse.kind === 'sse-c' ? sse : undefined, ctx.envelope);
   checkConditions(req.headers, object);
 
   const { range, partNumber } = selectRange(req, object);
@@ -55,7 +58,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     'last-modified': object.lastModified.toUTCString(),
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
-    ...sseResponseHeaders(object.encryption),
+    ...sseResponseHeaders(object.encryption, false, customerKeyMd5(sse)),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
   if (object.tags.length > 0) headers['x-amz-tagging-count'] = object.tags.length;
@@ -75,7 +78,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
   }
   headers['content-length'] = length;
   if (head) return { status, headers };
-  const body = await openObjectStream(ctx, object, range, release);
+  const body = await openObjectStream(ctx, object, range, release, { customerKey, caller: { principal: req.principal, requestId: req.requestId } });
   return { status, headers, body };
 }
 

@@ -52,6 +52,8 @@ export interface S3Context {
   readonly region: string;
   /** `--legacy-bucket-defaults`: new buckets get ObjectWriter and no public access block (S3 before April 2023). */
   readonly legacyBucketDefaults?: boolean;
+  /** `--allow-insecure-sse-c`: SSE-C accepted over plain HTTP (test rigs only). */
+  readonly allowInsecureSseC?: boolean;
   /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
   readonly postPolicy: PostPolicyVerifier;
   /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer, each key of DeleteObjects. */
