@@ -13,7 +13,7 @@ import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-name
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
@@ -45,7 +45,8 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
 
   // Everything the form asks for is checked before a byte of the file is stored.
   if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
-  const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
+  const sse = parseSseRequest(headers, 'all', transportOf(req, ctx));
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), ctx.envelope);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
   for (const [name, value] of Object.entries(stored)) checkHeaderValue(name, value);
@@ -85,7 +86,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(encryption.info, true), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
   const audit = { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) };
   if (redirect) {
