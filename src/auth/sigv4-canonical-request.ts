@@ -2,6 +2,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
+import { Secret } from '../common/secret.js';
 
 /** HMAC-SHA256 and hex SHA-256, the two primitives of SigV4. */
 export const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -53,6 +54,21 @@ export function canonicalHeaders(headers: IncomingHttpHeaders, names: readonly s
   }).join('');
 }
 
+/**
+ * Derived signing keys by scope and secret: the four HMACs would otherwise run on every request, although
+ * a key holds for a whole day (AWS SDKs cache it the same way). Bounded; the secret is part of the cache
+ * key, so a changed or rotated secret never meets an old entry. Kept as Secret so nothing prints them.
+ */
+const SIGNING_KEYS = new Map<string, Secret>();
+const SIGNING_KEYS_MAX = 256;
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const cacheKey = `${date}\n${region}\n${service}\n${secret}`;
+  const cached = SIGNING_KEYS.get(cacheKey);
+  if (cached) return cached.reveal();
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  // Evicted, not wiped: an aws-chunked upload still verifying its chunks may hold the key.
+  if (SIGNING_KEYS.size >= SIGNING_KEYS_MAX) SIGNING_KEYS.delete(SIGNING_KEYS.keys().next().value!);
+  SIGNING_KEYS.set(cacheKey, new Secret(key));
+  return key;
 }

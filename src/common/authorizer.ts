@@ -15,7 +15,16 @@ export interface RequestFacts {
   readonly authType: AuthType | undefined;
   /** 'AWS' for SigV2, 'AWS4-HMAC-SHA256' for SigV4; undefined for an anonymous request. */
   readonly signatureVersion: 'AWS' | 'AWS4-HMAC-SHA256' | undefined;
+  /**
+   * The request's bucket row as the router read it once for the whole request (record undefined: no such
+   * bucket; absent: not read): the authorizer and the operation use it for that bucket instead of each
+   * reading it again. The committing transaction still checks the bucket itself.
+   */
+  readonly bucketRow?: { readonly name: string; readonly record: BucketFact | undefined };
 }
+
+/** A bucket's row (stores/meta-store.ts BucketRecord, which common/ cannot import). */
+export interface BucketFact { readonly name: string; readonly region: string; readonly createdAt: Date; readonly ownerAccountId: string }
 
 export interface AccessRequest {
   /** undefined for an anonymous request. */

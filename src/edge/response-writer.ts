@@ -1,7 +1,7 @@
 /** Writes status, headers and body; a stream that fails mid-body destroys the socket so the client sees a short body. */
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeStreams } from '../common/pipe-streams.js';
 import type { S3Response } from '../s3/s3-request.js';
 import type { RequestContext } from './request-context.js';
 
@@ -23,7 +23,7 @@ export async function writeResponse(res: ServerResponse, response: S3Response, c
       return;
     }
     try {
-      await pipeline(body, res);
+      await pipeStreams(body, res);
     } catch {
       // INVARIANT 4: never let a failed body look complete — drop the connection.
       res.destroy();

@@ -36,7 +36,9 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
           const operation = match.route.operation;
           const handler = S3_OPERATIONS[operation];
           if (!handler) throw s3Error('NotImplemented');
-          const facts = requestFacts(req, query, ctx, verified);
+          // The bucket row, read once here for the authorizer and the operation (each read it before).
+          const bucketRow = bucket === undefined ? undefined : { name: bucket, record: await deps.s3.meta.getBucket(bucket) };
+          const facts = { ...requestFacts(req, query, ctx, verified), bucketRow };
           const s3req: S3Request = {
             method: req.method ?? 'GET', bucket, key, query, headers: req.headers,
             body: verified.body, contentLength: verified.contentLength, trailers: verified.trailers,

@@ -31,9 +31,12 @@ export function checkConditions(headers: IncomingHttpHeaders, object: Validators
   const ifNoneMatch = header(headers, `${prefix}if-none-match`);
   const ifModifiedSince = parseDate(header(headers, `${prefix}if-modified-since`));
   const ifUnmodifiedSince = parseDate(header(headers, `${prefix}if-unmodified-since`));
+  if (ifMatch === undefined && ifNoneMatch === undefined && ifModifiedSince === undefined && ifUnmodifiedSince === undefined) return;
   // A 304 still names the representation it stands for (RFC 9110 §15.4.5): ETag and Last-Modified, as S3 sends them.
-  const validators = { etag: `"${object.etag}"`, 'last-modified': object.lastModified.toUTCString() };
-  const notModified = prefix === '' ? s3Error('NotModified', { headers: validators }) : s3Error('PreconditionFailed', { details: { Condition: `${prefix}If-None-Match` } });
+  // Built only when thrown: an error captures a stack trace, a cost every plain GET would otherwise pay.
+  const notModified = () => prefix === ''
+    ? s3Error('NotModified', { headers: { etag: `"${object.etag}"`, 'last-modified': object.lastModified.toUTCString() } })
+    : s3Error('PreconditionFailed', { details: { Condition: `${prefix}If-None-Match` } });
 
   if (ifMatch !== undefined) {
     if (!etagMatches(ifMatch, object.etag)) throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
@@ -41,8 +44,8 @@ export function checkConditions(headers: IncomingHttpHeaders, object: Validators
     throw s3Error('PreconditionFailed', { details: { Condition: 'If-Unmodified-Since' } });
   }
   if (ifNoneMatch !== undefined) {
-    if (etagMatches(ifNoneMatch, object.etag)) throw notModified;
+    if (etagMatches(ifNoneMatch, object.etag)) throw notModified();
   } else if (ifModifiedSince && seconds(object.lastModified) <= seconds(ifModifiedSince)) {
-    throw notModified;
+    throw notModified();
   }
 }

@@ -1,5 +1,6 @@
 /** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key; an SSE-C object copied onto itself with a new key is only resealed. */
 import { newObjectAcl } from './acl-state.js';
+import { lockGuard, requestedLock } from './object-lock.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { KeyCaller } from '../sse/envelope.js';
@@ -7,8 +8,9 @@ import type { BucketRecord, ObjectRecord } from '../stores/meta-store.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { copySourceKey, partPlan } from './customer-keys.js';
 import { checksumHeader } from './checksums.js';
-import { MAX_COPY_SOURCE, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, resolveEncryption, type ResolvedEncryption } from './encryption-resolution.js';
+import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
+import { loadVersioning } from './versioning.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied, type ResolvedEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -18,6 +20,7 @@ import { writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -30,6 +33,7 @@ function directive(req: S3Request, name: string): 'COPY' | 'REPLACE' {
 export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const transport = transportOf(req, ctx);
   const sse = parseSseRequest(req.headers, 'all', transport);
   const givenSourceKey = parseCopySourceCustomerKey(req.headers, transport);
@@ -46,7 +50,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     const metadataDirective = directive(req, 'x-amz-metadata-directive');
     const taggingDirective = directive(req, 'x-amz-tagging-directive');
     const targetClass = header(req.headers, 'x-amz-storage-class');
-    const sameObject = source.bucket === bucket.name && source.key === key;
+    // Copying a named version onto its own key is how a previous version is restored: allowed as S3 allows it.
+    const sameObject = source.bucket === bucket.name && source.key === key && parseCopySource(header(req.headers, 'x-amz-copy-source')!).versionId === undefined;
     if (sameObject && metadataDirective === 'COPY' && sse.kind === 'none' && targetClass === undefined && explicitDefault === undefined
       && header(req.headers, 'x-amz-website-redirect-location') === undefined) {
       throw s3Error('InvalidRequest', {
@@ -60,16 +65,20 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
     };
-    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c') {
+    // Only on a bucket that never had versioning, onto the null version: a new version must not share the old one's blobs.
+    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && source.versionId === undefined && (await loadVersioning(ctx.meta, bucket.name)) === undefined) {
       // INVARIANT 8: an SSE-C key change onto itself reseals each data key; the blobs are neither read nor written.
       const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
       return {
         status: 200,
         headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)) },
         body: toXml('CopyObjectResult', { ETag: quoted(resealed.etag), LastModified: resealed.lastModified }),
+        audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
       };
     }
 
+    const lock = await requestedLock(req, ctx, bucket.name);
+    const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
@@ -81,14 +90,15 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       ...metadata,
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
-      acl: await newObjectAcl(ctx, req, bucket),
+      acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)) },
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.etag), LastModified: now }),
+      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
 }
@@ -151,8 +161,8 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
       plan, binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller,
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
-    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, false, customerKeyMd5(sse)) };
+    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, false, customerKeyMd5(sse)), ...copySourceVersionHeader(source) };
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
+    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });
 }

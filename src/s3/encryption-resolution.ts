@@ -46,7 +46,7 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       // DEVIATION: SSE-KMS and DSSE-KMS arrive with the KMS issue; until then refuse rather than store under another scheme.
       throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
     case 'sse-c':
-      if (config.blockedEncryptionTypes.includes('SSE-C')) throw s3Error('AccessDenied');
+      // A bucket that blocks SSE-C was refused before this (sse-c-block.ts assertSseCAllowed).
       // Only a salted check of the key is kept with the object or upload; the key lives in this request only.
       return {
         plan: { kind: 'sse-c', key: request.key, keyMd5: request.keyMd5 },
@@ -57,6 +57,13 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
       throw s3Error('NotImplemented', { message: 'The bucket default asks for SSE-KMS, which is not implemented yet.' });
   }
+}
+
+/** CloudTrail's `SSEApplied` for a data event: how the write was encrypted, and whether the bucket default chose it. */
+export function sseApplied(info: EncryptionInfo, defaultApplied: boolean): string {
+  const kind = info.algorithm === 'AES256' ? 'SSE_S3' : info.algorithm === 'aws:kms' ? 'SSE_KMS' : info.algorithm === 'aws:kms:dsse' ? 'DSSE_KMS' : 'SSE_C';
+  // S3 names only the defaults a bucket can have (Default_SSE_S3, Default_SSE_KMS); DSSE and SSE-C are always asked for.
+  return defaultApplied && (kind === 'SSE_S3' || kind === 'SSE_KMS') ? `Default_${kind}` : kind;
 }
 
 /** The envelope plan that continues an existing encryption (parts of an upload follow its initiation; SSE-C parts: customer-keys.ts partPlan). */

@@ -4,7 +4,9 @@ import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
-import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, quoted, requireBucket, requireKey } from './object-names.js';
+import { deleteMarkerNamed, missingCurrent, noSuchVersion, readVersionHeader } from './versioning.js';
+import { lockResponseHeaders } from './object-lock.js';
 import { openObjectStream, partRange, pinObject, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -31,22 +33,25 @@ export async function headObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promise<S3Response> {
   const key = requireKey(req);
   const sse = parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const overrides = responseOverrides(req);
   const bucket = await requireBucket(req, ctx);
   // A GET leases the blobs of the version it read, so an overwrite or delete meanwhile cannot cut it off.
-  const pinned = head ? undefined : await pinObject(ctx, bucket.name, key);
-  const object = head ? await ctx.meta.getObject(bucket.name, key) : pinned?.object;
-  if (!object) throw noSuchKey(req);
+  const pinned = head ? undefined : await pinObject(ctx, bucket.name, key, versionId);
+  const object = head
+    ? await (versionId === undefined ? ctx.meta.getObject(bucket.name, key) : ctx.meta.getVersion(bucket.name, key, versionId))
+    : pinned?.object;
+  if (!object) throw versionId === undefined ? await missingCurrent(req, ctx, bucket.name, key) : noSuchVersion(key, versionId);
   try {
-    return await respond(req, ctx, head, object, overrides, sse, pinned?.release);
+    if (object.deleteMarker) throw deleteMarkerNamed(object);
+    return await respond(req, ctx, head, object, overrides, versionId, sse, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, sse: SseRequest, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, sse: SseRequest, release?: () => void): Promise<S3Response> {
   // An SSE-C object is not even described (HEAD) without its key; a wrong key is AccessDenied.
   const customerKey = readKey(object.encryption, sse.kind === 'sse-c' ? sse : undefined, ctx.envelope);
   checkConditions(req.headers, object);
@@ -59,6 +64,8 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
     ...sseResponseHeaders(object.encryption, false, customerKeyMd5(sse)),
+    ...readVersionHeader(object, versionId),
+    ...lockResponseHeaders(object),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
   if (object.tags.length > 0) headers['x-amz-tagging-count'] = object.tags.length;

@@ -1,13 +1,22 @@
 /** Small shared request facts every object operation needs: the bucket (must exist), the key, new write ids. */
-import { randomBytes } from 'node:crypto';
 import { s3Error } from '../common/api-error.js';
+import { systemRandom } from '../common/random.js';
 import type { BucketRecord } from '../stores/meta-store.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
-/** Loads the request's bucket or throws NoSuchBucket. */
+/** Router reads of a request's bucket already used by requireBucket. */
+const usedRows = new WeakSet<object>();
+
+/**
+ * Loads the request's bucket or throws NoSuchBucket. The first call of a request takes the row the router
+ * read just before authorization; a later call is a re-check (after a body that took a while) and reads again.
+ */
 export async function requireBucket(req: S3Request, ctx: S3Context): Promise<BucketRecord> {
   const name = req.bucket!;
-  const bucket = await ctx.meta.getBucket(name);
+  const read = req.facts.bucketRow;
+  const fresh = read !== undefined && read.name === name && !usedRows.has(read);
+  if (fresh) usedRows.add(read);
+  const bucket = fresh ? read.record : await ctx.meta.getBucket(name);
   if (!bucket) throw s3Error('NoSuchBucket', { resource: `/${name}`, details: { BucketName: name } });
   return bucket;
 }
@@ -28,7 +37,7 @@ export function requireKey(req: S3Request): string {
 
 /** A fresh id for a write or an upload; also the AAD binding of its sealed keys. */
 export function newWriteId(): string {
-  return randomBytes(16).toString('base64url');
+  return systemRandom.bytes(16).toString('base64url');
 }
 
 export const quoted = (etag: string) => `"${etag}"`;
@@ -37,9 +46,26 @@ export function noSuchKey(req: S3Request) {
   return s3Error('NoSuchKey', { resource: `/${req.bucket}/${req.key}`, details: { Key: req.key ?? '' } });
 }
 
-/** Buckets are unversioned: the only version id that exists is "null". */
-export function checkVersionId(versionId: string | null): void {
-  if (versionId !== null && versionId !== 'null') {
-    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'versionId', ArgumentValue: versionId } });
+/**
+ * Version ids: 12 hex digits of the creation time in milliseconds (strictly increasing within the
+ * process, so ids of one key sort by creation), then 20 base64url characters of randomness: opaque,
+ * URL-safe, 32 characters.
+ */
+const VERSION_ID = /^[0-9a-f]{12}[A-Za-z0-9_-]{20}$/;
+let lastVersionTime = 0;
+
+export function newVersionId(now: Date): string {
+  lastVersionTime = Math.max(now.getTime(), lastVersionTime + 1);
+  return lastVersionTime.toString(16).padStart(12, '0') + systemRandom.bytes(15).toString('base64url');
+}
+
+export const isVersionId = (raw: string) => raw === 'null' || VERSION_ID.test(raw);
+
+/** A versionId argument: absent, "null", or one of ours; anything else is 400 InvalidArgument, as S3 answers. */
+export function checkVersionId(versionId: string | null, argument = 'versionId'): string | undefined {
+  if (versionId === null) return undefined;
+  if (!isVersionId(versionId)) {
+    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: argument, ArgumentValue: versionId } });
   }
+  return versionId;
 }

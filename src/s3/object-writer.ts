@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { s3Error } from '../common/api-error.js';
+import { pipeStreams } from '../common/pipe-streams.js';
 import type { EncryptionPlan, KeyCaller, ObjectBinding } from '../sse/envelope.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader, createHasher, parseChecksumAlgorithm, validateChecksumValue, type ChecksumAlgorithm, type Hasher } from './checksums.js';
 import { header } from './metadata-headers.js';
@@ -91,7 +91,7 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
-    pipeline(w.body, hashing, session.encrypt),
+    pipeStreams(w.body, hashing, session.encrypt),
     inlined ? collect(session.encrypt, INLINE_MAX_CIPHERTEXT) : ctx.blobs.write(session.encrypt),
   ]);
   if (written.status === 'fulfilled' && piped.status === 'rejected') await ctx.blobs.delete([written.value.id]);

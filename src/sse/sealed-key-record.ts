@@ -199,12 +199,17 @@ export function recordHeader(r: Pick<SseS3Record, 'version' | 'masterKeyVersion'
 
 /** Canonical associated data: a domain string and each bound field, length-prefixed so no two bindings collide. */
 export function bindingAad(domain: string, fields: ReadonlyArray<string | number>): Buffer {
-  const parts: Buffer[] = [];
-  for (const f of [domain, ...fields.map(String)]) {
-    const b = Buffer.from(f, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(b.length);
-    parts.push(len, b);
+  // Written into one buffer (not a Buffer per field and per length joined after): it runs twice or more
+  // on every small read and write (sealed key, layout manifest).
+  const texts = [domain, ...fields.map(String)];
+  let size = 0;
+  for (const t of texts) size += 4 + Buffer.byteLength(t, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const t of texts) {
+    const n = out.write(t, at + 4, 'utf8');
+    out.writeUInt32BE(n, at);
+    at += 4 + n;
   }
-  return Buffer.concat(parts);
+  return out;
 }
