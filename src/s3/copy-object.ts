@@ -9,6 +9,7 @@ import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { copySourceKey, partPlan } from './customer-keys.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
+import { loadVersioning } from './versioning.js';
 import { loadBucketEncryption, resolveEncryption, sseApplied, type ResolvedEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
@@ -20,7 +21,6 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
-import { loadVersioning } from './versioning.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -65,14 +65,15 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
     };
-    // On a bucket that has never had versioning, an SSE-C key change onto itself replaces the one version: INVARIANT 8,
-    // each data key is resealed and the blobs are neither read nor written. A versioned bucket gets a new version.
-    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && await loadVersioning(ctx.meta, bucket.name) === undefined) {
+    // Only on a bucket that never had versioning, onto the null version: a new version must not share the old one's blobs.
+    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && source.versionId === undefined && (await loadVersioning(ctx.meta, bucket.name)) === undefined) {
+      // INVARIANT 8: an SSE-C key change onto itself reseals each data key; the blobs are neither read nor written.
       const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
       return {
         status: 200,
         headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...copySourceVersionHeader(source) },
         body: toXml('CopyObjectResult', { ETag: quoted(resealed.etag), LastModified: resealed.lastModified }),
+        audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
       };
     }
 

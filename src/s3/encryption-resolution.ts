@@ -46,6 +46,7 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       // DEVIATION: SSE-KMS and DSSE-KMS arrive with the KMS issue; until then refuse rather than store under another scheme.
       throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
     case 'sse-c':
+      // A bucket that blocks SSE-C was refused before this (sse-c-block.ts assertSseCAllowed).
       // Only a salted check of the key is kept with the object or upload; the key lives in this request only.
       return {
         plan: { kind: 'sse-c', key: request.key, keyMd5: request.keyMd5 },

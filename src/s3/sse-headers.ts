@@ -57,8 +57,7 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
         details: { ArgumentName: SSE, ArgumentValue: algorithm },
       });
     }
-    requireSecure(transport);
-    return { kind: 'sse-c', ...parseCustomerKey(headers, SSE) };
+    return { kind: 'sse-c', ...secureOnly(parseCustomerKey(headers, SSE), transport) };
   }
   if (algorithm === undefined) {
     if (hasKmsHeader) {
@@ -99,14 +98,16 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
  */
 export function parseCopySourceCustomerKey(headers: IncomingHttpHeaders, transport: Transport): CustomerKey | undefined {
   if (!COPY_SOURCE_C_HEADERS.some((h) => headers[h] !== undefined)) return undefined;
-  requireSecure(transport);
-  return parseCustomerKey(headers, COPY_SOURCE);
+  return secureOnly(parseCustomerKey(headers, COPY_SOURCE), transport);
 }
 
-function requireSecure(transport: Transport): void {
+/** A well-formed triple is then refused over plain HTTP (the key wiped), as S3 does, unless the operator allowed it. */
+function secureOnly(key: CustomerKey, transport: Transport): CustomerKey {
   if (!transport.secure && !transport.allowInsecureSseC) {
+    key.key.wipe();
     throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
   }
+  return key;
 }
 
 /**
