@@ -20,7 +20,7 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
-import { loadVersioning } from './versioning.js';
+import { versioningOf } from './versioning.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -67,7 +67,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     };
     // On a bucket that has never had versioning, an SSE-C key change onto itself replaces the one version: INVARIANT 8,
     // each data key is resealed and the blobs are neither read nor written. A versioned bucket gets a new version.
-    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && await loadVersioning(ctx.meta, bucket.name) === undefined) {
+    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && versioningOf(bucket) === undefined) {
       const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
       return {
         status: 200,
@@ -76,7 +76,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       };
     }
 
-    const lock = await requestedLock(req, ctx, bucket.name);
+    const lock = requestedLock(req, ctx, bucket);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
@@ -92,7 +92,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    const version = await commitObject(ctx, object, undefined, guard);
+    const version = await commitObject(ctx, object, versioningOf(bucket), undefined, guard);
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },

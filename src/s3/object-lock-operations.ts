@@ -4,10 +4,10 @@ import { xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord, Retention } from '../stores/meta-store.js';
 import { checkVersionId, requireBucket, requireKey } from './object-names.js';
-import { checkRemovable, isLockMode, loadLockConfiguration, mayBypassGovernance, OBJECT_LOCK_CONFIG, parseRetainUntil, type LockConfiguration } from './object-lock.js';
+import { checkRemovable, isLockMode, lockConfigurationOf, mayBypassGovernance, OBJECT_LOCK_CONFIG, parseRetainUntil, type LockConfiguration } from './object-lock.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { loadVersioning, readableVersion, readVersionHeader } from './versioning.js';
+import { readableVersion, readVersionHeader, versioningOf } from './versioning.js';
 
 const XML = { 'content-type': 'application/xml' };
 
@@ -30,7 +30,7 @@ export async function putObjectLockConfiguration(req: S3Request, ctx: S3Context)
     }
     config = { enabled: true, defaultRetention: { mode, ...(days !== undefined ? { days: n } : { years: n }) } };
   }
-  if ((await loadVersioning(ctx.meta, bucket.name)) !== 'Enabled') {
+  if (versioningOf(bucket) !== 'Enabled') {
     throw s3Error('InvalidBucketState', { message: "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration" });
   }
   await ctx.meta.putBucketConfig(bucket.name, OBJECT_LOCK_CONFIG, JSON.stringify(config));
@@ -39,7 +39,7 @@ export async function putObjectLockConfiguration(req: S3Request, ctx: S3Context)
 
 export async function getObjectLockConfiguration(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  const config = await loadLockConfiguration(ctx.meta, bucket.name);
+  const config = lockConfigurationOf(bucket);
   if (!config) throw s3Error('ObjectLockConfigurationNotFoundError', { details: { BucketName: bucket.name } });
   const d = config.defaultRetention;
   const body = toXml('ObjectLockConfiguration', {
@@ -54,7 +54,7 @@ async function lockTarget(req: S3Request, ctx: S3Context): Promise<{ bucket: str
   const key = requireKey(req);
   const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  if (!(await loadLockConfiguration(ctx.meta, bucket.name))) throw s3Error('InvalidRequest', { message: 'Bucket is missing Object Lock Configuration' });
+  if (!lockConfigurationOf(bucket)) throw s3Error('InvalidRequest', { message: 'Bucket is missing Object Lock Configuration' });
   const object = await readableVersion(req, ctx, bucket.name, key, versionId);
   return { bucket: bucket.name, key, versionId, object };
 }

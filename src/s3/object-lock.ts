@@ -1,12 +1,12 @@
 /** Object Lock: the bucket's configuration, the lock a write asks for, the guard every destroying write passes, the lock headers of a read. */
 import { s3Error } from '../common/api-error.js';
-import type { MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
+import type { BucketRecord, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
 import { header } from './metadata-headers.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 /** Bucket config holding the bucket's Object Lock configuration (JSON); absent: Object Lock is not enabled. */
-export const OBJECT_LOCK_CONFIG = 'object-lock';
+export { OBJECT_LOCK_CONFIG } from '../stores/meta-store.js';
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 export const isLockMode = (v: string | undefined): v is LockMode => v === 'GOVERNANCE' || v === 'COMPLIANCE';
@@ -16,9 +16,9 @@ export interface LockConfiguration {
   readonly defaultRetention?: { readonly mode: LockMode; readonly days?: number; readonly years?: number };
 }
 
-export async function loadLockConfiguration(meta: MetaStore, bucket: string): Promise<LockConfiguration | undefined> {
-  const raw = await meta.getBucketConfig(bucket, OBJECT_LOCK_CONFIG);
-  return raw === undefined ? undefined : JSON.parse(raw) as LockConfiguration;
+/** The bucket's Object Lock configuration, carried by its row (read with it, no second read). */
+export function lockConfigurationOf(bucket: Pick<BucketRecord, 'objectLock'>): LockConfiguration | undefined {
+  return bucket.objectLock === undefined ? undefined : JSON.parse(bucket.objectLock) as LockConfiguration;
 }
 
 export function lockResponseHeaders(object: ObjectRecord): Record<string, string> {
@@ -46,12 +46,12 @@ export function parseRetainUntil(raw: string, now: Date, argument: string): Date
  * Years from now). Headers on a bucket without Object Lock: 400 InvalidRequest; mode and date only
  * together; explicit lock headers need Content-MD5 or an x-amz-checksum-* / x-amz-sdk-checksum-algorithm, as S3 requires.
  */
-export async function requestedLock(req: S3Request, ctx: S3Context, bucket: string): Promise<{ retention?: Retention; legalHold?: boolean }> {
+export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketRecord): { retention?: Retention; legalHold?: boolean } {
   const mode = header(req.headers, 'x-amz-object-lock-mode');
   const until = header(req.headers, 'x-amz-object-lock-retain-until-date');
   const hold = header(req.headers, 'x-amz-object-lock-legal-hold');
   const asked = mode !== undefined || until !== undefined || (hold !== undefined && hold.trim().toUpperCase() !== 'OFF');
-  const config = await loadLockConfiguration(ctx.meta, bucket);
+  const config = lockConfigurationOf(bucket);
   if (!config) {
     if (asked) throw s3Error('InvalidRequest', { message: 'Bucket is missing ObjectLockConfiguration' });
     return {};
@@ -105,11 +105,12 @@ export function checkRemovable(v: Pick<RemovedVersion, 'retention' | 'legalHold'
 }
 
 /**
- * The removal guard of a delete or an overwrite in place, run by the store inside its transaction. On a
- * bucket without Object Lock no version can carry a lock (it cannot be turned off once on), so there is none.
+ * The removal guard of a delete or an overwrite in place, run by the store inside its transaction. Always
+ * given, whatever the bucket's configuration looked like when the request arrived: the guard reads only the
+ * version being removed (a version without a lock passes at no cost), so a lock enabled meanwhile is still
+ * honoured. The bypass permission is asked only when the header asks for it.
  */
-export async function lockGuard(req: S3Request, ctx: S3Context, bucket: string, key?: string): Promise<RemovalGuard | undefined> {
-  if (!(await loadLockConfiguration(ctx.meta, bucket))) return undefined;
+export async function lockGuard(req: S3Request, ctx: S3Context, bucket: string, key?: string): Promise<RemovalGuard> {
   const bypass = await mayBypassGovernance(req, ctx, bucket, key ?? req.key);
   const now = ctx.clock.now();
   return (removed) => checkRemovable(removed, now, bypass);

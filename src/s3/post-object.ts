@@ -15,6 +15,7 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { versioningOf } from './versioning.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -79,7 +80,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    version = await commitObject(ctx, object);
+    version = await commitObject(ctx, object, versioningOf(bucketRecord ?? {}));
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;

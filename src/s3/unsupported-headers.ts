@@ -4,7 +4,6 @@ import { s3Error } from '../common/api-error.js';
 import { isObjectOwnership } from '../common/bucket-access.js';
 import { checkAclWrite, loadBucketAccess, requestedAcl } from './acl-state.js';
 import { header } from './metadata-headers.js';
-import { loadLockConfiguration } from './object-lock.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 const hasAclHeader = (headers: IncomingHttpHeaders) => headers['x-amz-acl'] !== undefined || Object.keys(headers).some((h) => h.startsWith('x-amz-grant-'));
@@ -19,7 +18,7 @@ async function uploadLock(req: S3Request, ctx: S3Context): Promise<void> {
   const legalHold = header(headers, 'x-amz-object-lock-legal-hold');
   if (header(headers, 'x-amz-object-lock-mode') === undefined && header(headers, 'x-amz-object-lock-retain-until-date') === undefined
     && (legalHold === undefined || legalHold.trim().toUpperCase() === 'OFF')) return;
-  if (req.bucket !== undefined && (await loadLockConfiguration(ctx.meta, req.bucket)) !== undefined) {
+  if (req.bucket !== undefined && (await ctx.meta.getBucket(req.bucket))?.objectLock !== undefined) {
     throw s3Error('NotImplemented', { message: 'Object Lock headers on CreateMultipartUpload are not implemented.' });
   }
   throw s3Error('InvalidRequest', { message: 'Bucket is missing ObjectLockConfiguration' });

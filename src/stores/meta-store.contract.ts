@@ -1,7 +1,7 @@
 /** The contract every MetaStore implementation must pass; each implementation's test file calls runMetaStoreContract. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MetaStore, ObjectRecord, PartRecord, UploadRecord } from './meta-store.js';
+import { OBJECT_LOCK_CONFIG, VERSIONING_CONFIG, type MetaStore, type ObjectRecord, type PartRecord, type UploadRecord } from './meta-store.js';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 
@@ -134,6 +134,20 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual(await s.abortUpload('b', 'u1'), { result: 'ok', blobIds: ['q1'] });
     assert.equal((await s.abortUpload('b', 'u1')).result, 'missing');
     assert.equal((await s.putUploadPart('b', 'u1', part(1, 'z'))).result, 'missing');
+  });
+
+  withStore('getBucket carries the versioning and object-lock configs a write needs, as they are now (no second read per write)', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const plain = await s.getBucket('b');
+    assert.deepEqual([plain?.versioning, plain?.objectLock], [undefined, undefined]);
+    await s.putBucketConfig('b', VERSIONING_CONFIG, 'Enabled');
+    await s.putBucketConfig('b', OBJECT_LOCK_CONFIG, '{"enabled":true}');
+    await s.putBucketConfig('b', 'encryption', '{"x":1}');
+    const locked = await s.getBucket('b');
+    assert.deepEqual([locked?.name, locked?.ownerAccountId, locked?.versioning, locked?.objectLock], ['b', 'a', 'Enabled', '{"enabled":true}']);
+    await s.putBucketConfig('b', VERSIONING_CONFIG, 'Suspended');
+    assert.equal((await s.getBucket('b'))?.versioning, 'Suspended');
+    assert.equal(await s.getBucket('nope'), undefined);
   });
 
   withStore('bucket configs, tags, rewrap scan and sealed-key update', async (s) => {

@@ -5,7 +5,15 @@ export interface BucketRecord {
   readonly region: string;
   readonly createdAt: Date;
   readonly ownerAccountId: string;
+  /** The bucket's VERSIONING_CONFIG ('Enabled' / 'Suspended'), read with the row: every write needs it. */
+  readonly versioning?: string;
+  /** The bucket's OBJECT_LOCK_CONFIG (JSON), read with the row: every write needs it. */
+  readonly objectLock?: string;
 }
+
+/** Bucket configs getBucket returns inside the record (absent: not configured); set through putBucketConfig like the others. */
+export const VERSIONING_CONFIG = 'versioning';
+export const OBJECT_LOCK_CONFIG = 'object-lock';
 
 /** One encrypted blob that holds a contiguous slice of an object's plaintext: the whole object for a single PUT, one part for multipart. */
 export interface PartRecord {

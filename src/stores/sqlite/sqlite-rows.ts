@@ -2,7 +2,7 @@
 import { NULL_VERSION_ID } from '../meta-store.js';
 import type { BucketRecord, ObjectRecord, ObjectSummary, PartRecord, RemovedVersion, UploadRecord } from '../meta-store.js';
 
-export interface BucketRow { name: string; region: string; created_at: number; owner: string }
+export interface BucketRow { name: string; region: string; created_at: number; owner: string; versioning?: string | null; object_lock?: string | null }
 export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
@@ -26,6 +26,7 @@ type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE' | undefined;
 
 export const toBucket = (r: BucketRow): BucketRecord => ({
   name: r.name, region: r.region, createdAt: new Date(r.created_at), ownerAccountId: r.owner,
+  ...(r.versioning != null ? { versioning: r.versioning } : {}), ...(r.object_lock != null ? { objectLock: r.object_lock } : {}),
 });
 
 export const toPart = (r: PartRow): PartRecord => ({
