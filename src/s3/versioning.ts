@@ -29,9 +29,14 @@ export function versionIdHeader(state: VersioningState, versionId: string | unde
   return state === undefined ? {} : { 'x-amz-version-id': versionId ?? NULL_VERSION_ID };
 }
 
-/** x-amz-version-id on a read's answer: the version's id when it has one, or when the request named one. */
-export function readVersionHeader(object: ObjectRecord, asked: string | undefined): Record<string, string> {
-  return object.versionId !== undefined || asked !== undefined ? { 'x-amz-version-id': object.versionId ?? NULL_VERSION_ID } : {};
+/**
+ * x-amz-version-id on a read's answer: the version's id when it has one, when the request named one, or
+ * ("null" for the null version) when the bucket has had versioning, as S3 answers; never on a
+ * never-versioned bucket's plain read.
+ */
+export function readVersionHeader(object: ObjectRecord, asked: string | undefined, bucket: Pick<BucketRecord, 'versioning'>): Record<string, string> {
+  return object.versionId !== undefined || asked !== undefined || versioningOf(bucket) !== undefined
+    ? { 'x-amz-version-id': object.versionId ?? NULL_VERSION_ID } : {};
 }
 
 /**

@@ -285,3 +285,30 @@ test('ListObjectVersions interleaves Version and DeleteMarker elements newest fi
   assert.deepEqual(sdk.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest]), [['a', a[0]![2], true], ['a', a[2]![2], false], ['c', c[0]![2], true]]);
   assert.deepEqual(sdk.Versions?.map((v) => [v.Key, v.VersionId, v.IsLatest]), [['a', a[1]![2], false], ['a', a[3]![2], false], ['b', b[0]![2], true], ['c', c[1]![2], false]]);
 });
+
+test('a null version read without versionId answers x-amz-version-id: null once the bucket has had versioning (enabled or suspended); never-versioned: no header', async () => {
+  const s3 = suite.s3;
+  const Bucket = bucketName('null-read');
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'before', Body: 'written unversioned' }));
+  const read = (method: string, path: string) => rawRequest(suite.server.url, { method, path: `/${Bucket}/${path}` });
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'before');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, undefined], `${method} never versioned`);
+  }
+  assert.equal((await read('GET', 'before?tagging')).headers['x-amz-version-id'], undefined);
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'before');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, 'null'], `${method} enabled`);
+  }
+  assert.equal((await read('GET', 'before?tagging')).headers['x-amz-version-id'], 'null');
+  assert.equal((await s3.send(new GetObjectCommand({ Bucket, Key: 'before' }))).VersionId, 'null');
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'during', Body: 'written suspended' }));
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'during');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, 'null'], `${method} suspended`);
+  }
+  assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: 'during' }))).VersionId, 'null');
+});
