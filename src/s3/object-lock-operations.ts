@@ -104,5 +104,7 @@ export async function putObjectLegalHold(req: S3Request, ctx: S3Context): Promis
 
 export async function getObjectLegalHold(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const t = await lockTarget(req, ctx);
+  // A version that never had a legal hold has no configuration to show, as S3 answers; one set OFF shows OFF.
+  if (t.object.legalHold === undefined) throw s3Error('NoSuchObjectLockConfiguration');
   return { status: 200, headers: XML, body: toXml('LegalHold', { Status: t.object.legalHold ? 'ON' : 'OFF' }) };
 }

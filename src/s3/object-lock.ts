@@ -27,7 +27,7 @@ export function lockResponseHeaders(object: ObjectRecord): Record<string, string
     out['x-amz-object-lock-mode'] = object.retention.mode;
     out['x-amz-object-lock-retain-until-date'] = object.retention.until.toISOString();
   }
-  if (object.legalHold) out['x-amz-object-lock-legal-hold'] = 'ON';
+  if (object.legalHold !== undefined) out['x-amz-object-lock-legal-hold'] = object.legalHold ? 'ON' : 'OFF';
   return out;
 }
 
@@ -68,7 +68,7 @@ export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketReco
   let retention: Retention | undefined;
   if (mode !== undefined) retention = { mode: mode as LockMode, until: parseRetainUntil(until!, now, 'x-amz-object-lock-retain-until-date') };
   else if (config.defaultRetention) retention = { mode: config.defaultRetention.mode, until: defaultUntil(now, config.defaultRetention) };
-  return { ...(retention ? { retention } : {}), ...(hold === 'ON' ? { legalHold: true } : {}) };
+  return { ...(retention ? { retention } : {}), ...(hold !== undefined ? { legalHold: hold === 'ON' } : {}) };
 }
 
 function defaultUntil(now: Date, d: { days?: number; years?: number }): Date {

@@ -252,6 +252,9 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.retention, { mode: 'GOVERNANCE', until });
     assert.equal((await s.getVersion('b', 'k', 'v1'))?.legalHold, undefined);
     assert.equal((await s.getObject('b', 'k'))?.legalHold, true);
+    assert.equal(await s.putObjectLock('b', 'k', undefined, { legalHold: false }), true);
+    assert.equal((await s.getObject('b', 'k'))?.legalHold, false, 'a hold set OFF reads back OFF, not as never set');
+    assert.equal((await s.getVersion('b', 'k', 'v1'))?.legalHold, undefined);
     assert.equal(await s.putObjectLock('b', 'k', 'v1', { retention: null }), true);
     assert.equal((await s.getVersion('b', 'k', 'v1'))?.retention, undefined);
     assert.equal(await s.putObjectLock('b', 'k', 'nope', { legalHold: true }), false);

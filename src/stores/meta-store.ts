@@ -85,7 +85,7 @@ export interface ObjectRecord {
   readonly deleteMarker?: boolean;
   /** Object Lock retention of this version (absent: none). */
   readonly retention?: Retention;
-  /** Object Lock legal hold of this version. */
+  /** Object Lock legal hold of this version: true ON, false set OFF, absent never set. */
   readonly legalHold?: boolean;
 }
 

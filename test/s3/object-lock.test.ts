@@ -149,3 +149,22 @@ test('GOVERNANCE yields only to x-amz-bypass-governance-retention; a legal hold 
   await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'h', VersionId: held.VersionId, LegalHold: { Status: 'OFF' } }));
   await s3.send(new DeleteObjectCommand({ Bucket, Key: 'h', VersionId: held.VersionId }));
 });
+
+test('GetObjectLegalHold of a version that never had a legal hold is 404 NoSuchObjectLockConfiguration; once set, ON or OFF', async () => {
+  const Bucket = await lockBucket('legal-hold-none');
+  const md5 = { 'content-md5': 'ndTkYSaMgDT1yFZOFVxnpg==' };
+  const plain = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+  const hold = (versionId: string) => rawRequest(server.url, { method: 'GET', path: `/${Bucket}/k?legal-hold&versionId=${versionId}` });
+  const none = await hold(plain.VersionId!);
+  assert.deepEqual([none.status, errorCode(none.body)], [404, 'NoSuchObjectLockConfiguration'], none.body);
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId, LegalHold: { Status: 'ON' } }));
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }))).LegalHold?.Status, 'ON');
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId, LegalHold: { Status: 'OFF' } }));
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }))).LegalHold?.Status, 'OFF');
+  // A write that asks for OFF has a legal hold configuration: OFF.
+  const off = await rawRequest(server.url, { method: 'PUT', path: `/${Bucket}/k`, body: 'x', headers: { ...md5, 'x-amz-object-lock-legal-hold': 'OFF' } });
+  assert.equal(off.status, 200, off.body);
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: off.headers['x-amz-version-id'] as string }))).LegalHold?.Status, 'OFF');
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: off.headers['x-amz-version-id'] as string }));
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }));
+});

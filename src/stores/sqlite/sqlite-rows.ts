@@ -58,8 +58,13 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
 const lockFields = (r: ObjectRow) => ({
   ...(r.retention_mode !== null && r.retain_until !== null
     ? { retention: { mode: r.retention_mode as 'GOVERNANCE' | 'COMPLIANCE', until: new Date(r.retain_until) } } : {}),
-  ...(r.legal_hold === 1 ? { legalHold: true } : {}),
+  ...(r.legal_hold === LEGAL_HOLD_ON ? { legalHold: true } : r.legal_hold === LEGAL_HOLD_OFF ? { legalHold: false } : {}),
 });
+
+/** `legal_hold`: 0 never set (the column's default), 1 ON, 2 set OFF; GetObjectLegalHold answers the first differently. */
+const LEGAL_HOLD_ON = 1;
+const LEGAL_HOLD_OFF = 2;
+export const legalHoldColumn = (hold: boolean | undefined) => (hold === undefined ? 0 : hold ? LEGAL_HOLD_ON : LEGAL_HOLD_OFF);
 
 /** What a RemovalGuard sees of a row. */
 export const toRemoved = (r: ObjectRow & { delete_marker?: number }): RemovedVersion => ({
@@ -91,7 +96,7 @@ export const objectParams = (o: ObjectRecord) => ({
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
   manifest: o.manifest ?? null, acl: o.acl ?? null, version_id: o.versionId ?? NULL_VERSION_ID,
-  retention_mode: o.retention?.mode ?? null, retain_until: o.retention?.until.getTime() ?? null, legal_hold: o.legalHold ? 1 : 0,
+  retention_mode: o.retention?.mode ?? null, retain_until: o.retention?.until.getTime() ?? null, legal_hold: legalHoldColumn(o.legalHold),
 });
 
 export const partParams = (p: PartRecord) => ({
