@@ -14,7 +14,7 @@ import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, transportOf } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
 import { versioningOf, versionIdHeader, writeVersionId } from './versioning.js';
-import { lockGuard, requestedLock } from './object-lock.js';
+import { lockGuard, withDefaultRetention } from './object-lock.js';
 
 /** Every part but the last must be at least 5 MiB. */
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -74,8 +74,10 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
   // their order, sizes and count (INVARIANT 9); unused parts are released.
   const manifest = ctx.envelope.sealLayout(object);
-  // The bucket's default retention applies to the completed object (lock headers on CreateMultipartUpload are refused).
-  const lock = requestedLock(req, ctx, settings);
+  // The lock CreateMultipartUpload asked for, else the bucket's default retention from now (S3 reads no lock headers on Complete).
+  const lock = withDefaultRetention({
+    ...(upload.retention ? { retention: upload.retention } : {}), ...(upload.legalHold !== undefined ? { legalHold: upload.legalHold } : {}),
+  }, settings, object.lastModified);
   const guard = await lockGuard(req, ctx, bucket.name, key);
   const versioning = versioningOf(settings);
   const versionId = writeVersionId(versioning, object.lastModified);

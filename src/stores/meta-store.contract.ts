@@ -136,6 +136,18 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.equal((await s.putUploadPart('b', 'u1', part(1, 'z'))).result, 'missing');
   });
 
+  withStore('an upload keeps the Object Lock its object is to get (retention, legal hold ON or OFF, or none)', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const retention = { mode: 'COMPLIANCE' as const, until: new Date('2031-01-01T00:00:00Z') };
+    await s.createUpload({ ...upload('b', 'k', 'u1'), retention, legalHold: true });
+    await s.createUpload({ ...upload('b', 'k', 'u2'), legalHold: false });
+    await s.createUpload(upload('b', 'k', 'u3'));
+    const [u1, u2, u3] = [await s.getUpload('b', 'u1'), await s.getUpload('b', 'u2'), await s.getUpload('b', 'u3')];
+    assert.deepEqual([u1?.retention, u1?.legalHold], [retention, true]);
+    assert.deepEqual([u2?.retention, u2?.legalHold], [undefined, false]);
+    assert.deepEqual([u3?.retention, u3?.legalHold], [undefined, undefined]);
+  });
+
   withStore('getBucket carries the versioning and object-lock configs a write needs, as they are now (no second read per write)', async (s) => {
     await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
     const plain = await s.getBucket('b');

@@ -155,6 +155,9 @@ export interface UploadRecord {
   readonly ownerAccountId: string;
   /** The ACL the completed object gets (JSON), from CreateMultipartUpload's headers. */
   readonly acl?: string;
+  /** The Object Lock retention and legal hold the completed object gets, from CreateMultipartUpload's headers. */
+  readonly retention?: Retention;
+  readonly legalHold?: boolean;
 }
 
 export interface ListPage<T> { readonly items: T[]; readonly truncated: boolean }

@@ -51,8 +51,10 @@ export class SqliteMetaStore implements MetaStore {
       putAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
-      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl)
-        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl)`),
+      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl,
+          retention_mode, retain_until, legal_hold)
+        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl,
+          @retention_mode, @retain_until, @legal_hold)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
       upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)

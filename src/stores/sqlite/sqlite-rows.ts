@@ -20,6 +20,7 @@ export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
   tags: string; encryption: string; checksum_algorithm: string | null; checksum_type: string | null;
   storage_class: string; owner: string; acl: string | null;
+  retention_mode: string | null; retain_until: number | null; legal_hold: number;
 }
 
 type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE' | undefined;
@@ -55,7 +56,7 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   ...('delete_marker' in r && (r as VersionRow).delete_marker === 1 ? { deleteMarker: true } : {}),
 });
 
-const lockFields = (r: ObjectRow) => ({
+const lockFields = (r: Pick<ObjectRow, 'retention_mode' | 'retain_until' | 'legal_hold'>) => ({
   ...(r.retention_mode !== null && r.retain_until !== null
     ? { retention: { mode: r.retention_mode as 'GOVERNANCE' | 'COMPLIANCE', until: new Date(r.retain_until) } } : {}),
   ...(r.legal_hold === LEGAL_HOLD_ON ? { legalHold: true } : r.legal_hold === LEGAL_HOLD_OFF ? { legalHold: false } : {}),
@@ -87,6 +88,7 @@ export const toUpload = (r: UploadRow): UploadRecord => ({
   checksumType: (r.checksum_type ?? undefined) as ChecksumType,
   storageClass: r.storage_class, ownerAccountId: r.owner,
   ...(r.acl ? { acl: r.acl } : {}),
+  ...lockFields(r),
 });
 
 export const objectParams = (o: ObjectRecord) => ({
@@ -111,4 +113,5 @@ export const uploadParams = (u: UploadRecord) => ({
   encryption: JSON.stringify(u.encryption), checksum_algorithm: u.checksumAlgorithm ?? null,
   checksum_type: u.checksumType ?? null, storage_class: u.storageClass, owner: u.ownerAccountId,
   acl: u.acl ?? null,
+  retention_mode: u.retention?.mode ?? null, retain_until: u.retention?.until.getTime() ?? null, legal_hold: legalHoldColumn(u.legalHold),
 });
