@@ -33,6 +33,8 @@ before(async () => {
   strict = await startServer();
   strictS3 = s3Client(strict);
   await strictS3.send(new CreateBucketCommand({ Bucket: strictBucket }));
+  // Unblocked (an explicit configuration without BlockedEncryptionTypes), so the plain-HTTP check is what answers.
+  await strictS3.send(new PutBucketEncryptionCommand({ Bucket: strictBucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
   const { s3, bucket } = suite;
   await s3.send(new CreateBucketCommand({ Bucket: blockingBucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ssec-object', Body: 'secret', SSECustomerAlgorithm: 'AES256', SSECustomerKey: b64(KEY) }));
