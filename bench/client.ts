@@ -1,10 +1,19 @@
-/** The one HTTP client every target is measured with: node:http keep-alive, SigV4 (UNSIGNED-PAYLOAD or a signed payload hash), bodies from memory. */
+/** The one HTTP client every target is measured with: node:http (node:https for https targets) keep-alive, SigV4 (UNSIGNED-PAYLOAD or a signed payload hash), bodies from memory. */
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 
-export interface Target { readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean }
+/** `ca`: the certificate an https target's own self-signed certificate is trusted by. */
+export interface Target { readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean; readonly ca?: Buffer }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/** One keep-alive TLS pool per trusted certificate (sessions are reused, as an SDK's pool does). */
+const tlsAgents = new Map<Buffer | undefined, TlsAgent>();
+function tlsAgent(ca: Buffer | undefined): TlsAgent {
+  let a = tlsAgents.get(ca);
+  if (!a) tlsAgents.set(ca, (a = new TlsAgent({ keepAlive: true, maxSockets: 64, ca })));
+  return a;
+}
 const keyCache = new Map<string, Buffer>();
 
 function signingKey(secret: string, date: string): Buffer {
@@ -56,7 +65,9 @@ export function send(t: Target, method: string, path: string, query: Record<stri
   h['authorization'] = `AWS4-HMAC-SHA256 Credential=${t.accessKey}/${scope},SignedHeaders=${names.join(';')},Signature=${sig}`;
   const qs = canonicalQuery === '' ? '' : `?${canonicalQuery}`;
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method, path: path.split('/').map(enc).join('/') + qs, headers: h, agent, timeout: 120_000 }, (res) => {
+    const options = { host: u.hostname, port: u.port, method, path: path.split('/').map(enc).join('/') + qs, headers: h, timeout: 120_000 };
+    const req = (u.protocol === 'https:' ? tlsRequest({ ...options, agent: tlsAgent(t.ca) }, onResponse) : request({ ...options, agent }, onResponse));
+    function onResponse(res: import('node:http').IncomingMessage): void {
       const hash = createHash('sha256');
       let bytes = 0;
       const small: Buffer[] = [];
@@ -65,7 +76,7 @@ export function send(t: Target, method: string, path: string, query: Record<stri
       // costs the client ~30 ms and once made every encrypted GET here client-bound.
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), get text() { return Buffer.concat(small).toString(); } }));
       res.on('error', reject);
-    });
+    }
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`${t.name}: request timed out`)));
     if (Array.isArray(body)) {

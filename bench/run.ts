@@ -10,8 +10,8 @@ import { measureCeilings } from './ceilings.js';
 import { setPayloadMode, type PayloadMode } from './client.js';
 import { checkBaseline, ratiosOf, type Samples } from './baseline-check.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
-import { rssSampler, startBare, startMoto, startS3rver, startStrongroom, type Running } from './targets.js';
-import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLatency, type Throughput } from './workloads.js';
+import { rssSampler, startBare, startMoto, startS3rver, startStrongroomWithTls, type Running } from './targets.js';
+import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLatency, versionedListing, type Throughput } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
@@ -26,6 +26,9 @@ const SIZES: Array<{ label: string; size: number; ops: [number, number] }> = qui
   ? [{ label: '4 KiB', size: 4 * KIB, ops: [100, 400] }, { label: '1 MiB', size: MIB, ops: [10, 32] }, { label: '64 MiB', size: 64 * MIB, ops: [2, 4] }]
   : [{ label: '4 KiB', size: 4 * KIB, ops: [400, 1600] }, { label: '1 MiB', size: MIB, ops: [40, 160] }, { label: '64 MiB', size: 64 * MIB, ops: [2, 8] }];
 const CONCURRENCY = [1, 16] as const;
+/** The cost of TLS: SSE-S3 PUT/GET over the same server's HTTP and HTTPS listeners, back to back in each round. */
+const TLS_ROWS = SIZES.filter((s) => s.label !== '1 MiB').flatMap(({ label, size, ops }) =>
+  CONCURRENCY.filter((c) => size < 64 * MIB || c === 1).map((conc) => ({ key: `${label} c${conc}`, size, conc, ops: ops[conc === 1 ? 0 : 1] })));
 /** Signed payloads (x-amz-content-sha256 = the body's SHA-256, verified by the server) on the large PUT rows. */
 const SIGNED_ROWS = new Set(['1 MiB c16', '64 MiB c1']);
 const out: string[] = [];
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
   log('');
 
   const bare = await startBare();
-  const strongroom = entryArg >= 0 ? await startStrongroom([], process.argv[entryArg + 1]!) : await startStrongroom();
+  // --entry: an older build must also take --listen-tls (bench/targets.ts).
+  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!) : await startStrongroomWithTls();
+  const strongroomTls = { ...strongroom.tls, pid: strongroom.pid };
   const s3rver = await startS3rver().catch((e: unknown) => `s3rver failed to start: ${String(e)}`);
   const moto = await startMoto();
   const rss = rssSampler(strongroom.pid);
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
   const targets = [bare, strongroom, ...peers].filter((t): t is Running => typeof t !== 'string');
   /** row ("1 MiB c16" or "1 MiB c16 signed") → target → one Throughput pair per round. */
   const results: Record<string, Samples> = {};
+  /** TLS row → 'http' | 'https' → one Throughput pair per round (kept out of `results`: not a peer comparison). */
+  const tlsResults: Record<string, Samples> = {};
   const roundLoad: Array<{ round: number; otherCores: number; clientCores: number; loadavg: string }> = [];
   try {
     for (const t of targets) if (t !== bare) await createBucket(t, 'bench');
@@ -87,6 +94,12 @@ async function main(): Promise<void> {
             }
           }
           setPayloadMode('unsigned');
+        }
+      }
+      for (const { key, size, conc, ops } of TLS_ROWS) {
+        const row = (tlsResults[key] ??= {});
+        for (const [name, t] of round % 2 === 0 ? [['http', strongroom], ['https', strongroomTls]] as const : [['https', strongroomTls], ['http', strongroom]] as const) {
+          (row[name] ??= []).push(await putGet(t, 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
       const cw = w();
@@ -124,6 +137,24 @@ async function main(): Promise<void> {
     if (lat.length > 0) log(`\n4 KiB latency (c1, median of rounds): PUT p50 ${f(median(lat.map((r) => r.put.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.put.p99)), 2)} ms; GET p50 ${f(median(lat.map((r) => r.get.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.get.p99)), 2)} ms`);
     log('\nSSE-KMS (with and without a bucket key) and SSE-C (TLS and the insecure test switch): not implemented yet — rows arrive with their issues.');
     log('');
+    json['tls'] = tlsResults;
+    log(`## The cost of TLS (SSE-S3, the same Strongroom over its HTTP and HTTPS listeners; MB/s, or ops/s for 4 KiB; median [min..max] of ${ROUNDS} rounds)`);
+    log('');
+    log('HTTPS: the self-signed ECDSA P-256 certificate, TLS 1.3, keep-alive connections (one handshake per pooled connection). The ratio is the median of per-round ratios (both measured back to back, order alternating).');
+    log('');
+    log('| workload | op | HTTP | HTTPS | HTTPS ÷ HTTP | CPU µs/op HTTP | CPU µs/op HTTPS |');
+    log('|---|---|---|---|---|---|---|');
+    for (const [key, row] of Object.entries(tlsResults)) {
+      for (const op of ['put', 'get'] as const) {
+        const rate = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : small(key) ? r[op].opsps : r[op].mbps));
+        const cpu = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : r[op].cpuUsPerOp ?? NaN));
+        const https = rate('https');
+        const ratio = rate('http').map((h, i) => https[i]! / h);
+        log(`| ${key} | ${op.toUpperCase()} | ${spread(rate('http'))} | ${spread(https)} | ${spread(ratio, 2)} | ${spread(cpu('http'))} | ${spread(cpu('https'))} |`);
+      }
+    }
+    for (const [key, row] of Object.entries(tlsResults)) for (const [name, xs] of Object.entries(row)) for (const x of xs) if (typeof x === 'string') log(`- TLS ${key} ${name}: ${x}`);
+    log('');
 
     rss.mark('between rows');
     const mpTotal = quick ? 256 * MIB : GIB;
@@ -131,6 +162,8 @@ async function main(): Promise<void> {
     rss.mark('multipart');
     const lst = await listing(strongroom, 'bench', quick ? 5000 : 100_000);
     rss.mark('listing');
+    const vlst = await versionedListing(strongroom, 'bench-versioned', quick ? 5000 : 100_000, 3);
+    rss.mark('versioned listing');
     const bigSize = quick ? 256 * MIB : GIB;
     await putLarge(strongroom, 'bench', 'range-big', bigSize);
     await putLarge(strongroom, 'bench', 'range-small', MIB);
@@ -146,11 +179,13 @@ async function main(): Promise<void> {
     rss.mark('range GETs');
     json['multipart'] = { bytes: mpTotal, mbps: mp };
     json['listing'] = lst;
+    json['versionedListing'] = vlst;
     json['range'] = { bigSize, bigMs: rBig, smallMs: rSmall };
     log('## Other Strongroom figures');
     log('');
     log(`- multipart upload of ${mpTotal / MIB} MiB in 16 MiB parts, 4 at a time: ${f(mp)} MB/s`);
     log(`- ListObjectsV2 over ${lst.keys} keys: ${f(lst.pagesPerSecond, 1)} pages/s`);
+    log(`- ListObjectsV2 over ${vlst.keys} keys × 3 versions (versioned bucket): ${f(vlst.pagesPerSecond, 1)} pages/s`);
     log(`- 1-byte range GET, median: ${f(rBig, 2)} ms on a ${bigSize / MIB} MiB object, ${f(rSmall, 2)} ms on a 1 MiB object (packages decrypted: 1, asserted by test/sse/range-cost.test.ts)`);
 
     const moved = quick ? GIB : 5 * GIB;

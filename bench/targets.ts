@@ -11,6 +11,36 @@ const root = new URL('..', import.meta.url).pathname;
 
 export interface Running extends Target { readonly pid: number; stop(): Promise<void> }
 
+/**
+ * Strongroom with an HTTPS listener beside its HTTP one (`--listen-tls`, the self-signed development
+ * certificate): `tls` is the same process reached over TLS, trusting that certificate.
+ */
+export async function startStrongroomWithTls(entry = join(root, 'dist/main.js')): Promise<Running & { readonly tls: Target }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
+  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--tls-self-signed', '--data', dir], {
+    env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const [url, tlsUrl] = await waitForLines(child, [/^strongroom listening on (http:\S+)$/, /^strongroom listening on (https:\S+)$/]);
+  const ca = readFileSync(join(dir, 'tls', 'localhost.crt'));
+  const keys = { accessKey: 'BENCHKEY', secretKey: 'benchsecret', sse: true };
+  return {
+    name: 'strongroom', url: url!, ...keys, pid: child.pid!, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+    tls: { name: 'strongroom https', url: tlsUrl!, ...keys, ca },
+  };
+}
+
+/** Resolves with the first capture of each pattern once every one has matched a line. */
+function waitForLines(child: ChildProcess, patterns: RegExp[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const found: Array<string | undefined> = patterns.map(() => undefined);
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      patterns.forEach((p, i) => { const m = p.exec(l); if (m) found[i] = m[1]!; });
+      if (found.every((x) => x !== undefined)) resolve(found as string[]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready`)));
+  });
+}
+
 function waitForLine(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child[stream]! });
@@ -30,9 +60,9 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 }
 
 /** `entry` lets an A/B bench run an older build (e.g. bench/.base/dist/main.js) beside the current one. */
-export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom'): Promise<Running> {
+export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom', serveArgs: string[] = []): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir], {
+  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...serveArgs], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await waitForLine(child, /^strongroom listening on (\S+)$/);

@@ -89,6 +89,21 @@ export async function listing(t: Target, bucket: string, count: number): Promise
   return { pagesPerSecond: pages / ((performance.now() - started) / 1000), keys };
 }
 
+/**
+ * A versioned bucket with `count` keys × `versions` versions each (versioning enabled first), then the same
+ * ListObjectsV2 paging: the noncurrent versions must not slow the listing of current objects.
+ */
+export async function versionedListing(t: Target, bucket: string, count: number, versions: number): Promise<{ pagesPerSecond: number; keys: number }> {
+  await createBucket(t, bucket);
+  const v = await send(t, 'PUT', `/${bucket}`, { versioning: '' }, {}, Buffer.from('<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>'));
+  if (v.status !== 200) throw new Error(`${t.name}: PutBucketVersioning ${v.status} ${v.text}`);
+  const body = Buffer.from('x');
+  for (let round = 0; round < versions - 1; round++) {
+    await runConcurrent(count, 16, async (i) => { await send(t, 'PUT', `/${bucket}/list/${String(i).padStart(7, '0')}`, {}, {}, body); });
+  }
+  return listing(t, bucket, count);
+}
+
 /** Latency of 1-byte range GETs (median of `n`) on a key. */
 export async function rangeLatency(t: Target, bucket: string, key: string, offset: number, n = 30): Promise<number> {
   const { latencies } = await runConcurrent(n, 1, async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
-import { accountsConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
+import { accountsConfig, auditVerifyConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
 import { storedAccountId } from './config/root-credentials.js';
 import { openData, startApp } from './app.js';
 import { systemClock } from './common/clock.js';
@@ -8,12 +8,17 @@ import { systemRandom } from './common/random.js';
 import { addAccount, listAccounts, removeAccount } from './tools/accounts.js';
 import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
+import { verifyAuditTrail } from './tools/audit.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
                    [--root-key-file FILE] [--sse-s3-rotation-days N] [--legacy-bucket-defaults]
                    [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
                    [--max-connections N] [--max-connections-per-ip N]
+                   [--listen-tls HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed]
+                   [--trust-forwarded-proto ADDR[,ADDR]] [--sse-c-default blocked|allowed]
+                   [--audit on|off] [--audit-bucket NAME] [--audit-retention-days N]
+  strongroom audit verify [--from TIME] [--to TIME] [--data DIR] [--root-key-file FILE]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
   strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]
   strongroom accounts add NAME [--access-key AK --secret-key SK] [--canonical-id ID] [--display-name N] [--email E]
@@ -30,7 +35,27 @@ function credentialLines(app: Awaited<ReturnType<typeof startApp>>, region: stri
     `  export AWS_ACCESS_KEY_ID=${c.accessKeyId}\n` +
     (c.origin === 'generated' ? `  export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey.reveal().toString('utf8')}\n` : '') +
     `  export AWS_DEFAULT_REGION=${region}\n` +
-    `  export AWS_ENDPOINT_URL=${app.url}\n`;
+    `  export AWS_ENDPOINT_URL=${app.tlsUrl ?? app.url}\n` +
+    (app.tls?.selfSignedCertPath !== undefined ? `  export AWS_CA_BUNDLE=${app.tls.selfSignedCertPath}\n` : '');
+}
+
+/** The endpoint lines: `strongroom listening on http://…` (what scripts parse) and its https twin. */
+function listeningLines(app: Awaited<ReturnType<typeof startApp>>): string {
+  const http = app.url !== app.tlsUrl ? `strongroom listening on ${app.url}\n` : '';
+  return http + (app.tlsUrl !== undefined ? `strongroom listening on ${app.tlsUrl}\n` : '');
+}
+
+/** How to trust the development certificate, printed on stderr at each start with --tls-self-signed. */
+function selfSignedHelp(app: Awaited<ReturnType<typeof startApp>>): string {
+  const t = app.tls;
+  if (t?.selfSignedCertPath === undefined) return '';
+  return `strongroom: --tls-self-signed: ${t.created ? 'made a new' : 'reusing the'} development certificate for localhost, 127.0.0.1 and ::1 ` +
+    `(SHA-256 ${t.fingerprint256}, valid until ${t.validTo.toISOString()}): ${t.selfSignedCertPath}\n` +
+    'strongroom: trust it in clients, not system-wide:\n' +
+    `  aws CLI, boto3:   export AWS_CA_BUNDLE=${t.selfSignedCertPath}   (or aws --ca-bundle ${t.selfSignedCertPath})\n` +
+    `  curl:             curl --cacert ${t.selfSignedCertPath} …\n` +
+    `  Node.js:          NODE_EXTRA_CA_CERTS=${t.selfSignedCertPath}\n` +
+    'strongroom: a self-signed certificate is for development only; in production pass --tls-cert and --tls-key.\n';
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -47,7 +72,8 @@ async function serve(argv: string[]): Promise<void> {
   if (config.legacyBucketDefaults) {
     process.stderr.write('strongroom: --legacy-bucket-defaults: new buckets get Object Ownership ObjectWriter (ACLs enabled) and no Block Public Access settings, as S3 before April 2023\n');
   }
-  process.stdout.write(credentialLines(app, config.region) + `strongroom listening on ${app.url}\n`);
+  process.stderr.write(selfSignedHelp(app));
+  process.stdout.write(credentialLines(app, config.region) + listeningLines(app));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -60,6 +86,16 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP: new TLS connections get the certificate now in the files; a pair that does not load is refused and the old one kept.
+  process.on('SIGHUP', () => {
+    if (app.tlsUrl === undefined) return;
+    try {
+      const t = app.reloadTls();
+      process.stderr.write(`strongroom: SIGHUP: TLS certificate reloaded (SHA-256 ${t?.fingerprint256 ?? '-'})\n`);
+    } catch (err) {
+      process.stderr.write(`strongroom: SIGHUP: TLS certificate NOT reloaded, still serving the previous one: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  });
 }
 
 async function keys(argv: string[]): Promise<void> {
@@ -95,6 +131,18 @@ async function scrubCommand(argv: string[]): Promise<void> {
   } finally {
     await data.close();
   }
+}
+
+/** `audit verify`: offline (or beside a running server), with the root key; exit 1 when anything changed. */
+async function audit(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') throw new ConfigError(`unknown audit command ${sub ?? ''}\n${USAGE}`);
+  const { config, from, to } = auditVerifyConfig(rest);
+  const r = await verifyAuditTrail(config.dataDir, config.rootKeyFile, config.rootKeyValue, { from, to });
+  for (const p of r.problems) process.stdout.write(`FAILED ${p}\n`);
+  for (const u of r.unsealed) process.stdout.write(`not yet sealed: ${u}\n`);
+  process.stdout.write(`audit verify: ${r.digestsChecked} digests, ${r.filesChecked} record files, ${r.recordsChecked} records checked; ${r.problems.length} problems.\n`);
+  if (r.problems.length > 0) process.exitCode = 1;
 }
 
 /** `accounts add|list|remove`: offline, on a stopped server's data directory, opened with the root key. */
@@ -141,6 +189,8 @@ async function main(): Promise<void> {
       return scrubCommand(rest);
     case 'accounts':
       return accounts(rest);
+    case 'audit':
+      return audit(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

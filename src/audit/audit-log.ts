@@ -38,6 +38,12 @@ export interface AuditEvent {
   readonly managementEvent: boolean;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** The account whose trail receives the record; the caller's account when absent. */
+  readonly recipientAccountId?: string;
+  /** The region the call was made in; the trail's region when absent. */
+  readonly awsRegion?: string;
+  /** CloudTrail's `tlsDetails`, for calls made over TLS only. */
+  readonly tlsDetails?: { readonly tlsVersion: string; readonly cipherSuite: string; readonly clientProvidedHostHeader?: string };
 }
 
 export interface AuditLog {
@@ -47,6 +53,9 @@ export interface AuditLog {
    */
   record(event: AuditEvent): Promise<void>;
 }
+
+/** A stored CloudTrail record and the trail's reader, for LookupEvents (cloudtrail/) to query without knowing the files. */
+export type { CloudTrailRecord, TrailReader } from './cloudtrail-record.js';
 
 /** Records nothing: for tools and tests that run without a trail. */
 export const noAuditLog: AuditLog = { record: async () => {} };

@@ -17,6 +17,43 @@ export interface ServeConfig {
   /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
   readonly legacyBucketDefaults: boolean;
   readonly connections: ConnectionSettings;
+  /** Whether the plain-HTTP listener (host:port) runs: always unless TLS is configured and --listen is not given. */
+  readonly serveHttp: boolean;
+  /** The HTTPS listener, when --tls-cert/--tls-key or --tls-self-signed is given. */
+  readonly tls: TlsSettings | undefined;
+  /** Peer addresses whose `X-Forwarded-Proto: https` is believed (a TLS-terminating proxy in front). */
+  readonly trustForwardedProto: readonly string[];
+  /** Whether new buckets block SSE-C writes (S3 since April 2026) or allow them (`--sse-c-default allowed`). */
+  readonly sseCDefault: 'blocked' | 'allowed';
+  readonly audit: AuditSettings;
+  /** An AWS-KMS-compatible service SSE-KMS uses instead of the built-in KMS (--kms-endpoint). */
+  readonly externalKms: ExternalKmsSettings | undefined;
+}
+
+/** Where the HTTPS listener binds and where its certificate comes from. */
+export interface TlsSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly certFile: string | undefined;
+  readonly keyFile: string | undefined;
+  /** Make (or reuse) a development certificate for localhost in the data directory. */
+  readonly selfSigned: boolean;
+}
+
+/** The CloudTrail-format audit trail (`--audit on|off`, `--audit-bucket`, `--audit-retention-days`). */
+export interface AuditSettings {
+  readonly enabled: boolean;
+  /** A bucket each sealed hour is copied into, CloudTrail-style; undefined: no delivery. */
+  readonly bucket: string | undefined;
+  /** Sealed records older than this many days are removed; undefined: kept forever. */
+  readonly retentionDays: number | undefined;
+}
+
+export interface ExternalKmsSettings {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
 }
 
 /** Deadlines and caps on client connections (README "Options"; the reasons for the defaults in docs/ARCHITECTURE.md). */
@@ -53,22 +90,53 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): M
 export const SERVE_FLAGS = [
   'data', 'listen', 'region', 'domain', 'root-key-file', 'sse-s3-rotation-days', 'quiet', 'legacy-bucket-defaults',
   'headers-timeout', 'body-timeout', 'keep-alive-timeout', 'max-connections', 'max-connections-per-ip',
+  'listen-tls', 'tls-cert', 'tls-key', 'tls-self-signed', 'trust-forwarded-proto', 'sse-c-default',
+  'audit', 'audit-bucket', 'audit-retention-days',
+  'kms-endpoint', 'kms-region', 'kms-access-key',
 ] as const;
+
+/** HOST:PORT ([v6]:PORT) → host and port. */
+function hostPort(flag: string, value: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(value);
+  if (!m) throw new ConfigError(`--${flag} must be HOST:PORT, got ${value}`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new ConfigError(`--${flag} port out of range: ${port}`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/**
+ * --kms-endpoint URL (STRONGROOM_KMS_ENDPOINT) with --kms-region (default: the server's) and credentials from
+ * --kms-access-key / STRONGROOM_KMS_ACCESS_KEY_ID and STRONGROOM_KMS_SECRET_ACCESS_KEY (a secret never on the command line).
+ */
+function externalKms(flags: Map<string, string>, env: NodeJS.ProcessEnv, region: string): ExternalKmsSettings | undefined {
+  const endpoint = flags.get('kms-endpoint') ?? env['STRONGROOM_KMS_ENDPOINT'];
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(`--kms-endpoint must be a URL, got ${endpoint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('--kms-endpoint must be an http: or https: URL');
+  const accessKeyId = flags.get('kms-access-key') ?? env['STRONGROOM_KMS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['STRONGROOM_KMS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('--kms-endpoint needs credentials: --kms-access-key (or STRONGROOM_KMS_ACCESS_KEY_ID) and STRONGROOM_KMS_SECRET_ACCESS_KEY');
+  return { endpoint: url.toString().replace(/\/$/, ''), region: flags.get('kms-region') ?? env['STRONGROOM_KMS_REGION'] ?? region, accessKeyId, secretAccessKey };
+}
 
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = SERVE_FLAGS): ServeConfig & { readonly bucket: string | undefined } {
   const flags = parseFlags(argv, known);
-  const listen = flags.get('listen') ?? env['STRONGROOM_LISTEN'] ?? '127.0.0.1:9000';
-  const m = /^(.*):(\d+)$/.exec(listen);
-  if (!m) throw new ConfigError(`--listen must be HOST:PORT, got ${listen}`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new ConfigError(`--listen port out of range: ${port}`);
+  const listenGiven = flags.get('listen') ?? env['STRONGROOM_LISTEN'];
+  const { host, port } = hostPort('listen', listenGiven ?? '127.0.0.1:9000');
+  const tls = tlsSettings(flags, env);
   const rotation = Number(flags.get('sse-s3-rotation-days') ?? env['STRONGROOM_SSE_S3_ROTATION_DAYS'] ?? 365);
   if (!Number.isFinite(rotation) || rotation <= 0) throw new ConfigError('--sse-s3-rotation-days must be a positive number');
+  const region = flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1';
   return {
     dataDir: resolve(flags.get('data') ?? env['STRONGROOM_DATA'] ?? './data'),
-    host: m[1]!.replace(/^\[(.*)\]$/, '$1'),
+    host,
     port,
-    region: flags.get('region') ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
+    region,
     domain: flags.get('domain') ?? env['STRONGROOM_DOMAIN'],
     rootAccessKey: env['STRONGROOM_ROOT_ACCESS_KEY'],
     rootSecretKey: env['STRONGROOM_ROOT_SECRET_KEY'],
@@ -78,8 +146,48 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     quiet: flags.get('quiet') === 'true',
     legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
     connections: connectionSettings(flags, env),
+    serveHttp: tls === undefined || listenGiven !== undefined,
+    tls,
+    trustForwardedProto: (flags.get('trust-forwarded-proto') ?? env['STRONGROOM_TRUST_FORWARDED_PROTO'] ?? '')
+      .split(',').map((a) => a.trim().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:/, '')).filter((a) => a !== ''),
+    sseCDefault: sseCDefault(flags.get('sse-c-default') ?? env['STRONGROOM_SSE_C_DEFAULT'] ?? 'blocked'),
+    audit: auditSettings(flags, env),
+    externalKms: externalKms(flags, env, region),
     bucket: flags.get('bucket'),
   };
+}
+
+function sseCDefault(value: string): 'blocked' | 'allowed' {
+  if (value !== 'blocked' && value !== 'allowed') throw new ConfigError(`--sse-c-default must be blocked or allowed, got ${value}`);
+  return value;
+}
+
+/**
+ * The HTTPS listener: on with --tls-cert and --tls-key, or --tls-self-signed; at --listen-tls (default
+ * 127.0.0.1:9443). --listen-tls without a certificate is an error rather than a silent plain listener.
+ */
+function tlsSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv): TlsSettings | undefined {
+  const certFile = flags.get('tls-cert') ?? env['STRONGROOM_TLS_CERT'];
+  const keyFile = flags.get('tls-key') ?? env['STRONGROOM_TLS_KEY'];
+  const selfSigned = (flags.get('tls-self-signed') ?? env['STRONGROOM_TLS_SELF_SIGNED']) === 'true';
+  const listenTls = flags.get('listen-tls') ?? env['STRONGROOM_LISTEN_TLS'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
+  if (selfSigned && certFile !== undefined) throw new ConfigError('--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key');
+  if (!selfSigned && certFile === undefined) {
+    if (listenTls !== undefined) throw new ConfigError('--listen-tls needs --tls-cert and --tls-key, or --tls-self-signed');
+    return undefined;
+  }
+  const { host, port } = hostPort('listen-tls', listenTls ?? '127.0.0.1:9443');
+  return { host, port, certFile: certFile === undefined ? undefined : resolve(certFile), keyFile: keyFile === undefined ? undefined : resolve(keyFile), selfSigned };
+}
+
+function auditSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv): AuditSettings {
+  const mode = flags.get('audit') ?? env['STRONGROOM_AUDIT'] ?? 'on';
+  if (mode !== 'on' && mode !== 'off' && mode !== 'true') throw new ConfigError(`--audit must be on or off, got ${mode}`);
+  const retention = flags.get('audit-retention-days') ?? env['STRONGROOM_AUDIT_RETENTION_DAYS'];
+  const days = retention === undefined || retention === 'forever' ? undefined : Number(retention);
+  if (days !== undefined && (!Number.isFinite(days) || days <= 0)) throw new ConfigError('--audit-retention-days must be a positive number of days (or forever)');
+  return { enabled: mode !== 'off', bucket: flags.get('audit-bucket') ?? env['STRONGROOM_AUDIT_BUCKET'], retentionDays: days };
 }
 
 /** A positive number of seconds (fractions allowed, for tests) from a flag or the environment, in ms. */
@@ -124,6 +232,22 @@ function connectionSettings(flags: Map<string, string>, env: NodeJS.ProcessEnv):
 
 /** Flags of the offline commands (keys, scrub): the data dir and root key, and scrub's bucket filter. */
 export const OFFLINE_FLAGS = ['data', 'root-key-file', 'bucket', 'sse-s3-rotation-days'] as const;
+
+/** Flags of `audit verify`: the data dir and root key, and the time window. */
+export const AUDIT_VERIFY_FLAGS = ['data', 'root-key-file', 'from', 'to'] as const;
+
+/** The offline configuration and the time window of `strongroom audit verify`. */
+export function auditVerifyConfig(argv: readonly string[]): { config: ReturnType<typeof serveConfig>; from: Date | undefined; to: Date | undefined } {
+  const flags = parseFlags(argv, AUDIT_VERIFY_FLAGS);
+  const time = (name: string): Date | undefined => {
+    const raw = flags.get(name);
+    if (raw === undefined) return undefined;
+    const d = new Date(raw);
+    if (Number.isNaN(d.getTime())) throw new ConfigError(`--${name} must be a date and time (ISO 8601), got ${raw}`);
+    return d;
+  };
+  return { config: serveConfig(argv, process.env, AUDIT_VERIFY_FLAGS), from: time('from'), to: time('to') };
+}
 
 export function offlineConfig(argv: readonly string[]): ReturnType<typeof serveConfig> {
   return serveConfig(argv, process.env, OFFLINE_FLAGS);

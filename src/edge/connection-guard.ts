@@ -27,11 +27,14 @@ export class ConnectionGuard {
   readonly #limits: ConnectionLimits;
   readonly #perAddress = new Map<string, number>();
   readonly #active = new Set<ServerResponse>();
+  readonly #tls: boolean;
   #closing = false;
 
-  constructor(server: Server, limits: ConnectionLimits) {
+  /** `tls`: the server is HTTPS, whose accepted sockets speak TLS first (a plain-text refusal would be garbage to them). */
+  constructor(server: Server, limits: ConnectionLimits, tls = false) {
     this.#server = server;
     this.#limits = limits;
+    this.#tls = tls;
     // Node closes connections past this as they are accepted (net.Server maxConnections).
     server.maxConnections = limits.maxConnections;
     // Node ends its side as soon as a client half-closes, before the answer is written; keep it open so a
@@ -44,8 +47,12 @@ export class ConnectionGuard {
     const address = socket.remoteAddress ?? '';
     const count = (this.#perAddress.get(address) ?? 0) + 1;
     if (count > this.#limits.maxConnectionsPerIp) {
-      socket.end(SLOW_DOWN);
-      socket.destroySoon();
+      // Over TLS nothing can be said before a handshake the refused client must not get: just close.
+      if (this.#tls) socket.destroy();
+      else {
+        socket.end(SLOW_DOWN);
+        socket.destroySoon();
+      }
       return;
     }
     this.#perAddress.set(address, count);

@@ -1,5 +1,6 @@
-/** node:http server lifecycle: connection limits and timeouts, client errors as S3 XML, listen, graceful shutdown. */
+/** node:http / node:https server lifecycle: connection limits and timeouts, client errors as S3 XML, listen, certificate reload, graceful shutdown. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { toXml } from '../common/xml-writer.js';
 import { ConnectionGuard, type ConnectionLimits } from './connection-guard.js';
@@ -9,9 +10,17 @@ export type { ConnectionLimits } from './connection-guard.js';
 /** Node refuses larger header sections itself; we answer them as S3 does (400 RequestHeaderSectionTooLarge). */
 const MAX_HEADER_BYTES = 16 * 1024;
 
+/** A PEM certificate chain and its private key, as the composition root read them. */
+export interface TlsPair {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
+  /** HTTPS only: serve this pair to new connections from now on (connections already open keep theirs). */
+  reloadTls(pair: TlsPair): void;
   /**
    * Stops accepting connections and closes idle ones; in-flight requests are answered with
    * `Connection: close` and their connections closed as they finish; after `graceMs` the rest are dropped.
@@ -27,8 +36,9 @@ export async function startHttpServer(
   port: number,
   log: Log,
   limits: ConnectionLimits,
+  tls?: TlsPair,
 ): Promise<RunningServer> {
-  const server = createServer({
+  const httpOptions = {
     maxHeaderSize: MAX_HEADER_BYTES,
     // A body may legitimately take long (5 GiB); what is bounded is how long it may stall (bodyIdleTimeoutMs).
     requestTimeout: 0,
@@ -36,8 +46,14 @@ export async function startHttpServer(
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks header deadlines on this interval (default 30 s): keep it well below the deadline.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
-  });
-  const guard = new ConnectionGuard(server, limits);
+  };
+  // The TLS handshake gets the header deadline too (Node's default is 120 s): a client that opens a
+  // connection and never finishes its handshake holds a descriptor no longer than one that never sends headers.
+  const tlsServer = tls === undefined ? undefined
+    : createTlsServer({ ...httpOptions, cert: tls.cert, key: tls.key, handshakeTimeout: limits.headersTimeoutMs, minVersion: 'TLSv1.2' });
+  // node:https's Server is node:http's Server behind a TLS layer: same events, same request handling.
+  const server = tlsServer === undefined ? createServer(httpOptions) : (tlsServer as unknown as Server);
+  const guard = new ConnectionGuard(server, limits, tlsServer !== undefined);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (guard.admit(req, res)) {
       handler(req, res).catch((err: unknown) => {
@@ -61,7 +77,11 @@ export async function startHttpServer(
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
-    url: `http://${shownHost}:${address.port}`,
+    url: `${tlsServer === undefined ? 'http' : 'https'}://${shownHost}:${address.port}`,
+    reloadTls: (pair) => {
+      if (tlsServer === undefined) throw new Error('not an HTTPS listener');
+      tlsServer.setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
+    },
     close: (graceMs = 10_000) => guard.shutdown(graceMs),
   };
 }
@@ -77,6 +97,12 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
   if (inFlight && !inFlight.headersSent && socket.writable && err.code === 'HPE_INVALID_EOF_STATE') {
     inFlight.emit(CLIENT_ENDED_EARLY);
+    return;
+  }
+  // A failed or timed-out TLS handshake (node:https reports it here too): nothing can be written to a
+  // connection without a session, and ending it would wait for the handshake forever.
+  if (/^ERR_(TLS|SSL)_/.test(err.code ?? '')) {
+    socket.destroy();
     return;
   }
   // Otherwise, with a request in flight (e.g. bytes past its Content-Length that do not parse), its answer

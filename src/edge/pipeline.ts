@@ -4,13 +4,15 @@ import { ApiError, s3Error } from '../common/api-error.js';
 import type { Authorizer } from '../common/authorizer.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
-import { authenticate } from '../auth/authenticate.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { authenticate, type VerifiedRequest } from '../auth/authenticate.js';
 import type { S3Response } from '../s3/s3-request.js';
 import { credentialScope } from './credential-scope.js';
 import { CLIENT_ENDED_EARLY } from './http-server.js';
+import { callEvent, isReadOnly } from './audit-event.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 import { writeResponse } from './response-writer.js';
-import type { Log, RouterSession, ServiceRouter } from './service-dispatch.js';
+import type { Log, RoutedRequest, RouterSession, ServiceRouter } from './service-dispatch.js';
 
 export interface PipelineDeps {
   readonly lookup: CredentialLookup;
@@ -21,6 +23,10 @@ export interface PipelineDeps {
   /** Decides every request's main action (policy/authorize.ts: identity policies, the bucket policy, the engine). */
   readonly authorize: Authorizer;
   readonly log: Log;
+  /** Peers whose X-Forwarded-Proto is believed (`--trust-forwarded-proto`). */
+  readonly trustForwardedProto?: ReadonlySet<string>;
+  /** The trail every routed call is recorded in; absent (`--audit off`), nothing is recorded. */
+  readonly audit?: AuditLog;
 }
 
 /** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
@@ -30,12 +36,16 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   const s3Router = deps.routers.get('s3');
   if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
-    const ctx = createRequestContext(req);
+    const ctx = createRequestContext(req, deps.trustForwardedProto);
     const isHead = req.method === 'HEAD';
     // Errors are written in the format of the API the request is for, once that is known.
     let router: ServiceRouter = s3Router;
     let session: RouterSession | undefined;
     let answering: Promise<void> | undefined;
+    // Set once the call is known (authenticated and routed): from then on it is recorded, whatever its outcome.
+    let call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined;
+    // A router that records its own events (KMS) gets no second record of the same call from here.
+    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
       return answering;
@@ -98,6 +108,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (verified.body !== req) verified.body.on('error', () => {});
       if (verified.service !== router.service) throw s3Error('AuthorizationHeaderMalformed');
       const routed = await session.route(verified);
+      call = { routed, verified, query };
 
       // AUTHORIZE: the one place every request's main action is decided, for every service. Operations that
       // need more checks (a copy's source, a POST form's signer) call the same Authorizer through their context.
@@ -108,6 +119,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
       sendContinue();
       const response = await routed.run();
+      await record({ response });
       await answer(await decorated(session, response));
     } catch (err) {
       if (answering) return;
@@ -121,9 +133,41 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         res.destroy();
         return;
       }
-      await answer(await decorated(session, router.errorResponse(err, ctx, deps.log)));
+      const response = router.errorResponse(err, ctx, deps.log);
+      await record({ error: err }).catch(() => {});
+      await answer(await decorated(session, response));
     }
   };
+}
+
+/**
+ * Records a routed call in the trail. A write's or a refused call's record is durable before the response goes out
+ * (the trail batches the syncs); a successful read's is not waited for. A write whose record cannot be made durable
+ * fails with InternalError: no write is acknowledged without its record.
+ */
+async function audited(deps: PipelineDeps, service: string, req: IncomingMessage, ctx: RequestContext,
+  call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined, outcome: { response: S3Response } | { error: unknown }): Promise<void> {
+  if (deps.audit === undefined || call === undefined) return;
+  const { routed, verified, query } = call;
+  const facts = routed.facts;
+  const event = callEvent({
+    service, req, ctx, query, routed, principal: verified.principal,
+    presigned: facts.authType === 'REST-QUERY-STRING',
+    signatureVersion: facts.signatureVersion === undefined ? undefined : facts.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4',
+    bytesIn: verified.contentLength ?? (req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])),
+    eventTime: deps.clock.now(),
+  }, outcome);
+  const written = deps.audit.record(event);
+  if ('response' in outcome && isReadOnly(routed.operation)) {
+    written.catch((error: unknown) => deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) }));
+    return;
+  }
+  try {
+    await written;
+  } catch (error) {
+    deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) });
+    throw error;
+  }
 }
 
 /** The answer with the router's added headers; a failure to add them leaves the answer as it was. */

@@ -36,6 +36,16 @@ function iamResource(service: string, accountId: string, caller: string | undefi
   return '*';
 }
 
+/** Parameters CloudTrail never shows: the protocol's own (Action, Version) and anything a signature or credential travels in. */
+const UNRECORDED_PARAMS = /^(Action|Version|X-Amz-.*|Signature.*|AWSAccessKeyId|SecretAccessKey|Password|OldPassword|NewPassword)$/i;
+
+/** IAM/STS parameters as CloudTrail records them: camelCase names (`UserName` → `userName`), list members kept by their Query names. */
+function queryAuditParameters(params: URLSearchParams): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) if (!UNRECORDED_PARAMS.test(k)) out[k.charAt(0).toLowerCase() + k.slice(1)] = v;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<Record<string, IamHandler>>, context: IamContext): ServiceRouter {
   return {
     service,
@@ -70,6 +80,7 @@ export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<R
           if (principal === undefined) throw iamError('AccessDenied', { message: 'Anonymous requests are not accepted.' });
           return {
             operation: action, resource: iamResource(service, principal.accountId, principal.userName, params), facts: requestFacts(req, params, ctx, verified),
+            auditParameters: queryAuditParameters(params),
             run: () => handler({ action, params, principal, requestId: ctx.requestId }, context),
           };
         },

@@ -12,6 +12,13 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['DELETE /examplebucket HTTP/1.1', [], 'DeleteBucket'],
   ['GET /examplebucket?location HTTP/1.1', [], 'GetBucketLocation'],
   ['GET /examplebucket?versioning HTTP/1.1', [], 'GetBucketVersioning'],
+  ['PUT /examplebucket?versioning HTTP/1.1', [], 'PutBucketVersioning'],
+  ['PUT /examplebucket?object-lock HTTP/1.1', [], 'PutObjectLockConfiguration'],
+  ['GET /examplebucket?object-lock HTTP/1.1', [], 'GetObjectLockConfiguration'],
+  ['PUT /examplebucket/my-image.jpg?retention HTTP/1.1', [], 'PutObjectRetention'],
+  ['GET /examplebucket/my-image.jpg?retention HTTP/1.1', [], 'GetObjectRetention'],
+  ['PUT /examplebucket/my-image.jpg?legal-hold HTTP/1.1', [], 'PutObjectLegalHold'],
+  ['GET /examplebucket/my-image.jpg?legal-hold HTTP/1.1', [], 'GetObjectLegalHold'],
   ['PUT /examplebucket?encryption HTTP/1.1', [], 'PutBucketEncryption'],
   ['GET /examplebucket?encryption HTTP/1.1', [], 'GetBucketEncryption'],
   ['DELETE /examplebucket?encryption HTTP/1.1', [], 'DeleteBucketEncryption'],
@@ -85,7 +92,7 @@ test('every route in the table is exercised by a documented request line', () =>
 
 test('subresources we do not implement are NotImplemented, never the plain operation', () => {
   for (const line of ['GET /examplebucket?lifecycle HTTP/1.1', 'PUT /examplebucket?website HTTP/1.1', 'GET /examplebucket?logging HTTP/1.1',
-    'GET /examplebucket?replication HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'PUT /examplebucket?versioning HTTP/1.1',
+    'GET /examplebucket?replication HTTP/1.1', 'GET /examplebucket/photo.jpg?uploadId=x&acl HTTP/1.1', 'DELETE /examplebucket/photo.jpg?retention HTTP/1.1',
     // S3 Metadata table configuration (2025): a PUT on the bucket must not become a CreateBucket that answers 200.
     'PUT /examplebucket?metadataInventoryTable HTTP/1.1', 'PUT /examplebucket?metadataJournalTable HTTP/1.1']) {
     assert.equal(route(line, []).kind, 'not-implemented', line);

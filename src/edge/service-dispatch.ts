@@ -27,6 +27,8 @@ export interface RoutedRequest {
   readonly resource?: string;
   /** The request facts its condition keys are read from. */
   readonly facts: RequestFacts;
+  /** The call's parameters as CloudTrail records them (non-S3 APIs; S3's are read from the URL): never a secret. */
+  readonly auditParameters?: Readonly<Record<string, unknown>>;
   run(): Promise<S3Response>;
 }
 
@@ -48,6 +50,8 @@ export interface ServiceRouter {
    * and the AWS CLI and SDKs sign them for us-east-1 whatever region is configured.
    */
   readonly extraSigningRegions: readonly string[];
+  /** The router records its own audit events (KMS: one per call with the key's ARN); the pipeline records none for it. */
+  readonly auditsItself?: boolean;
   begin(request: IncomingRequest): Promise<RouterSession>;
   /** Any thrown value → this API's error document (S3 XML, Query ErrorResponse, later JSON). */
   errorResponse(err: unknown, ctx: RequestContext, log: Log): S3Response;

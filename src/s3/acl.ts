@@ -11,6 +11,7 @@ import { checkAclWrite, loadBucketAccess, requestedAcl, type BucketAccess, type 
 import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
+import { readableVersion } from './versioning.js';
 
 const XML = { 'content-type': 'application/xml' };
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -95,10 +96,9 @@ export async function putBucketAcl(req: S3Request, ctx: S3Context): Promise<S3Re
 
 export async function getObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const object = await ctx.meta.getObject(bucket.name, key);
-  if (!object) throw noSuchKey(req);
+  const object = await readableVersion(req, ctx, bucket.name, key, versionId);
   const access = await loadBucketAccess(ctx.meta, bucket);
   // Under BucketOwnerEnforced every object is the bucket owner's and stored grants no longer count.
   const stored = access.ownership === 'BucketOwnerEnforced' ? undefined : parseStoredAcl(object.acl);
@@ -108,10 +108,13 @@ export async function getObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Re
 
 export async function putObjectAcl(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const object = await ctx.meta.getObject(bucket.name, key);
-  if (!object) throw noSuchKey(req);
+  const object = await readableVersion(req, ctx, bucket.name, key, versionId);
+  // The store replaces the ACL of the current version only: a noncurrent one is refused, never silently the wrong one.
+  if (versionId !== undefined && (await ctx.meta.getObject(bucket.name, key))?.writeId !== object.writeId) {
+    throw s3Error('NotImplemented', { message: 'PutObjectAcl on a noncurrent version is not implemented.' });
+  }
   const access = await loadBucketAccess(ctx.meta, bucket);
   const current = parseStoredAcl(object.acl);
   const owner = current ? { id: current.ownerId, name: current.ownerName } : access.owner;

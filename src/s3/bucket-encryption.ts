@@ -3,7 +3,8 @@
 import { s3Error } from '../common/api-error.js';
 import { xmlChildren, xmlText, type XmlElement } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
-import { ENCRYPTION_CONFIG, IMPLICIT_DEFAULT, loadBucketEncryption, type BucketEncryptionConfig } from './encryption-resolution.js';
+import { ENCRYPTION_CONFIG, type BucketEncryptionConfig } from './encryption-resolution.js';
+import { effectiveBucketEncryption } from './sse-c-block.js';
 import { requireBucket } from './object-names.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -21,8 +22,9 @@ export async function putBucketEncryption(req: S3Request, ctx: S3Context): Promi
 
 export async function getBucketEncryption(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  // Never 404: every bucket encrypts, so an unconfigured one reports the SSE-S3 default.
-  const c = (await loadBucketEncryption(ctx.meta, bucket.name)) ?? IMPLICIT_DEFAULT;
+  // Never 404: every bucket encrypts, so an unconfigured one reports the SSE-S3 default (with SSE-C blocked
+  // unless the bucket was made under --sse-c-default allowed).
+  const c = await effectiveBucketEncryption(ctx.meta, bucket.name);
   const body = toXml('ServerSideEncryptionConfiguration', {
     Rule: {
       ApplyServerSideEncryptionByDefault: { SSEAlgorithm: c.algorithm, KMSMasterKeyID: c.kmsMasterKeyId },

@@ -1,4 +1,4 @@
-/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets (paged), GetBucketLocation, GetBucketVersioning. */
+/** CreateBucket, DeleteBucket, HeadBucket, ListBuckets (paged), GetBucketLocation. */
 import { s3Error } from '../common/api-error.js';
 import { xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
@@ -8,9 +8,12 @@ import { checkAclWrite, requestedAcl } from './acl-state.js';
 import { header } from './metadata-headers.js';
 import { assertValidBucketName } from './bucket-names.js';
 import { requireBucket } from './object-names.js';
+import { VERSIONING_CONFIG } from './versioning.js';
+import { OBJECT_LOCK_CONFIG } from './object-lock.js';
 import { ownerElement } from './owner.js';
 import { readBody } from './request-body.js';
 import { parseXml } from '../common/xml-reader.js';
+import { SSE_C_CREATION_DEFAULT } from './sse-c-block.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
 const XML = { 'content-type': 'application/xml' };
@@ -106,6 +109,13 @@ export async function createBucket(req: S3Request, ctx: S3Context): Promise<S3Re
   await ctx.meta.putBucketConfig(name, BUCKET_ACL_CONFIG, settings.acl);
   await ctx.meta.putBucketConfig(name, PUBLIC_ACCESS_BLOCK_CONFIG, settings.block);
   await ctx.meta.putBucketConfig(name, OWNERSHIP_CONFIG, settings.ownership);
+  // Under --sse-c-default allowed the bucket is made allowing SSE-C writes, as S3 made buckets before April 2026.
+  if (ctx.sseCDefault === 'allowed') await ctx.meta.putBucketConfig(name, SSE_C_CREATION_DEFAULT, 'allowed');
+  // Object Lock turns versioning on for good (PutBucketVersioning cannot suspend it on such a bucket).
+  if (header(req.headers, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true') {
+    await ctx.meta.putBucketConfig(name, VERSIONING_CONFIG, 'Enabled');
+    await ctx.meta.putBucketConfig(name, OBJECT_LOCK_CONFIG, JSON.stringify({ enabled: true }));
+  }
   return created;
 }
 
@@ -147,8 +157,3 @@ export async function getBucketLocation(req: S3Request, ctx: S3Context): Promise
   return { status: 200, headers: XML, body: toXml('LocationConstraint', {}).replace('></LocationConstraint>', `>${region}</LocationConstraint>`) };
 }
 
-export async function getBucketVersioning(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  await requireBucket(req, ctx);
-  // Versioning has never been enabled on any bucket: S3 answers with an empty configuration.
-  return { status: 200, headers: XML, body: toXml('VersioningConfiguration', {}) };
-}

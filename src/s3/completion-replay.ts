@@ -3,6 +3,7 @@ import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader, type ChecksumAlgorithm } from './checksums.js';
+import { sseApplied } from './encryption-resolution.js';
 import { quoted } from './object-names.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { sseResponseHeaders } from './sse-headers.js';
@@ -13,6 +14,7 @@ export interface RequestedPart { readonly partNumber: number; readonly etag: str
 /** The 200 answer for a completed upload: SSE and checksum headers, and the result document. */
 export function completionResponse(req: S3Request, object: ObjectRecord): S3Response {
   const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(object.encryption) };
+  if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const checksumXml: Record<string, string> = {};
   for (const [alg, value] of Object.entries(object.checksums)) {
     headers[checksumHeader(alg as ChecksumAlgorithm)] = value;
@@ -23,7 +25,8 @@ export function completionResponse(req: S3Request, object: ObjectRecord): S3Resp
     Bucket: object.bucket, Key: object.key, ETag: quoted(object.etag), ...checksumXml,
     ChecksumType: object.checksumType,
   });
-  return { status: 200, headers, body };
+  // The object carries its upload's encryption, with the initiation's choice (multipart-upload.ts).
+  return { status: 200, headers, body, audit: { sseApplied: sseApplied(object.encryption, object.encryption.defaultApplied === true) } };
 }
 
 /**

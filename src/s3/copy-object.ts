@@ -1,11 +1,12 @@
 /** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key. */
 import { newObjectAcl } from './acl-state.js';
+import { lockGuard, requestedLock } from './object-lock.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
-import { MAX_COPY_SOURCE, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
+import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
+import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -15,6 +16,7 @@ import { writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -27,6 +29,7 @@ function directive(req: S3Request, name: string): 'COPY' | 'REPLACE' {
 export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
@@ -38,7 +41,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     const metadataDirective = directive(req, 'x-amz-metadata-directive');
     const taggingDirective = directive(req, 'x-amz-tagging-directive');
     const targetClass = header(req.headers, 'x-amz-storage-class');
-    const sameObject = source.bucket === bucket.name && source.key === key;
+    // Copying a named version onto its own key is how a previous version is restored: allowed as S3 allows it.
+    const sameObject = source.bucket === bucket.name && source.key === key && parseCopySource(header(req.headers, 'x-amz-copy-source')!).versionId === undefined;
     if (sameObject && metadataDirective === 'COPY' && sse.kind === 'none' && targetClass === undefined && explicitDefault === undefined
       && header(req.headers, 'x-amz-website-redirect-location') === undefined) {
       throw s3Error('InvalidRequest', {
@@ -46,6 +50,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       });
     }
 
+    const lock = await requestedLock(req, ctx, bucket.name);
+    const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
@@ -60,14 +66,15 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
-      acl: await newObjectAcl(ctx, req, bucket),
+      acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true) },
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
 }
@@ -99,8 +106,8 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
       plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
-    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption) };
+    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption), ...copySourceVersionHeader(source) };
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }) };
+    return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });
 }

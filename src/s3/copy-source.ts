@@ -5,17 +5,19 @@ import { checkConditions } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
 import { pinObject, type PinnedObject } from './object-reader.js';
 import type { S3Context, S3Request } from './s3-request.js';
+import { checkVersionId } from './object-names.js';
+import { noSuchVersion } from './versioning.js';
 
 /** The largest object CopyObject / UploadPartCopy will read. */
 export const MAX_COPY_SOURCE = 5 * 1024 ** 3;
 
-export function parseCopySource(value: string): { bucket: string; key: string } {
+/** `/bucket/key` or `bucket/key`, URL-encoded, optionally `?versionId=…` (a malformed id is 400 InvalidArgument). */
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
   let v = value;
+  let versionId: string | undefined;
   const q = v.indexOf('?');
   if (q >= 0) {
-    const params = new URLSearchParams(v.slice(q + 1));
-    const version = params.get('versionId');
-    if (version !== null && version !== 'null') throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'x-amz-copy-source' } });
+    versionId = checkVersionId(new URLSearchParams(v.slice(q + 1)).get('versionId'), 'x-amz-copy-source');
     v = v.slice(0, q);
   }
   let decoded: string;
@@ -29,7 +31,7 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
   if (slash <= 0 || slash === decoded.length - 1) {
     throw s3Error('InvalidArgument', { message: 'Invalid copy source object key', details: { ArgumentName: 'x-amz-copy-source', ArgumentValue: value } });
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
 }
 
 /**
@@ -37,19 +39,32 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
  * an overwrite or delete of the source cannot cut the copy off. The caller must call `release()`.
  */
 export async function loadCopySource(req: S3Request, ctx: S3Context): Promise<PinnedObject> {
-  const { bucket, key } = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
+  const { bucket, key, versionId } = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
   if (!(await ctx.meta.getBucket(bucket))) throw s3Error('NoSuchBucket', { resource: `/${bucket}`, details: { BucketName: bucket } });
   // The source is read: the caller must be allowed to GetObject it (another account's bucket is refused).
-  await ctx.authorize({ principal: req.principal, service: 's3', operation: 'GetObject', bucket, key, facts: req.facts });
-  const pinned = await pinObject(ctx, bucket, key);
-  if (!pinned) throw s3Error('NoSuchKey', { resource: `/${bucket}/${key}`, details: { Key: key } });
+  // A named version needs s3:GetObjectVersion, as a GET ?versionId does.
+  const facts = versionId === undefined ? req.facts : { ...req.facts, query: new URLSearchParams({ versionId }) };
+  await ctx.authorize({ principal: req.principal, service: 's3', operation: 'GetObject', bucket, key, facts });
+  const pinned = await pinObject(ctx, bucket, key, versionId);
+  if (!pinned) {
+    if (versionId !== undefined) throw noSuchVersion(key, versionId);
+    throw s3Error('NoSuchKey', { resource: `/${bucket}/${key}`, details: { Key: key } });
+  }
   try {
+    if (pinned.object.deleteMarker) {
+      throw s3Error('InvalidRequest', { message: 'The source of a copy request may not specifically refer to a delete marker by version id.' });
+    }
     checkConditions(req.headers, pinned.object, 'x-amz-copy-source-');
   } catch (err) {
     pinned.release();
     throw err;
   }
   return pinned;
+}
+
+/** x-amz-copy-source-version-id: the source's version id, when it has one ("null" is not echoed for unversioned sources). */
+export function copySourceVersionHeader(source: ObjectRecord): Record<string, string> {
+  return source.versionId !== undefined ? { 'x-amz-copy-source-version-id': source.versionId } : {};
 }
 
 /** Runs `use` with the pinned copy source and releases its lease afterwards, whatever happens. */

@@ -7,7 +7,10 @@ import type { Precondition } from '../stores/meta-store.js';
 import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader, type ChecksumAlgorithm } from './checksums.js';
 import { etagMatches } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
-import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, isVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
+import { loadVersioning, writeVersionId } from './versioning.js';
+import { lockGuard } from './object-lock.js';
+import { NULL_VERSION_ID } from '../stores/meta-store.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest } from './sse-headers.js';
@@ -17,12 +20,48 @@ const MAX_KEYS = 1000;
 export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   parseSseRequest(req.headers, 'none');
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const { blobIds } = await ctx.meta.deleteObject(bucket.name, key, deletePrecondition(header(req.headers, 'if-match'), () => noSuchKey(req)));
+  const done = await deleteOne(req, ctx, bucket.name, key, versionId, header(req.headers, 'if-match'), () => noSuchKey(req));
+  // 204 whether or not the key or version existed, as S3 answers (without If-Match).
+  const headers: Record<string, string> = {};
+  if (done.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  if (done.versionId !== undefined) headers['x-amz-version-id'] = done.versionId;
+  return { status: 204, headers };
+}
+
+/**
+ * One delete as the bucket's versioning makes it: a named version is removed for good (its blobs
+ * released; the previous version becomes current); otherwise an enabled bucket gets a delete marker, a
+ * suspended one a null delete marker replacing the null version, an unversioned one loses the object.
+ * `versionId`/`deleteMarker` describe what was removed or added, for the answer.
+ */
+async function deleteOne(req: S3Request, ctx: S3Context, bucket: string, key: string, versionId: string | undefined, ifMatch: string | undefined, missing: () => Error): Promise<{ versionId?: string; deleteMarker: boolean }> {
+  const guard = await lockGuard(req, ctx, bucket, key);
+  if (versionId !== undefined) {
+    if (ifMatch !== undefined) await checkVersionEtag(ctx, bucket, key, versionId, ifMatch, missing);
+    const removed = await ctx.meta.deleteVersion(bucket, key, versionId, guard);
+    await ctx.blobs.delete(removed.blobIds);
+    return { versionId, deleteMarker: removed.deleteMarker };
+  }
+  const precondition = deletePrecondition(ifMatch, missing);
+  const state = await loadVersioning(ctx.meta, bucket);
+  if (state === undefined) {
+    const { blobIds } = await ctx.meta.deleteObject(bucket, key, precondition, guard);
+    await ctx.blobs.delete(blobIds);
+    return { deleteMarker: false };
+  }
+  const markerId = writeVersionId(state, ctx.clock.now()) ?? NULL_VERSION_ID;
+  const { blobIds } = await ctx.meta.putDeleteMarker(bucket, key, markerId, ctx.clock.now(), precondition, guard);
   await ctx.blobs.delete(blobIds);
-  // 204 whether or not the key existed, as S3 answers on an unversioned bucket (without If-Match).
-  return { status: 204 };
+  return { versionId: markerId, deleteMarker: true };
+}
+
+/** If-Match on a delete of a named version: that version's ETag (a delete marker has none to match). */
+async function checkVersionEtag(ctx: S3Context, bucket: string, key: string, versionId: string, ifMatch: string, missing: () => Error): Promise<void> {
+  const version = await ctx.meta.getVersion(bucket, key, versionId);
+  if (!version || version.deleteMarker) throw missing();
+  if (!etagMatches(ifMatch, version.etag)) throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
 }
 
 export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3Response> {
@@ -40,13 +79,13 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
       if (xmlText(o, name) !== undefined) throw s3Error('NotImplemented', { message: `The ${name} condition of DeleteObjects is not implemented.` });
     }
   }
-  const deleted: Array<{ Key: string }> = [];
+  const deleted: Array<{ Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }> = [];
   const errors: Array<{ Key: string; Code: string; Message: string }> = [];
   for (const o of objects) {
     const key = xmlText(o, 'Key');
     if (key === undefined) throw s3Error('MalformedXML');
     const versionId = xmlText(o, 'VersionId');
-    if (versionId !== undefined && versionId !== 'null') {
+    if (versionId !== undefined && !isVersionId(versionId)) {
       errors.push({ Key: key, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' });
       continue;
     }
@@ -56,23 +95,27 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
     }
     // Each key is its own s3:DeleteObject decision; a refused key is an <Error> entry, the others proceed.
     try {
-      await ctx.authorize({ principal: req.principal, service: 's3', operation: 'DeleteObject', bucket: bucket.name, key, facts: req.facts });
+      // A named version needs s3:DeleteObjectVersion, as DELETE ?versionId does.
+      const facts = versionId === undefined ? req.facts : { ...req.facts, query: new URLSearchParams({ versionId }) };
+      await ctx.authorize({ principal: req.principal, service: 's3', operation: 'DeleteObject', bucket: bucket.name, key, facts });
     } catch (err) {
       if (!isApiError(err) || err.code !== 'AccessDenied') throw err;
       errors.push({ Key: key, Code: err.code, Message: err.message });
       continue;
     }
-    let released;
+    let done;
     try {
-      const etag = xmlText(o, 'ETag');
-      released = await ctx.meta.deleteObject(bucket.name, key, deletePrecondition(etag, () => s3Error('NoSuchKey')));
+      done = await deleteOne(req, ctx, bucket.name, key, versionId, xmlText(o, 'ETag'), () => s3Error('NoSuchKey'));
     } catch (err) {
       if (!isApiError(err)) throw err;
       errors.push({ Key: key, Code: err.code, Message: err.message });
       continue;
     }
-    await ctx.blobs.delete(released.blobIds);
-    deleted.push({ Key: key });
+    // S3's shapes: a named version echoes VersionId (and DeleteMarker + its id when it was a marker); a new marker gives DeleteMarkerVersionId.
+    deleted.push({
+      Key: key, VersionId: versionId,
+      ...(done.deleteMarker ? { DeleteMarker: true, DeleteMarkerVersionId: done.versionId } : {}),
+    });
   }
   const body = toXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
   return { status: 200, headers: { 'content-type': 'application/xml' }, body };

@@ -48,12 +48,18 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       if (!secure) {
         throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
       }
-      if (config.blockedEncryptionTypes.includes('SSE-C')) throw s3Error('AccessDenied');
       throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented yet.' });
     case 'none':
       if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
       throw s3Error('NotImplemented', { message: 'The bucket default asks for SSE-KMS, which is not implemented yet.' });
   }
+}
+
+/** CloudTrail's `SSEApplied` for a data event: how the write was encrypted, and whether the bucket default chose it. */
+export function sseApplied(info: EncryptionInfo, defaultApplied: boolean): string {
+  const kind = info.algorithm === 'AES256' ? 'SSE_S3' : info.algorithm === 'aws:kms' ? 'SSE_KMS' : info.algorithm === 'aws:kms:dsse' ? 'DSSE_KMS' : 'SSE_C';
+  // S3 names only the defaults a bucket can have (Default_SSE_S3, Default_SSE_KMS); DSSE and SSE-C are always asked for.
+  return defaultApplied && (kind === 'SSE_S3' || kind === 'SSE_KMS') ? `Default_${kind}` : kind;
 }
 
 /** The envelope plan that continues an existing encryption (parts of an upload follow its initiation). */

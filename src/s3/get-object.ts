@@ -4,7 +4,9 @@ import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
-import { checkVersionId, noSuchKey, quoted, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, quoted, requireBucket, requireKey } from './object-names.js';
+import { deleteMarkerNamed, missingCurrent, noSuchVersion, readVersionHeader } from './versioning.js';
+import { lockResponseHeaders } from './object-lock.js';
 import { openObjectStream, partRange, pinObject, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
@@ -30,22 +32,25 @@ export async function headObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promise<S3Response> {
   const key = requireKey(req);
   parseSseRequest(req.headers, 'customer-only');
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const overrides = responseOverrides(req);
   const bucket = await requireBucket(req, ctx);
   // A GET leases the blobs of the version it read, so an overwrite or delete meanwhile cannot cut it off.
-  const pinned = head ? undefined : await pinObject(ctx, bucket.name, key);
-  const object = head ? await ctx.meta.getObject(bucket.name, key) : pinned?.object;
-  if (!object) throw noSuchKey(req);
+  const pinned = head ? undefined : await pinObject(ctx, bucket.name, key, versionId);
+  const object = head
+    ? await (versionId === undefined ? ctx.meta.getObject(bucket.name, key) : ctx.meta.getVersion(bucket.name, key, versionId))
+    : pinned?.object;
+  if (!object) throw versionId === undefined ? await missingCurrent(req, ctx, bucket.name, key) : noSuchVersion(key, versionId);
   try {
-    return await respond(req, ctx, head, object, overrides, pinned?.release);
+    if (object.deleteMarker) throw deleteMarkerNamed(object);
+    return await respond(req, ctx, head, object, overrides, versionId, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, release?: () => void): Promise<S3Response> {
   checkConditions(req.headers, object);
 
   const { range, partNumber } = selectRange(req, object);
@@ -56,6 +61,8 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
     ...sseResponseHeaders(object.encryption),
+    ...readVersionHeader(object, versionId),
+    ...lockResponseHeaders(object),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
   if (object.tags.length > 0) headers['x-amz-tagging-count'] = object.tags.length;

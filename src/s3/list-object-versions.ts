@@ -1,31 +1,24 @@
-/** ListObjectVersions on an unversioned bucket, as S3 answers it: every object is its only version, "null", and the latest. */
+/** ListObjectVersions: every version and delete marker, key order then newest first, paged by key-marker and version-id-marker. */
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
-import type { ObjectSummary } from '../stores/meta-store.js';
-import { listingElements, walkKeys } from './listing-walk.js';
+import type { VersionSummary } from '../stores/meta-store.js';
+import { walkKeys } from './listing-walk.js';
 import { listingEncoder, parseMaxKeys } from './listing-params.js';
-import { quoted, requireBucket } from './object-names.js';
+import { isVersionId, quoted, requireBucket } from './object-names.js';
 import { ownerElement } from './owner.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 
-/** The version id S3 gives objects written while versioning was never enabled. */
-const NULL_VERSION = 'null';
-
-/**
- * Checks key-marker / version-id-marker in S3's order (after max-keys, before encoding-type). The only
- * version any key has is "null", so a version-id marker must be "null"; versions after "null" of the
- * marker key are none, so paging resumes after the key either way.
- */
+/** Checks key-marker / version-id-marker in S3's order (after max-keys, before encoding-type). */
 function versionIdMarker(keyMarker: string, raw: string | null): string {
   if (raw === null) return '';
   const invalid = (message: string) => s3Error('InvalidArgument', { message, details: { ArgumentName: 'version-id-marker', ArgumentValue: raw } });
   if (keyMarker === '') throw invalid('A version-id marker cannot be specified without a key marker.');
   if (raw === '') throw invalid('A version-id marker cannot be empty.');
-  if (raw !== NULL_VERSION) throw invalid('Invalid version id specified');
+  if (!isVersionId(raw)) throw invalid('Invalid version id specified');
   return raw;
 }
 
-/** GET /bucket?versions: the bucket's objects as their "null" versions, paged by key-marker (there are no delete markers). */
+/** GET /bucket?versions: Version and DeleteMarker entries and CommonPrefixes; max-keys counts all three. */
 export async function listObjectVersions(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const q = req.query;
   const maxKeys = parseMaxKeys(q.get('max-keys'));
@@ -35,16 +28,32 @@ export async function listObjectVersions(req: S3Request, ctx: S3Context): Promis
   const bucket = await requireBucket(req, ctx);
   const prefix = q.get('prefix') ?? '';
   const delimiter = q.get('delimiter') ?? '';
-  const result = await walkKeys<ObjectSummary>(
-    (from, limit) => ctx.meta.listObjects(bucket.name, { prefix, ...from, limit }),
+  const result = await walkKeys<VersionSummary>(
+    (from, limit) => ctx.meta.listVersions(bucket.name, {
+      prefix, limit, startAt: from.startAt,
+      // Resuming: after the last version returned; at the start: after the markers (a key marker alone skips the whole key).
+      after: from.afterItem ? { key: from.afterItem.key, versionId: from.afterItem.versionId }
+        : from.startAfter !== undefined ? { key: from.startAfter, ...(vidMarker !== '' ? { versionId: vidMarker } : {}) } : undefined,
+    }),
     { prefix, delimiter, startAfter: keyMarker, maxKeys },
   );
   const owner = ownerElement(bucket.ownerAccountId, req.principal);
-  const { items: versions, prefixes } = listingElements(result, encode, (o, key) => ({
-    Key: key, VersionId: NULL_VERSION, IsLatest: true, LastModified: o.lastModified, ETag: quoted(o.etag),
-    ChecksumAlgorithm: o.checksumAlgorithms.length > 0 ? [...o.checksumAlgorithms] : undefined,
-    ChecksumType: o.checksumType, Size: o.size, Owner: owner, StorageClass: o.storageClass,
-  }));
+  const versions: unknown[] = [];
+  const markers: unknown[] = [];
+  const prefixes: Array<{ Prefix: string }> = [];
+  for (const e of result.entries) {
+    if (e.kind === 'prefix') { prefixes.push({ Prefix: encode(e.key) }); continue; }
+    const v = e.item;
+    if (v.deleteMarker) {
+      markers.push({ Owner: owner, Key: encode(e.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.lastModified });
+      continue;
+    }
+    versions.push({
+      Key: encode(e.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.lastModified, ETag: quoted(v.etag),
+      ChecksumAlgorithm: v.checksumAlgorithms.length > 0 ? [...v.checksumAlgorithms] : undefined,
+      ChecksumType: v.checksumType, Size: v.size, Owner: owner, StorageClass: v.storageClass,
+    });
+  }
 
   const last = result.entries[result.entries.length - 1];
   const body = toXml('ListVersionsResult', {
@@ -52,14 +61,15 @@ export async function listObjectVersions(req: S3Request, ctx: S3Context): Promis
     Prefix: encode(prefix),
     KeyMarker: encode(keyMarker),
     VersionIdMarker: vidMarker,
-    // The next page starts after the last key (or common prefix) returned; a prefix has no version.
+    // The next page starts after the last version (or common prefix) returned; a prefix has no version.
     NextKeyMarker: result.truncated && last ? encode(last.key) : undefined,
-    NextVersionIdMarker: result.truncated && last?.kind === 'object' ? NULL_VERSION : undefined,
+    NextVersionIdMarker: result.truncated && last?.kind === 'object' ? last.item.versionId : undefined,
     MaxKeys: maxKeys,
     Delimiter: delimiter !== '' ? encode(delimiter) : undefined,
     EncodingType: q.get('encoding-type') ?? undefined,
     IsTruncated: result.truncated,
-    Version: versions,
+    Version: versions as never,
+    DeleteMarker: markers as never,
     CommonPrefixes: prefixes,
   });
   return { status: 200, headers: { 'content-type': 'application/xml' }, body };

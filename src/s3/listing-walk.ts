@@ -12,8 +12,11 @@ export interface WalkResult<T> {
   readonly last: string | undefined;
 }
 
-/** Fetches items (sorted by key) starting after `startAfter` or at `startAt`. */
-export type PageFetcher<T> = (from: { startAfter?: string; startAt?: string }, limit: number) => Promise<ListPage<T & { key: string }>>;
+/**
+ * Fetches items (sorted by key) starting after `startAfter` or at `startAt`. When a page was cut inside a
+ * key, `afterItem` is its last item: a listing with several items per key (versions) resumes after it.
+ */
+export type PageFetcher<T> = (from: { startAfter?: string; startAt?: string; afterItem?: T & { key: string } }, limit: number) => Promise<ListPage<T & { key: string }>>;
 
 /**
  * Walks keys under `prefix` after `startAfter`, rolling keys that contain `delimiter` past the prefix
@@ -23,7 +26,7 @@ export type PageFetcher<T> = (from: { startAfter?: string; startAt?: string }, l
  */
 export async function walkKeys<T>(fetch: PageFetcher<T>, o: { prefix: string; delimiter: string; startAfter: string; maxKeys: number }): Promise<WalkResult<T>> {
   const entries: Array<WalkEntry<T> | WalkPrefix> = [];
-  let from: { startAfter?: string; startAt?: string } = o.startAfter !== '' ? { startAfter: o.startAfter } : {};
+  let from: Parameters<PageFetcher<T>>[0] = o.startAfter !== '' ? { startAfter: o.startAfter } : {};
   // A start-after inside a common prefix must not repeat that prefix.
   if (o.delimiter !== '' && o.startAfter.startsWith(o.prefix)) {
     const cut = o.startAfter.indexOf(o.delimiter, o.prefix.length);
@@ -55,7 +58,8 @@ export async function walkKeys<T>(fetch: PageFetcher<T>, o: { prefix: string; de
     }
     if (!skipped) {
       if (!page.truncated) return { entries, truncated: false, last: entries[entries.length - 1]?.key };
-      from = { startAfter: page.items[page.items.length - 1]!.key };
+      const lastItem = page.items[page.items.length - 1]!;
+      from = { startAfter: lastItem.key, afterItem: lastItem };
     }
   }
 }

@@ -13,6 +13,8 @@ import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
+import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
+import { lockGuard, requestedLock } from './object-lock.js';
 
 /** Every part but the last must be at least 5 MiB. */
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -70,16 +72,22 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
   // their order, sizes and count (INVARIANT 9); unused parts are released.
   const manifest = ctx.envelope.sealLayout(object);
+  // The bucket's default retention applies to the completed object (lock headers on CreateMultipartUpload are refused).
+  const lock = await requestedLock(req, ctx, bucket.name);
+  const guard = await lockGuard(req, ctx, bucket.name, key);
+  const versioning = await loadVersioning(ctx.meta, bucket.name);
+  const versionId = writeVersionId(versioning, object.lastModified);
   let result;
   try {
-    result = await ctx.meta.completeUpload(upload.uploadId, { ...object, manifest }, precondition);
+    result = await ctx.meta.completeUpload(upload.uploadId, { ...object, ...lock, manifest, ...(versionId ? { versionId } : {}) }, precondition, guard);
   } catch (err) {
     throw bucketGoneAsNoSuchBucket(err);
   }
   // Completed concurrently by an identical request: answered as its repeat.
   if (result.result === 'missing') return repeatedCompletion(req, ctx, bucket.name, key, upload.uploadId, async () => requested);
   await ctx.blobs.delete(result.blobIds);
-  return completionResponse(req, object);
+  const response = completionResponse(req, object);
+  return { ...response, headers: { ...response.headers, ...versionIdHeader(versioning, versionId) } };
 }
 
 /** The body's <Part> list: MalformedXML when empty or incomplete, TooManyParts above 10,000. */

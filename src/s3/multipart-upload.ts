@@ -6,7 +6,7 @@ import type { UploadRecord } from '../stores/meta-store.js';
 import { commitPart, partTarget, requireUpload } from './upload-parts.js';
 import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { partChecks, uploadChecksumType } from './multipart-checksums.js';
-import { loadBucketEncryption, planFor, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
@@ -14,17 +14,21 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const encryption = resolveEncryption(parseSseRequest(req.headers, 'all'), await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
   const checksumType = uploadChecksumType(algorithm, header(req.headers, 'x-amz-checksum-type'));
   const upload: UploadRecord = {
     uploadId: newWriteId(), bucket: bucket.name, key, initiated: ctx.clock.now(),
     headers: storedHeaders(req.headers), userMetadata: userMetadata(req.headers),
-    tags: parseTaggingHeader(header(req.headers, 'x-amz-tagging')), encryption: encryption.info,
+    tags: parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
+    // Kept with the upload: its parts and completion report the SSEApplied of the initiation.
+    encryption: encryption.defaultApplied ? { ...encryption.info, defaultApplied: true } : encryption.info,
     checksumAlgorithm: algorithm,
     checksumType,
     storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
@@ -41,7 +45,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
     headers['x-amz-checksum-algorithm'] = algorithm;
     headers['x-amz-checksum-type'] = upload.checksumType!;
   }
-  return { status: 200, headers, body: toXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: upload.uploadId }) };
+  return { status: 200, headers, body: toXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: upload.uploadId }), audit: { sseApplied: sseApplied(upload.encryption, encryption.defaultApplied) } };
 }
 
 export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
@@ -55,7 +59,7 @@ export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Resp
   const part = await commitPart(ctx, upload, partNumber, blob);
   const headers: Record<string, string> = { etag: quoted(part.etag), ...sseResponseHeaders(upload.encryption) };
   for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
-  return { status: 200, headers };
+  return { status: 200, headers, audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
 }
 
 export async function abortMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {

@@ -46,9 +46,26 @@ export function noSuchKey(req: S3Request) {
   return s3Error('NoSuchKey', { resource: `/${req.bucket}/${req.key}`, details: { Key: req.key ?? '' } });
 }
 
-/** Buckets are unversioned: the only version id that exists is "null". */
-export function checkVersionId(versionId: string | null): void {
-  if (versionId !== null && versionId !== 'null') {
-    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: 'versionId', ArgumentValue: versionId } });
+/**
+ * Version ids: 12 hex digits of the creation time in milliseconds (strictly increasing within the
+ * process, so ids of one key sort by creation), then 20 base64url characters of randomness: opaque,
+ * URL-safe, 32 characters.
+ */
+const VERSION_ID = /^[0-9a-f]{12}[A-Za-z0-9_-]{20}$/;
+let lastVersionTime = 0;
+
+export function newVersionId(now: Date): string {
+  lastVersionTime = Math.max(now.getTime(), lastVersionTime + 1);
+  return lastVersionTime.toString(16).padStart(12, '0') + systemRandom.bytes(15).toString('base64url');
+}
+
+export const isVersionId = (raw: string) => raw === 'null' || VERSION_ID.test(raw);
+
+/** A versionId argument: absent, "null", or one of ours; anything else is 400 InvalidArgument, as S3 answers. */
+export function checkVersionId(versionId: string | null, argument = 'versionId'): string | undefined {
+  if (versionId === null) return undefined;
+  if (!isVersionId(versionId)) {
+    throw s3Error('InvalidArgument', { message: 'Invalid version id specified', details: { ArgumentName: argument, ArgumentValue: versionId } });
   }
+  return versionId;
 }

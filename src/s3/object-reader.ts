@@ -23,13 +23,14 @@ const PIN_ATTEMPTS = 8;
  * The row is read again after the lease is taken: if it is unchanged, any later release of these blobs
  * happens after the lease and waits for it; if it changed, the blobs may already be gone, so it retries.
  */
-export async function pinObject(ctx: S3Context, bucket: string, key: string): Promise<PinnedObject | undefined> {
-  let object = await ctx.meta.getObject(bucket, key);
+export async function pinObject(ctx: S3Context, bucket: string, key: string, versionId?: string): Promise<PinnedObject | undefined> {
+  const load = () => (versionId === undefined ? ctx.meta.getObject(bucket, key) : ctx.meta.getVersion(bucket, key, versionId));
+  let object = await load();
   for (let attempt = 0; object !== undefined; attempt++) {
     const ids = blobIdsOf(object);
     if (ids.length === 0) return { object, release: () => undefined };
     const release = ctx.blobs.lease(ids);
-    const again = await ctx.meta.getObject(bucket, key);
+    const again = await load();
     if (again !== undefined && again.writeId === object.writeId && blobIdsOf(again).join() === ids.join()) return { object: again, release };
     release();
     if (attempt + 1 >= PIN_ATTEMPTS) throw new Error(`object ${bucket}/${key} changed ${PIN_ATTEMPTS} times while being opened`);

@@ -1,35 +1,43 @@
-/** PutObjectTagging, GetObjectTagging, DeleteObjectTagging. */
-import { s3Error } from '../common/api-error.js';
+/** PutObjectTagging, GetObjectTagging, DeleteObjectTagging: of the current version, or of the one `versionId` names. */
 import { toXml } from '../common/xml-writer.js';
 import { validateTags } from './metadata-headers.js';
-import { checkVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
+import { checkVersionId, requireBucket, requireKey } from './object-names.js';
 import { readTagSet } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
+import { readableVersion, readVersionHeader } from './versioning.js';
 
 export async function putObjectTagging(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
   const tags = await readTagSet(req.body);
   validateTags(tags);
-  if (!(await ctx.meta.putObjectTags(bucket.name, key, tags))) throw noSuchKey(req);
-  return { status: 200 };
+  return replaceTags(req, ctx, bucket.name, key, versionId, tags, 200);
 }
 
 export async function getObjectTagging(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const object = await ctx.meta.getObject(bucket.name, key);
-  if (!object) throw noSuchKey(req);
+  const object = await readableVersion(req, ctx, bucket.name, key, versionId);
   const body = toXml('Tagging', { TagSet: { Tag: object.tags.map(([Key, Value]) => ({ Key, Value })) } });
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+  return { status: 200, headers: { 'content-type': 'application/xml', ...readVersionHeader(object, versionId) }, body };
 }
 
 export async function deleteObjectTagging(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  checkVersionId(req.query.get('versionId'));
+  const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  if (!(await ctx.meta.putObjectTags(bucket.name, key, []))) throw noSuchKey(req);
-  return { status: 204 };
+  return replaceTags(req, ctx, bucket.name, key, versionId, [], 204);
+}
+
+/**
+ * The version is resolved first (NoSuchKey / NoSuchVersion / a delete marker's 405 with its headers), then
+ * its tags replaced by its id; a version removed in between is NoSuchVersion.
+ */
+async function replaceTags(req: S3Request, ctx: S3Context, bucket: string, key: string, versionId: string | undefined, tags: Array<[string, string]>, status: number): Promise<S3Response> {
+  const object = await readableVersion(req, ctx, bucket, key, versionId);
+  const id = object.versionId ?? 'null';
+  if (!(await ctx.meta.putObjectTags(bucket, key, tags, id))) await readableVersion(req, ctx, bucket, key, id);
+  return { status, headers: readVersionHeader(object, versionId) };
 }

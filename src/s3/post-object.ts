@@ -6,7 +6,7 @@ import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
-import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { formBoundary, parseForm, type ParsedForm } from './form-data-parser.js';
 import { checkHeaderName, checkHeaderValue, header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
 import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-names.js';
@@ -14,6 +14,7 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -43,6 +44,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   });
 
   // Everything the form asks for is checked before a byte of the file is stored.
+  if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
   const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
@@ -66,6 +68,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
     body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
     plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
   });
+  let version: Record<string, string> = {};
   try {
     const now = ctx.clock.now();
     const object: ObjectRecord = {
@@ -75,29 +78,30 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    await commitObject(ctx, object);
+    version = await commitObject(ctx, object);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
+  const audit = { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) };
   if (redirect) {
     redirect.searchParams.set('bucket', bucket);
     redirect.searchParams.set('key', key);
     redirect.searchParams.set('etag', quoted(blob.md5Hex));
-    return { status: 303, headers: { ...out, location: redirect.toString() } };
+    return { status: 303, headers: { ...out, location: redirect.toString() }, audit };
   }
   const status = form.fields.get('success_action_status');
   if (status === '201') {
     return {
-      status: 201, headers: { ...out, 'content-type': 'application/xml' },
+      status: 201, headers: { ...out, 'content-type': 'application/xml' }, audit,
       body: toXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: quoted(blob.md5Hex) }, null),
     };
   }
-  return { status: status === '200' ? 200 : 204, headers: out };
+  return { status: status === '200' ? 200 : 204, headers: out, audit };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** PutObject: one new encrypted blob, then an atomic switch of the object row (conditional writes checked inside it). */
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { writePrecondition } from './write-preconditions.js';
-import { loadBucketEncryption, resolveEncryption } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js';
 import { payloadChecks, writeObjectData } from './object-writer.js';
@@ -9,13 +9,16 @@ import { commitObject } from './object-commit.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
+import { lockGuard, requestedLock } from './object-lock.js';
 
 export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
+  if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
   const sse = parseSseRequest(req.headers, 'all');
   const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
   const checks = payloadChecks(req.headers);
@@ -28,6 +31,8 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
   if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
   const acl = await newObjectAcl(ctx, req, bucket);
+  const lock = await requestedLock(req, ctx, bucket.name);
+  const guard = await lockGuard(req, ctx, bucket.name, key);
 
   const writeId = newWriteId();
   const blob = await writeObjectData(ctx, {
@@ -39,15 +44,15 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-    encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl,
+    encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  await commitObject(ctx, object, precondition);
+  const version = await commitObject(ctx, object, precondition, guard);
 
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true) };
+  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
-  return { status: 200, headers: out };
+  return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
 }

@@ -1,6 +1,10 @@
 /** Operation name (from the route table) → handler: the index the edge dispatches to. */
 import type { S3Handler } from './s3-request.js';
-import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './buckets.js';
+import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './buckets.js';
+import { getBucketVersioning, putBucketVersioning } from './bucket-versioning.js';
+import {
+  getObjectLegalHold, getObjectLockConfiguration, getObjectRetention, putObjectLegalHold, putObjectLockConfiguration, putObjectRetention,
+} from './object-lock-operations.js';
 import { getObject, headObject } from './get-object.js';
 import { putObject } from './put-object.js';
 import { postObject } from './post-object.js';
@@ -32,6 +36,13 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   DeleteBucket: deleteBucket,
   GetBucketLocation: getBucketLocation,
   GetBucketVersioning: getBucketVersioning,
+  PutBucketVersioning: putBucketVersioning,
+  PutObjectLockConfiguration: putObjectLockConfiguration,
+  GetObjectLockConfiguration: getObjectLockConfiguration,
+  PutObjectRetention: putObjectRetention,
+  GetObjectRetention: getObjectRetention,
+  PutObjectLegalHold: putObjectLegalHold,
+  GetObjectLegalHold: getObjectLegalHold,
   PutObject: putObject,
   PostObject: postObject,
   GetObject: getObject,

@@ -40,6 +40,8 @@ export interface S3Response {
   readonly headers?: Record<string, string | number | readonly string[]>;
   /** XML string, bytes, or a stream (an error mid-stream destroys the connection). */
   readonly body?: string | Buffer | Readable;
+  /** What the audit trail records beyond the request and response (CloudTrail's additionalEventData of S3 data events). */
+  readonly audit?: { readonly sseApplied?: string };
 }
 
 /** What operations may use: narrow ports, no god object. */
@@ -52,6 +54,8 @@ export interface S3Context {
   readonly region: string;
   /** `--legacy-bucket-defaults`: new buckets get ObjectWriter and no public access block (S3 before April 2023). */
   readonly legacyBucketDefaults?: boolean;
+  /** `--sse-c-default allowed`: new buckets allow SSE-C writes (S3 blocks them on new buckets since April 2026). */
+  readonly sseCDefault?: 'blocked' | 'allowed';
   /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
   readonly postPolicy: PostPolicyVerifier;
   /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer, each key of DeleteObjects. */

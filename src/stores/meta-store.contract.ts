@@ -155,4 +155,134 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual((await s.getObject('b', 'k2'))?.parts[0]?.sealedKey, Buffer.from('new'));
     assert.equal(await s.updateSealedKey('b', 'k2', 'other-write', 1, Buffer.from('x')), false);
   });
+
+  const version = (key: string, versionId: string | undefined, blobIds: string[], writeId: string): ObjectRecord =>
+    ({ ...object('b', key, blobIds, writeId), ...(versionId ? { versionId } : {}) });
+  const stack = async (s: MetaStore, key = 'k') =>
+    (await s.listVersions('b', { prefix: '', limit: 100 })).items.filter((v) => v.key === key).map((v) => `${v.versionId}${v.deleteMarker ? '(marker)' : ''}${v.isLatest ? '*' : ''}`);
+
+  withStore('versions: each put with a new id keeps the others; reads by id; listing shows only the current', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    assert.deepEqual((await s.putObject(version('k', 'v1', ['b1'], 'w1'))).blobIds, []);
+    assert.deepEqual((await s.putObject(version('k', 'v2', ['b2'], 'w2'))).blobIds, []);
+    assert.deepEqual((await s.putObject(version('k', 'v3', ['b3'], 'w3'))).blobIds, []);
+    assert.equal((await s.getObject('b', 'k'))?.versionId, 'v3');
+    assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.parts.map((p) => p.blobId), ['b1']);
+    assert.equal(await s.getVersion('b', 'k', 'nope'), undefined);
+    assert.deepEqual(await stack(s), ['v3*', 'v2', 'v1']);
+    assert.deepEqual((await s.listObjects('b', { prefix: '', limit: 10 })).items.map((o) => o.key), ['k']);
+    assert.deepEqual(await s.referencedBlobIds(['b1', 'b2', 'b3', 'x']), new Set(['b1', 'b2', 'b3']));
+    assert.equal((await s.deleteBucket('b')).result, 'not-empty');
+  });
+
+  withStore('versions: a delete marker hides the key; deleting it restores the previous; deleting a version releases its blobs', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    await s.putObject(version('k', 'v1', ['b1'], 'w1'));
+    await s.putObject(version('k', 'v2', ['b2'], 'w2'));
+    assert.deepEqual((await s.putDeleteMarker('b', 'k', 'm1', T0)).blobIds, []);
+    assert.equal(await s.getObject('b', 'k'), undefined);
+    assert.deepEqual(await s.getLatestDeleteMarker('b', 'k'), { versionId: 'm1', lastModified: T0 });
+    assert.equal((await s.getVersion('b', 'k', 'm1'))?.deleteMarker, true);
+    assert.deepEqual(await stack(s), ['m1(marker)*', 'v2', 'v1']);
+    assert.deepEqual((await s.listObjects('b', { prefix: '', limit: 10 })).items, []);
+    assert.deepEqual(await s.deleteVersion('b', 'k', 'm1'), { existed: true, deleteMarker: true, blobIds: [] });
+    assert.equal((await s.getObject('b', 'k'))?.versionId, 'v2');
+    assert.equal(await s.getLatestDeleteMarker('b', 'k'), undefined);
+    assert.deepEqual(await s.deleteVersion('b', 'k', 'v2'), { existed: true, deleteMarker: false, blobIds: ['b2'] });
+    assert.equal((await s.getObject('b', 'k'))?.versionId, 'v1');
+    assert.deepEqual(await s.deleteVersion('b', 'k', 'v2'), { existed: false, deleteMarker: false, blobIds: [] });
+    await s.deleteVersion('b', 'k', 'v1');
+    await s.putDeleteMarker('b', 'gone', 'm2', T0);
+    assert.equal((await s.deleteBucket('b')).result, 'not-empty', 'a lone delete marker keeps the bucket');
+    await s.deleteVersion('b', 'gone', 'm2');
+    assert.equal((await s.deleteBucket('b')).result, 'deleted');
+  });
+
+  withStore('the null version: replaced in place by a null write or marker, other versions kept', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    await s.putObject(version('k', undefined, ['n1'], 'w1'));
+    await s.putObject(version('k', 'v1', ['b1'], 'w2'));
+    assert.deepEqual(await stack(s), ['v1*', 'null']);
+    assert.deepEqual((await s.putObject(version('k', undefined, ['n2'], 'w3'))).blobIds, ['n1']);
+    assert.deepEqual(await stack(s), ['null*', 'v1']);
+    assert.deepEqual((await s.getObject('b', 'k'))?.parts.map((p) => p.blobId), ['n2']);
+    assert.deepEqual((await s.putDeleteMarker('b', 'k', 'null', T0)).blobIds, ['n2']);
+    assert.deepEqual(await stack(s), ['null(marker)*', 'v1']);
+    assert.deepEqual((await s.deleteObject('b', 'k')).existed, true, 'deleteObject removes the null version (here a marker)');
+    assert.equal((await s.getObject('b', 'k'))?.versionId, 'v1');
+  });
+
+  withStore('a removal guard sees the version and can refuse every destroying write', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const until = new Date('2030-01-01T00:00:00Z');
+    await s.putObject({ ...version('k', undefined, ['n1'], 'w1'), retention: { mode: 'COMPLIANCE', until } });
+    const seen: unknown[] = [];
+    const refuse = (r: unknown) => { seen.push(r); throw new Error('locked'); };
+    await assert.rejects(s.deleteVersion('b', 'k', 'null', refuse), /locked/);
+    await assert.rejects(s.deleteObject('b', 'k', undefined, refuse), /locked/);
+    await assert.rejects(s.putObject(version('k', undefined, ['n2'], 'w2'), undefined, refuse), /locked/);
+    await assert.rejects(s.putDeleteMarker('b', 'k', 'null', T0, undefined, refuse), /locked/);
+    assert.deepEqual(seen[0], { versionId: 'null', deleteMarker: false, retention: { mode: 'COMPLIANCE', until } });
+    assert.equal(seen.length, 4);
+    assert.deepEqual((await s.getObject('b', 'k'))?.parts.map((p) => p.blobId), ['n1']);
+    assert.deepEqual(await s.referencedBlobIds(['n1', 'n2']), new Set(['n1']));
+  });
+
+  withStore('object lock fields and tags per version', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    await s.putObject(version('k', 'v1', ['b1'], 'w1'));
+    await s.putObject(version('k', 'v2', ['b2'], 'w2'));
+    const until = new Date('2031-01-01T00:00:00Z');
+    assert.equal(await s.putObjectLock('b', 'k', 'v1', { retention: { mode: 'GOVERNANCE', until } }), true);
+    assert.equal(await s.putObjectLock('b', 'k', undefined, { legalHold: true }), true);
+    assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.retention, { mode: 'GOVERNANCE', until });
+    assert.equal((await s.getVersion('b', 'k', 'v1'))?.legalHold, undefined);
+    assert.equal((await s.getObject('b', 'k'))?.legalHold, true);
+    assert.equal(await s.putObjectLock('b', 'k', 'v1', { retention: null }), true);
+    assert.equal((await s.getVersion('b', 'k', 'v1'))?.retention, undefined);
+    assert.equal(await s.putObjectLock('b', 'k', 'nope', { legalHold: true }), false);
+    assert.equal(await s.putObjectTags('b', 'k', [['old', '1']], 'v1'), true);
+    assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.tags, [['old', '1']]);
+    assert.deepEqual((await s.getObject('b', 'k'))?.tags, [['t', 'v']]);
+    await s.putDeleteMarker('b', 'k', 'm1', T0);
+    assert.equal(await s.putObjectTags('b', 'k', [], 'm1'), false, 'a delete marker has no tags');
+    assert.equal(await s.putObjectLock('b', 'k', 'm1', { legalHold: true }), false);
+  });
+
+  withStore('version listing: prefix, key order then newest first, paging after a key or a version', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    for (const [k, v] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['c', 'c1'], ['a', 'a3']] as const) {
+      await s.putObject(version(k, v, [`blob-${v}`], `w-${v}`));
+    }
+    await s.putDeleteMarker('b', 'b', 'bm', T0);
+    const ids = (page: { items: Array<{ versionId: string }> }) => page.items.map((i) => i.versionId);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', limit: 100 })), ['a3', 'a2', 'a1', 'bm', 'b2', 'b1', 'c1']);
+    const p1 = await s.listVersions('b', { prefix: '', limit: 2 });
+    assert.deepEqual([ids(p1), p1.truncated], [['a3', 'a2'], true]);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', after: { key: 'a', versionId: 'a2' }, limit: 3 })), ['a1', 'bm', 'b2']);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', after: { key: 'a' }, limit: 100 })), ['bm', 'b2', 'b1', 'c1']);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: 'b', limit: 100 })), ['bm', 'b2', 'b1']);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', startAt: 'c', limit: 100 })), ['c1']);
+    const latest = (await s.listVersions('b', { prefix: '', limit: 100 })).items.filter((i) => i.isLatest).map((i) => i.versionId);
+    assert.deepEqual(latest, ['a3', 'bm', 'c1']);
+  });
+
+  withStore('the rewrap/scrub scan visits every version, current and noncurrent, never a marker', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    await s.putObject(version('k', 'v1', ['b1'], 'w1'));
+    await s.putObject(version('k', 'v2', ['b2'], 'w2'));
+    await s.putDeleteMarker('b', 'k', 'm1', T0);
+    await s.putObject(version('l', 'v3', ['b3'], 'w3'));
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await s.scanObjectParts({ after, limit: 1 });
+      seen.push(...page.items.map((i) => `${i.object.key}/${i.object.versionId}`));
+      if (!page.truncated) break;
+      after = page.items[page.items.length - 1]!.cursor;
+    }
+    assert.deepEqual(seen, ['k/v2', 'k/v1', 'l/v3']);
+    assert.equal(await s.updateSealedKey('b', 'k', 'w1', 1, Buffer.from('rewrapped')), true);
+    assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.parts[0]?.sealedKey, Buffer.from('rewrapped'));
+  });
 }

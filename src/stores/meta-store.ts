@@ -37,6 +37,8 @@ export interface EncryptionInfo {
   readonly bucketKeyEnabled?: boolean;
   readonly customerKeyMd5?: string;
   readonly customerKeyHmac?: string;
+  /** Set on a multipart upload when the bucket default chose its encryption at initiation (CloudTrail's SSEApplied for its parts). */
+  readonly defaultApplied?: boolean;
 }
 
 export interface ObjectRecord {
@@ -69,6 +71,44 @@ export interface ObjectRecord {
   readonly manifest?: Buffer;
   /** The object's access control list as JSON (common/access-control-list.ts); absent: private to the bucket owner. */
   readonly acl?: string;
+  /** This version's id: opaque, URL-safe; absent or 'null' for the null version (unversioned and suspended writes). */
+  readonly versionId?: string;
+  /** Set on a version read by id (getVersion) that is a delete marker: no parts, no data. */
+  readonly deleteMarker?: boolean;
+  /** Object Lock retention of this version (absent: none). */
+  readonly retention?: Retention;
+  /** Object Lock legal hold of this version. */
+  readonly legalHold?: boolean;
+}
+
+export interface Retention {
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly until: Date;
+}
+
+/** The id S3 gives versions written while versioning is off or suspended. */
+export const NULL_VERSION_ID = 'null';
+
+/** What a guard sees of a version about to be removed for good (or replaced in place). */
+export interface RemovedVersion {
+  readonly versionId: string;
+  readonly deleteMarker: boolean;
+  readonly retention?: Retention;
+  readonly legalHold?: boolean;
+}
+
+/**
+ * Runs inside the store's write transaction for each version about to be destroyed (a permanent
+ * delete, or the null version an unversioned/suspended write replaces); throwing aborts the whole
+ * write. Object Lock's protection lives here, so a concurrent lock change cannot slip between check and delete.
+ */
+export type RemovalGuard = (removed: RemovedVersion) => void;
+
+/** One entry of ListObjectVersions: a version or a delete marker, newest first within a key. */
+export interface VersionSummary extends ObjectSummary {
+  readonly versionId: string;
+  readonly isLatest: boolean;
+  readonly deleteMarker: boolean;
 }
 
 /**
@@ -124,21 +164,47 @@ export interface MetaStore {
   createBucket(bucket: BucketRecord): Promise<'created' | 'exists'>;
   getBucket(name: string): Promise<BucketRecord | undefined>;
   listBuckets(): Promise<BucketRecord[]>;
-  /** Deletes an empty bucket (its uploads are aborted, their blobs released). */
+  /** Deletes an empty bucket (no object, no noncurrent version, no delete marker; its uploads are aborted, their blobs released). */
   deleteBucket(name: string): Promise<{ result: 'deleted' | 'missing' | 'not-empty' } & Released>;
   /** Bucket sub-configuration documents (e.g. 'encryption', 'policy', 'tagging'); value undefined deletes. */
   putBucketConfig(bucket: string, name: string, value: string | undefined): Promise<void>;
   getBucketConfig(bucket: string, name: string): Promise<string | undefined>;
 
+  /** The key's current version; undefined when there is none or the latest version is a delete marker. */
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
-  /** Atomically replaces (or creates) the object row; the old row's blobs are returned for release. */
-  putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released>;
-  /** Replaces only the tag set; false when the object does not exist. */
-  putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean>;
+  /** One version by id (objects with their parts; a delete marker with `deleteMarker: true` and no parts). */
+  getVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | undefined>;
+  /** The delete marker that is the key's latest version, if it is one. */
+  getLatestDeleteMarker(bucket: string, key: string): Promise<{ versionId: string; lastModified: Date } | undefined>;
+  /**
+   * Makes `object` the key's current version in one transaction. A version with the same id (only ever
+   * the null version) is replaced and its blobs returned for release (after `guard` allowed it); the
+   * previous current version, if it has another id, becomes noncurrent and keeps its blobs.
+   */
+  putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Released>;
+  /**
+   * Adds a delete marker as the key's latest version (`versionId` 'null' replaces the null version,
+   * releasing its blobs after `guard` allowed it). The current version becomes noncurrent.
+   */
+  putDeleteMarker(bucket: string, key: string, versionId: string, lastModified: Date, precondition?: Precondition, guard?: RemovalGuard): Promise<Released>;
+  /**
+   * Removes one version or delete marker for good (blobs returned for release, sealed keys gone); if it
+   * was the latest, the newest remaining version becomes current. `existed` false: no such version.
+   */
+  deleteVersion(bucket: string, key: string, versionId: string, guard?: RemovalGuard): Promise<Released & { existed: boolean; deleteMarker: boolean }>;
+  /** Replaces one version's Object Lock retention and/or legal hold; `guard` sees the version first. False when no such (non-marker) version. */
+  putObjectLock(bucket: string, key: string, versionId: string | undefined, change: { retention?: Retention | null; legalHold?: boolean }, guard?: (current: ObjectRecord) => void): Promise<boolean>;
+  /** Versions and delete markers with key >= startAt, or after `after` (a key, or a key's version), under prefix: key order, newest first within a key. */
+  listVersions(bucket: string, options: { prefix: string; startAt?: string; after?: { key: string; versionId?: string }; limit: number }): Promise<ListPage<VersionSummary>>;
+  /** Replaces only the tag set of the current version (or of `versionId`); false when it does not exist or is a delete marker. */
+  putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>, versionId?: string): Promise<boolean>;
   /** Replaces only the access control list (JSON, undefined: private to the bucket owner); false when the object does not exist. */
   putObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean>;
-  /** Removes the object; a precondition (conditional delete) runs inside the same transaction and may refuse it. */
-  deleteObject(bucket: string, key: string, precondition?: Precondition): Promise<Released & { existed: boolean }>;
+  /**
+   * Removes the null version (a DELETE on an unversioned bucket); a precondition (conditional delete) on the
+   * current version and the guard run inside the same transaction and may refuse it.
+   */
+  deleteObject(bucket: string, key: string, precondition?: Precondition, guard?: RemovalGuard): Promise<Released & { existed: boolean }>;
   /** Objects with key >= startAt (or > startAfter) and starting with prefix, in UTF-8 byte order. */
   listObjects(bucket: string, options: { prefix: string; startAfter?: string; startAt?: string; limit: number }): Promise<ListPage<ObjectSummary>>;
 
@@ -154,13 +220,13 @@ export interface MetaStore {
    * the upload's), the upload and its unused parts are dropped, the replaced object's blobs released.
    * 'missing' when the upload no longer exists (completed or aborted concurrently).
    */
-  completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition): Promise<Released & { result: 'ok' | 'missing' }>;
+  completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Released & { result: 'ok' | 'missing' }>;
   abortUpload(bucket: string, uploadId: string): Promise<Released & { result: 'ok' | 'missing' }>;
   listUploads(bucket: string, options: { prefix: string; keyMarker: string; uploadIdMarker: string; limit: number }): Promise<ListPage<UploadRecord>>;
 
   /** Of the given blob ids, those some object or upload part still references (for the orphan sweeper). */
   referencedBlobIds(blobIds: readonly string[]): Promise<Set<string>>;
-  /** Every part of every object, in a stable order after the cursor (for rewrap and scrub). */
+  /** Every version of every object with its parts (delete markers left out), in a stable order after the cursor (for rewrap and scrub). */
   scanObjectParts(options: { bucket?: string; after?: string; limit: number }): Promise<{ items: Array<{ cursor: string; object: ObjectRecord }>; truncated: boolean }>;
   /** Replaces one part's sealed key (rewrap); false when the part no longer exists. */
   updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean>;

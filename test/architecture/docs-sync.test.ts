@@ -7,7 +7,9 @@ import { S3_ROUTES } from '../../src/edge/s3-route-table.js';
 import { S3_OPERATIONS } from '../../src/s3/s3-operations.js';
 import { S3_ERROR_CODES } from '../../src/common/s3-error-codes.js';
 import { IAM_ERROR_CODES } from '../../src/common/iam-error-codes.js';
+import { KMS_ERROR_CODES } from '../../src/common/kms-error-codes.js';
 import { IAM_OPERATIONS, STS_OPERATIONS } from '../../src/iam/iam-operations.js';
+import { KMS_OPERATIONS } from '../../src/kms/api/kms-operations.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const doc = readFileSync(join(ROOT, 'docs/COMPATIBILITY.md'), 'utf8');
@@ -154,14 +156,37 @@ test('the IAM and STS operations table and the Query handler indexes hold the sa
   assert.deepEqual(problems, []);
 });
 
-test('the IAM and STS error table and src/common/iam-error-codes.ts hold the same codes with the same HTTP statuses', () => {
+test('the KMS operations table and KMS_OPERATIONS hold the same operations, each row proven by a test that exercises it', () => {
+  const rows = operationRows('KMS operations');
+  const handled = new Set(Object.keys(KMS_OPERATIONS));
+  for (const op of handled) assert.ok(rows.has(op), `${op} is handled but missing from COMPATIBILITY.md's KMS table`);
+  const problems: string[] = [];
+  for (const [op, row] of rows) {
+    assert.ok(handled.has(op), `${op} is in COMPATIBILITY.md's KMS table but has no handler`);
+    assert.match(row.status, /^supported/, `${op}: every listed KMS operation is handled`);
+    problems.push(...operationProofProblems(op, row.proof));
+  }
+  assert.deepEqual(problems, []);
+});
+
+/** An error table under `heading` as code → status; a code listed twice fails. */
+function errorTable(heading: string): Map<string, number> {
   const documented = new Map<string, number>();
-  for (const cells of tableRows('IAM and STS errors')) {
+  for (const cells of tableRows(heading)) {
     const code = /^`(\w+)`$/.exec(cells[0]!)?.[1];
     assert.ok(code, `error row "${cells.join(' | ')}" starts with a \`Code\``);
     assert.ok(!documented.has(code), `${code} is listed twice`);
     documented.set(code, Number(cells[1]));
   }
+  return documented;
+}
+
+test('the IAM and STS error table and src/common/iam-error-codes.ts hold the same codes with the same HTTP statuses', () => {
   const table = new Map(Object.entries(IAM_ERROR_CODES).map(([code, e]) => [code, e.status as number]));
-  assert.deepEqual([...documented].sort(), [...table].sort());
+  assert.deepEqual([...errorTable('IAM and STS errors')].sort(), [...table].sort());
+});
+
+test('the KMS error table and src/common/kms-error-codes.ts hold the same codes with the same HTTP statuses', () => {
+  const table = new Map(Object.entries(KMS_ERROR_CODES).map(([code, e]) => [code, e.status as number]));
+  assert.deepEqual([...errorTable('KMS errors')].sort(), [...table].sort());
 });

@@ -29,8 +29,8 @@ const LAYERS: ReadonlyArray<readonly [RegExp, string, number]> = [
 const ENTRIES: Readonly<Record<string, RegExp>> = {
   auth: /^auth\/(authenticate|post-policy)\.ts$/,
   sse: /^sse\/envelope\.ts$/,
-  kms: /^kms\/key-manager\.ts$/,
-  stores: /^stores\/(meta-store|blob-store|key-store|iam-store)\.ts$/,
+  kms: /^kms\/(key-manager|kms-service)\.ts$/,
+  stores: /^stores\/(meta-store|blob-store|key-store|iam-store|audit-store|kms-store)\.ts$/,
   operations: /^(s3\/(s3-operations|s3-request)\.ts|kms\/api\/kms-operations\.ts|iam\/iam-operations\.ts|cloudtrail\/lookup-events\.ts)$/,
   policy: /^policy\/authorize\.ts$/,
   audit: /^audit\/audit-log\.ts$/,
@@ -43,13 +43,13 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
  */
 const S3_INDEX = 's3/s3-operations.ts';
 const S3_OPERATION_FILES = new Set([
-  'acl', 'bucket-cors', 'bucket-encryption', 'bucket-ownership', 'bucket-policy', 'bucket-tagging', 'buckets', 'public-access-block', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
-  'multipart-listing', 'multipart-upload', 'object-tagging', 'post-object', 'put-object',
+  'acl', 'bucket-cors', 'bucket-encryption', 'bucket-ownership', 'bucket-policy', 'bucket-tagging', 'bucket-versioning', 'buckets', 'public-access-block', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
+  'multipart-listing', 'multipart-upload', 'object-lock-operations', 'object-tagging', 'post-object', 'put-object',
 ].map((n) => `s3/${n}.ts`));
 const S3_SUPPORT_FILES = new Set([
   'acl-state', 'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'cors-rules', 'crc-combine', 'crc64-nvme', 'encryption-resolution',
-  'form-data-parser', 'listing-params', 'listing-walk', 'metadata-headers', 'missing-bucket', 'multipart-checksums', 'object-commit', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
-  'request-body', 's3-request', 'sse-headers', 'unsupported-headers', 'upload-parts', 'write-preconditions',
+  'form-data-parser', 'listing-params', 'listing-walk', 'metadata-headers', 'missing-bucket', 'multipart-checksums', 'object-commit', 'object-lock', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
+  'request-body', 's3-request', 'sse-c-block', 'sse-headers', 'unsupported-headers', 'upload-parts', 'versioning', 'write-preconditions',
 ].map((n) => `s3/${n}.ts`));
 
 /** Capabilities confined to some files (regex on comment-free source → allowed path prefixes or exact files). */

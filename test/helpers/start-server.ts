@@ -11,6 +11,8 @@ export const TEST_REGION = 'us-east-1';
 
 export interface TestServer {
   readonly url: string;
+  /** The HTTPS endpoint, when the server was started with `--listen-tls`. */
+  readonly tlsUrl: string | undefined;
   readonly port: number;
   readonly dataDir: string;
   readonly process: ChildProcess;
@@ -51,16 +53,24 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // One `strongroom listening on` line per listener: http, then https when --listen-tls is given.
+  const wantsTls = (options.args ?? []).some((a) => a === '--listen-tls' || a.startsWith('--listen-tls='));
+  let tlsUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
+    let httpUrl: string | undefined;
     lines.on('line', (line) => {
-      const m = /^strongroom listening on (http\S+)$/.exec(line);
-      if (m) resolve(m[1]!);
+      const m = /^strongroom listening on (https?):\/\/(\S+)$/.exec(line);
+      if (!m) return;
+      if (m[1] === 'https') tlsUrl = `https://${m[2]!}`;
+      else httpUrl = `http://${m[2]!}`;
+      if (httpUrl !== undefined && (!wantsTls || tlsUrl !== undefined)) resolve(httpUrl);
     });
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
   });
   return {
     url,
+    tlsUrl,
     port: Number(new URL(url).port),
     dataDir,
     process: child,

@@ -55,10 +55,7 @@ test('object lock headers are InvalidRequest (no bucket has an Object Lock confi
   await suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key: 'not-held', Body: 'x', ObjectLockLegalHoldStatus: 'OFF' }));
 });
 
-test('CreateBucket: object lock is NotImplemented, ACLs other than private are InvalidBucketAclWithObjectOwnership (BucketOwnerEnforced by default), an unknown ownership is InvalidArgument', async () => {
-  const locked = bucketName('locked');
-  await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: locked, ObjectLockEnabledForBucket: true })), 'NotImplemented', 501);
-  assert.equal(await bucketExists(locked), false);
+test('CreateBucket: ACLs other than private are InvalidBucketAclWithObjectOwnership (BucketOwnerEnforced by default), an unknown ownership is InvalidArgument', async () => {
   const publicBucket = bucketName('public');
   await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: publicBucket, ACL: 'public-read' })), 'InvalidBucketAclWithObjectOwnership', 400);
   await rejects(suite.s3.send(new CreateBucketCommand({ Bucket: publicBucket, GrantRead: 'id="someone"' })), 'InvalidBucketAclWithObjectOwnership', 400);

@@ -1,4 +1,4 @@
-/** An unversioned bucket as S3 shows it to versioning-aware tools: ListObjectVersions with "null" versions, GetBucketVersioning, ?versionId=null. */
+/** A never-versioned bucket as S3 shows it to versioning-aware tools: ListObjectVersions with "null" versions, GetBucketVersioning, ?versionId=null. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -99,13 +99,13 @@ test('bad listing parameters answer S3\'s InvalidArgument, a missing bucket NoSu
   assert.deepEqual([missing.status, errorCode(missing.body)], [404, 'NoSuchBucket']);
 });
 
-test('GetBucketVersioning is an empty configuration; PutBucketVersioning is NotImplemented, never a silent 200', async () => {
+test('GetBucketVersioning of a never-versioned bucket is an empty configuration; PutBucketVersioning with MfaDelete is NotImplemented, never a silent 200', async () => {
   const get = await rawRequest(suite.server.url, { method: 'GET', path: `/${suite.bucket}?versioning` });
   assert.equal(get.status, 200);
   assert.match(get.body, /<VersioningConfiguration xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/"(\/>|><\/VersioningConfiguration>)$/);
   const put = await rawRequest(suite.server.url, {
     method: 'PUT', path: `/${suite.bucket}?versioning`,
-    body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
+    body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status><MfaDelete>Enabled</MfaDelete></VersioningConfiguration>',
   });
   assert.deepEqual([put.status, errorCode(put.body)], [501, 'NotImplemented']);
   assert.equal((await rawRequest(suite.server.url, { method: 'GET', path: `/${suite.bucket}?versioning` })).body, get.body);

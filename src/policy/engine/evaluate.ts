@@ -21,6 +21,12 @@ export interface EvaluationRequest {
   readonly resourcePolicy?: PolicyDocument | undefined;
   /** The account that owns the resource; undefined means the principal's own (account-level actions). */
   readonly resourceAccount?: string | undefined;
+  /**
+   * The resource policy is a KMS key policy: it is the primary authority. The account root gets nothing from
+   * being root, and identity policies count only where the key policy names the principal's account ("Enable
+   * IAM policies": KMS Developer Guide › Default key policy).
+   */
+  readonly keyPolicy?: boolean;
 }
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
@@ -65,12 +71,21 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   const denies: MatchedStatement[] = [];
   const identityAllows: MatchedStatement[] = [];
   const resourceAllows: MatchedStatement[] = [];
+  // Key-policy mode: an Allow naming the principal's account enables its identity policies (and grants nothing itself).
+  let delegated = false;
 
   const visit = (policy: PolicyDocument, source: 'identity' | 'resource', policyIndex: number) => {
     const env: OperatorEnv = { context, variables: policy.version === '2012-10-17' };
     policy.statements.forEach((statement, statementIndex) => {
       let principalCounts = true;
-      if (source === 'resource') {
+      if (source === 'resource' && request.keyPolicy) {
+        const match = statement.principal ? principalElementMatch(statement.principal, principal) : 'none';
+        if (match === 'account' && statement.effect === 'Allow') {
+          if (statementApplies(statement, request, env)) delegated = true;
+          return;
+        }
+        principalCounts = match !== 'none';
+      } else if (source === 'resource') {
         const match = statement.principal ? principalElementMatch(statement.principal, principal) : 'none';
         // An account-level Allow delegates to the account: it grants its users something only across accounts.
         principalCounts = match === 'direct' || (match === 'account' && (statement.effect === 'Deny' || crossAccount || isAccountRoot(principal)));
@@ -87,6 +102,11 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
 
   if (denies.length > 0) return { decision: 'ExplicitDeny', matched: denies };
   const allows = [...identityAllows, ...resourceAllows];
+  if (request.keyPolicy) {
+    const identity = principal.type === 'AWS' && (isAccountRoot(principal) || identityAllows.length > 0);
+    const keyAllowed = crossAccount ? (resourceAllows.length > 0 || delegated) && identity : resourceAllows.length > 0 || (delegated && identity);
+    return { decision: keyAllowed ? 'Allow' : 'ImplicitDeny', matched: allows };
+  }
   const identitySide = (principal.type === 'AWS' && isAccountRoot(principal)) || identityAllows.length > 0;
   const resourceSide = resourceAllows.length > 0;
   let allowed: boolean;

@@ -86,6 +86,14 @@ export const S3_OPERATION_PERMISSIONS: Readonly<Record<string, readonly S3Permis
   DeleteObjectTagging: [object('s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging')],
   GetObjectAcl: [object('s3:GetObjectAcl', 's3:GetObjectVersionAcl')],
   PutObjectAcl: [object('s3:PutObjectAcl', 's3:PutObjectVersionAcl')],
+  GetObjectLockConfiguration: [bucket('s3:GetBucketObjectLockConfiguration')],
+  PutObjectLockConfiguration: [bucket('s3:PutBucketObjectLockConfiguration')],
+  GetObjectRetention: [object('s3:GetObjectRetention')],
+  PutObjectRetention: [object('s3:PutObjectRetention')],
+  GetObjectLegalHold: [object('s3:GetObjectLegalHold')],
+  PutObjectLegalHold: [object('s3:PutObjectLegalHold')],
+  // Not an operation: the extra check of a delete or retention change that sends x-amz-bypass-governance-retention.
+  BypassGovernanceRetention: [object('s3:BypassGovernanceRetention')],
 };
 
 /** Every S3 action a bucket policy may name, beyond those above ("Actions defined by Amazon S3", the ones Strongroom knows). */

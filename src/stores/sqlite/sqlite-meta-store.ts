@@ -1,14 +1,16 @@
 /** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
-import { BucketMissingError } from '../meta-store.js';
+import { BucketMissingError, NULL_VERSION_ID } from '../meta-store.js';
 import type {
-  BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, UploadRecord,
+  BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
+  UploadRecord, VersionSummary,
 } from '../meta-store.js';
+import { SqliteVersionStack } from './sqlite-version-stack.js';
 import { prefixUpperBound } from '../../common/key-order.js';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
 import { GroupCommit } from './group-commit.js';
 import { META_MIGRATIONS } from './sqlite-migrations.js';
 import {
-  objectParams, partParams, toBucket, toObject, toPart, toSummary, toUpload, uploadParams,
+  partParams, toBucket, toPart, toSummary, toUpload, uploadParams,
   type BucketRow, type ObjectRow, type PartRow, type UploadRow,
 } from './sqlite-rows.js';
 
@@ -18,6 +20,7 @@ export class SqliteMetaStore implements MetaStore {
   readonly #db: SqliteDatabase;
   readonly #group: GroupCommit;
   readonly #q;
+  readonly #stack: SqliteVersionStack;
   /**
    * getObject's read transaction, built once: better-sqlite3's db.transaction() builds four wrapper
    * functions and defines twenty properties on every call (2-3 % of a small GET's event loop).
@@ -28,29 +31,18 @@ export class SqliteMetaStore implements MetaStore {
     this.#db = db;
     this.#group = new GroupCommit(db);
     migrate(db, 'meta', META_MIGRATIONS);
+    this.#stack = new SqliteVersionStack(db);
     const p = (sql: string) => db.prepare(sql);
     this.#q = {
       insertBucket: p('INSERT INTO buckets (name, region, created_at, owner) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       getBucket: p('SELECT * FROM buckets WHERE name = ?'),
       listBuckets: p('SELECT * FROM buckets ORDER BY name'),
-      anyObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
       deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
       bucketUploadBlobs: p('SELECT p.blob_id FROM upload_parts p JOIN uploads u USING (upload_id) WHERE u.bucket = ?'),
       deleteBucketUploads: p('DELETE FROM uploads WHERE bucket = ?'),
       putConfig: p('INSERT INTO bucket_configs (bucket, name, value) VALUES (?, ?, ?) ON CONFLICT (bucket, name) DO UPDATE SET value = excluded.value'),
       deleteConfig: p('DELETE FROM bucket_configs WHERE bucket = ? AND name = ?'),
       getConfig: p('SELECT value FROM bucket_configs WHERE bucket = ? AND name = ?'),
-      getObject: p('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
-      getSummary: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`),
-      objectParts: p('SELECT * FROM object_parts WHERE bucket = ? AND key = ? ORDER BY part_number'),
-      objectBlobs: p('SELECT blob_id FROM object_parts WHERE bucket = ? AND key = ?'),
-      deleteObject: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
-      deleteObjectParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ?'),
-      insertObject: p(`INSERT INTO objects (bucket, key, write_id, size, etag, last_modified, headers, user_meta, tags, checksums, checksum_type, encryption, parts_count, storage_class, manifest, acl)
-        VALUES (@bucket, @key, @write_id, @size, @etag, @last_modified, @headers, @user_meta, @tags, @checksums, @checksum_type, @encryption, @parts_count, @storage_class, @manifest, @acl)`),
-      insertObjectPart: p(`INSERT INTO object_parts (bucket, key, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
-        VALUES (@bucket, @key, @part_number, @write_id, @blob_id, @size, @etag, @sealed_key, @checksums, @last_modified, @inline_data, @layout_tag)`),
-      putTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
       putAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
@@ -70,16 +62,10 @@ export class SqliteMetaStore implements MetaStore {
         ORDER BY key, upload_id LIMIT ?`),
       objectBlobRef: p('SELECT 1 FROM object_parts WHERE blob_id = ? LIMIT 1'),
       uploadBlobRef: p('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1'),
-      scanAll: p('SELECT * FROM objects WHERE (bucket > ? OR (bucket = ? AND key > ?)) ORDER BY bucket, key LIMIT ?'),
-      scanBucket: p('SELECT * FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?'),
       updateSealedKey: p('UPDATE object_parts SET sealed_key = ? WHERE bucket = ? AND key = ? AND write_id = ? AND part_number = ?'),
     };
     // One read transaction, so the row and its parts come from the same snapshot.
-    this.#readObject = db.transaction((bucket: string, key: string) => {
-      const row = this.#q.getObject.get(bucket, key) as ObjectRow | undefined;
-      if (!row) return undefined;
-      return toObject(row, (this.#q.objectParts.all(bucket, key) as PartRow[]).map(toPart));
-    });
+    this.#readObject = db.transaction((bucket: string, key: string) => this.#stack.current(bucket, key));
   }
 
   async createBucket(b: BucketRecord): Promise<'created' | 'exists'> {
@@ -99,7 +85,7 @@ export class SqliteMetaStore implements MetaStore {
   async deleteBucket(name: string) {
     return this.#db.transaction(() => {
       if (!this.#q.getBucket.get(name)) return { result: 'missing' as const, blobIds: [] };
-      if (this.#q.anyObject.get(name)) return { result: 'not-empty' as const, blobIds: [] };
+      if (this.#stack.bucketHasVersions(name)) return { result: 'not-empty' as const, blobIds: [] };
       const blobIds = this.#blobIds(this.#q.bucketUploadBlobs.all(name));
       this.#q.deleteBucketUploads.run(name);
       this.#q.deleteBucket.run(name);
@@ -120,27 +106,52 @@ export class SqliteMetaStore implements MetaStore {
     return this.#readObject(bucket, key);
   }
 
-  async putObject(object: ObjectRecord, precondition?: Precondition): Promise<Released> {
-    return this.#group.run(() => this.#switchObject(object, precondition));
+  async getVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | undefined> {
+    return this.#db.transaction(() => this.#stack.version(bucket, key, versionId))();
   }
 
-  async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
-    return this.#q.putTags.run(JSON.stringify(tags), bucket, key).changes === 1;
+  async getLatestDeleteMarker(bucket: string, key: string) {
+    return this.#db.transaction(() => this.#stack.latestDeleteMarker(bucket, key))();
+  }
+
+  async putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Released> {
+    return this.#group.run(() => {
+      this.#requireBucket(object.bucket);
+      return this.#stack.put(object, precondition, guard);
+    });
+  }
+
+  async putDeleteMarker(bucket: string, key: string, versionId: string, lastModified: Date, precondition?: Precondition, guard?: RemovalGuard): Promise<Released> {
+    return this.#group.run(() => {
+      this.#requireBucket(bucket);
+      return this.#stack.putDeleteMarker(bucket, key, versionId, lastModified, precondition, guard);
+    });
+  }
+
+  async deleteVersion(bucket: string, key: string, versionId: string, guard?: RemovalGuard) {
+    return this.#group.run(() => this.#stack.deleteVersion(bucket, key, versionId, guard));
+  }
+
+  async putObjectLock(bucket: string, key: string, versionId: string | undefined, change: { retention?: Retention | null; legalHold?: boolean }, guard?: (current: ObjectRecord) => void): Promise<boolean> {
+    return this.#group.run(() => this.#stack.putLock(bucket, key, versionId, change, guard));
+  }
+
+  async listVersions(bucket: string, o: { prefix: string; startAt?: string; after?: { key: string; versionId?: string }; limit: number }): Promise<ListPage<VersionSummary>> {
+    return this.#db.transaction(() => this.#stack.list(bucket, o))();
+  }
+
+  async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>, versionId?: string): Promise<boolean> {
+    return this.#stack.putTags(bucket, key, JSON.stringify(tags), versionId);
   }
 
   async putObjectAcl(bucket: string, key: string, acl: string | undefined): Promise<boolean> {
     return this.#q.putAcl.run(acl ?? null, bucket, key).changes === 1;
   }
 
-  async deleteObject(bucket: string, key: string, precondition?: Precondition) {
+  async deleteObject(bucket: string, key: string, precondition?: Precondition, guard?: RemovalGuard) {
     return this.#db.transaction(() => {
-      if (precondition) {
-        const existing = this.#q.getSummary.get(bucket, key) as ObjectRow | undefined;
-        precondition(existing && toSummary(existing));
-      }
-      const blobIds = this.#blobIds(this.#q.objectBlobs.all(bucket, key));
-      this.#q.deleteObjectParts.run(bucket, key);
-      const existed = this.#q.deleteObject.run(bucket, key).changes === 1;
+      if (precondition) precondition(this.#stack.currentSummary(bucket, key));
+      const { existed, blobIds } = this.#stack.deleteVersion(bucket, key, NULL_VERSION_ID, guard);
       return { existed, blobIds };
     })();
   }
@@ -187,13 +198,14 @@ export class SqliteMetaStore implements MetaStore {
     return (this.#q.listUploadParts.all(uploadId, 0, 1_000_000) as PartRow[]).map(toPart);
   }
 
-  async completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition) {
+  async completeUpload(uploadId: string, object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard) {
     return this.#db.transaction(() => {
       this.#requireBucket(object.bucket);
       if (!this.#q.getUpload.get(object.bucket, uploadId)) return { result: 'missing' as const, blobIds: [] };
       const kept = new Set(object.parts.map((p) => p.blobId));
       const unused = this.#blobIds(this.#q.uploadBlobs.all(uploadId)).filter((id) => !kept.has(id));
-      const released = this.#switchObject(object, precondition);
+      this.#requireBucket(object.bucket);
+      const released = this.#stack.put(object, precondition, guard);
       this.#q.deleteUpload.run(uploadId);
       return { result: 'ok' as const, blobIds: [...released.blobIds, ...unused] };
     })();
@@ -225,15 +237,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async scanObjectParts(o: { bucket?: string; after?: string; limit: number }) {
-    const [afterBucket, afterKey] = o.after ? (JSON.parse(o.after) as [string, string]) : ['', ''];
-    const rows = (o.bucket !== undefined
-      ? this.#q.scanBucket.all(o.bucket, o.bucket === afterBucket ? afterKey : '', o.limit + 1)
-      : this.#q.scanAll.all(afterBucket, afterBucket, afterKey, o.limit + 1)) as ObjectRow[];
-    const items = rows.slice(0, o.limit).map((row) => ({
-      cursor: JSON.stringify([row.bucket, row.key]),
-      object: toObject(row, (this.#q.objectParts.all(row.bucket, row.key) as PartRow[]).map(toPart)),
-    }));
-    return { items, truncated: rows.length > o.limit };
+    return this.#db.transaction(() => this.#stack.scan(o))();
   }
 
   async updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean> {
@@ -242,22 +246,6 @@ export class SqliteMetaStore implements MetaStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
-  }
-
-  /** Must run inside a transaction: precondition, drop the old row and parts, insert the new. */
-  #switchObject(object: ObjectRecord, precondition?: Precondition): Released {
-    this.#requireBucket(object.bucket);
-    if (precondition) {
-      const existing = this.#q.getSummary.get(object.bucket, object.key) as ObjectRow | undefined;
-      precondition(existing && toSummary(existing));
-    }
-    const blobIds = this.#blobIds(this.#q.objectBlobs.all(object.bucket, object.key))
-      .filter((id) => !object.parts.some((p) => p.blobId === id));
-    this.#q.deleteObjectParts.run(object.bucket, object.key);
-    this.#q.deleteObject.run(object.bucket, object.key);
-    this.#q.insertObject.run(objectParams(object));
-    for (const part of object.parts) this.#q.insertObjectPart.run({ bucket: object.bucket, key: object.key, ...partParams(part) });
-    return { blobIds };
   }
 
   /**

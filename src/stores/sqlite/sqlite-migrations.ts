@@ -54,4 +54,37 @@ export const META_MIGRATIONS: readonly string[] = [
   ALTER TABLE objects ADD COLUMN acl TEXT;
   ALTER TABLE uploads ADD COLUMN acl TEXT;
   `,
+  // 5: versioning and Object Lock (issue 14). `objects` stays the table of CURRENT versions (what
+  // ListObjectsV2 range-scans); noncurrent versions and every delete marker live in object_versions,
+  // ordered newest first within a key by a per-key sequence; parts are keyed by their version.
+  `
+  ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';
+  ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE objects ADD COLUMN retention_mode TEXT;
+  ALTER TABLE objects ADD COLUMN retain_until INTEGER;
+  ALTER TABLE objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE object_versions (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, version_id TEXT NOT NULL,
+    delete_marker INTEGER NOT NULL, write_id TEXT NOT NULL, size INTEGER NOT NULL,
+    etag TEXT NOT NULL, last_modified INTEGER NOT NULL, headers TEXT NOT NULL, user_meta TEXT NOT NULL,
+    tags TEXT NOT NULL, checksums TEXT NOT NULL, checksum_type TEXT, encryption TEXT NOT NULL,
+    parts_count INTEGER, storage_class TEXT NOT NULL, manifest BLOB, acl TEXT,
+    retention_mode TEXT, retain_until INTEGER, legal_hold INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (bucket, key, seq DESC)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX object_versions_id ON object_versions (bucket, key, version_id);
+  CREATE TABLE object_parts_by_version (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL, part_number INTEGER NOT NULL,
+    write_id TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+    sealed_key BLOB NOT NULL, checksums TEXT NOT NULL, last_modified INTEGER NOT NULL,
+    inline_data BLOB, layout_tag BLOB,
+    PRIMARY KEY (bucket, key, version_id, part_number)
+  ) WITHOUT ROWID;
+  INSERT INTO object_parts_by_version
+    SELECT bucket, key, 'null', part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag
+    FROM object_parts;
+  DROP TABLE object_parts;
+  ALTER TABLE object_parts_by_version RENAME TO object_parts;
+  CREATE INDEX object_parts_blob ON object_parts (blob_id);
+  `,
 ];

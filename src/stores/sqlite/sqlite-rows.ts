@@ -1,13 +1,17 @@
 /** Row ↔ record mapping for the SQLite MetaStore (JSON columns, epoch-millisecond dates). */
-import type { BucketRecord, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../meta-store.js';
+import { NULL_VERSION_ID } from '../meta-store.js';
+import type { BucketRecord, ObjectRecord, ObjectSummary, PartRecord, RemovedVersion, UploadRecord } from '../meta-store.js';
 
 export interface BucketRow { name: string; region: string; created_at: number; owner: string }
 export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
   encryption: string; parts_count: number | null; storage_class: string; manifest: Buffer | null;
-  acl: string | null;
+  acl: string | null; version_id: string; seq: number; retention_mode: string | null; retain_until: number | null;
+  legal_hold: number;
 }
+/** A row of object_versions: a noncurrent version or a delete marker. */
+export interface VersionRow extends ObjectRow { delete_marker: number }
 export interface PartRow {
   part_number: number; write_id: string; blob_id: string; size: number; etag: string;
   sealed_key: Buffer; checksums: string; last_modified: number; inline_data: Buffer | null; layout_tag: Buffer | null;
@@ -44,6 +48,21 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   partsCount: r.parts_count ?? undefined, storageClass: r.storage_class, parts,
   ...(r.manifest ? { manifest: r.manifest } : {}),
   ...(r.acl ? { acl: r.acl } : {}),
+  ...lockFields(r),
+  // The null version reads back as it is written: without a version id.
+  ...(r.version_id !== NULL_VERSION_ID ? { versionId: r.version_id } : {}),
+  ...('delete_marker' in r && (r as VersionRow).delete_marker === 1 ? { deleteMarker: true } : {}),
+});
+
+const lockFields = (r: ObjectRow) => ({
+  ...(r.retention_mode !== null && r.retain_until !== null
+    ? { retention: { mode: r.retention_mode as 'GOVERNANCE' | 'COMPLIANCE', until: new Date(r.retain_until) } } : {}),
+  ...(r.legal_hold === 1 ? { legalHold: true } : {}),
+});
+
+/** What a RemovalGuard sees of a row. */
+export const toRemoved = (r: ObjectRow & { delete_marker?: number }): RemovedVersion => ({
+  versionId: r.version_id, deleteMarker: r.delete_marker === 1, ...lockFields(r),
 });
 
 export const toSummary = (r: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'storage_class' | 'checksums' | 'checksum_type'>): ObjectSummary => ({
@@ -70,7 +89,8 @@ export const objectParams = (o: ObjectRecord) => ({
   user_meta: JSON.stringify(o.userMetadata), tags: JSON.stringify(o.tags),
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
-  manifest: o.manifest ?? null, acl: o.acl ?? null,
+  manifest: o.manifest ?? null, acl: o.acl ?? null, version_id: o.versionId ?? NULL_VERSION_ID,
+  retention_mode: o.retention?.mode ?? null, retain_until: o.retention?.until.getTime() ?? null, legal_hold: o.legalHold ? 1 : 0,
 });
 
 export const partParams = (p: PartRecord) => ({

@@ -1,0 +1,14 @@
+/** TagResource, UntagResource, ListResourceTags. */
+import { requiredString, stringList, tagList, type KmsHandler } from './kms-shapes.js';
+
+export const tagResource: KmsHandler = async (input, { service, call }) => {
+  await service.tagResource(call, requiredString(input, 'KeyId'), tagList(input, 'Tags'));
+  return {};
+};
+
+export const untagResource: KmsHandler = async (input, { service, call }) => {
+  await service.untagResource(call, requiredString(input, 'KeyId'), stringList(input, 'TagKeys', true));
+  return {};
+};
+
+export const listResourceTags: KmsHandler = async (input, { service, call }) => ({ Tags: await service.listResourceTags(call, requiredString(input, 'KeyId')), Truncated: false });

@@ -1,0 +1,73 @@
+/** The versioned, self-describing KMS CiphertextBlob: which key and key version sealed it, a per-blob salt, AES-256-GCM ciphertext and tag; the encryption context is associated data. */
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import type { Random } from '../common/random.js';
+import type { Secret } from '../common/secret.js';
+import { canonicalContext, type EncryptionContext } from './encryption-context.js';
+
+/**
+ * FROZEN layout v1 (docs/FORMAT.md › KMS ciphertext blob):
+ * format 0x01 ‖ key id (16-byte UUID) ‖ key version (uint32 BE) ‖ salt (16) ‖ ciphertext ‖ tag (16).
+ * The blob key is HKDF-SHA256(ikm = key version material, salt, info = DOMAIN), used for this blob only,
+ * so the GCM nonce is a constant; AAD = the 37 header bytes ‖ canonical encryption context.
+ */
+const FORMAT = 1;
+const HEADER = 1 + 16 + 4 + 16;
+const TAG = 16;
+const DOMAIN = 'strongroom/kms-blob/v1';
+const NONCE = Buffer.alloc(12);
+
+export interface BlobHeader { readonly keyId: string; readonly version: number }
+
+function uuidBytes(keyId: string): Buffer {
+  return Buffer.from(keyId.replaceAll('-', ''), 'hex');
+}
+
+function uuidText(b: Buffer): string {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function blobKey(material: Secret, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', material.reveal(), salt, DOMAIN, 32));
+}
+
+/** The key id and version a blob names; undefined when it is not a blob of this format. */
+export function readBlobHeader(blob: Buffer): BlobHeader | undefined {
+  if (blob.length < HEADER + TAG || blob[0] !== FORMAT) return undefined;
+  return { keyId: uuidText(blob.subarray(1, 17)), version: blob.readUInt32BE(17) };
+}
+
+export function sealBlob(header: BlobHeader, material: Secret, context: EncryptionContext, plaintext: Buffer, random: Random): Buffer {
+  const head = Buffer.alloc(HEADER);
+  head[0] = FORMAT;
+  uuidBytes(header.keyId).copy(head, 1);
+  head.writeUInt32BE(header.version, 17);
+  random.bytes(16).copy(head, 21);
+  const key = blobKey(material, head.subarray(21, 37));
+  try {
+    const cipher = createCipheriv('aes-256-gcm', key, NONCE);
+    cipher.setAAD(Buffer.concat([head, canonicalContext(context)]));
+    return Buffer.concat([head, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The plaintext, or undefined when the blob does not authenticate (damage, another context, another key). The caller wipes it. */
+export function openBlob(blob: Buffer, material: Secret, context: EncryptionContext): Buffer | undefined {
+  if (readBlobHeader(blob) === undefined) return undefined;
+  const key = blobKey(material, blob.subarray(21, 37));
+  const decipher = createDecipheriv('aes-256-gcm', key, NONCE);
+  decipher.setAAD(Buffer.concat([blob.subarray(0, HEADER), canonicalContext(context)]));
+  decipher.setAuthTag(blob.subarray(blob.length - TAG));
+  const plain = decipher.update(blob.subarray(HEADER, blob.length - TAG));
+  try {
+    decipher.final();
+    return plain;
+  } catch {
+    plain.fill(0);
+    return undefined;
+  } finally {
+    key.fill(0);
+  }
+}

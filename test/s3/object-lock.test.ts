@@ -1,0 +1,151 @@
+/** Object Lock: lock-enabled buckets, retention and legal hold per version, COMPLIANCE that nothing breaks (root, every delete path, every admin tool), GOVERNANCE that yields only to the bypass. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
+  GetObjectLegalHoldCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, PutBucketVersioningCommand,
+  PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand, PutObjectRetentionCommand, type S3Client,
+} from '@aws-sdk/client-s3';
+import { startServer, type TestServer } from '../helpers/start-server.js';
+import { bucketName, s3Client } from '../helpers/clients.js';
+import { errorCode, rawRequest } from '../helpers/raw-request.js';
+import { strongroomCommand } from '../helpers/data-dir.js';
+
+const work = mkdtempSync(join(tmpdir(), 'strongroom-lock-'));
+const dataDir = join(work, 'data');
+const keyFile = join(work, 'root.key');
+let server: TestServer;
+let s3: S3Client;
+const serve = async () => {
+  server = await startServer({ dataDir, args: ['--root-key-file', keyFile] });
+  s3 = s3Client(server);
+};
+const stop = async () => { s3.destroy(); await server.stop({ remove: false }); };
+
+before(async () => {
+  writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  await serve();
+});
+after(async () => {
+  await stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
+const denied = (e: Error) => e.name === 'AccessDenied';
+
+async function lockBucket(label: string): Promise<string> {
+  const Bucket = bucketName(label);
+  await s3.send(new CreateBucketCommand({ Bucket, ObjectLockEnabledForBucket: true }));
+  return Bucket;
+}
+
+test('CreateBucket with Object Lock turns versioning on for good; the configuration, default retention, and its errors', async () => {
+  const Bucket = await lockBucket('lock-config');
+  assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status, 'Enabled');
+  assert.equal((await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration?.ObjectLockEnabled, 'Enabled');
+  await assert.rejects(s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } })), (e: Error) => e.name === 'InvalidBucketState');
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 2 } } } }));
+  const got = await s3.send(new GetObjectLockConfigurationCommand({ Bucket }));
+  assert.deepEqual(got.ObjectLockConfiguration?.Rule?.DefaultRetention, { Mode: 'GOVERNANCE', Days: 2 });
+  const put = await s3.send(new PutObjectCommand({ Bucket, Key: 'defaulted', Body: 'x' }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'defaulted', VersionId: put.VersionId }));
+  assert.equal(head.ObjectLockMode, 'GOVERNANCE');
+  assert.ok(Math.abs(head.ObjectLockRetainUntilDate!.getTime() - inDays(2).getTime()) < 60_000);
+
+  const plain = bucketName('no-lock');
+  await s3.send(new CreateBucketCommand({ Bucket: plain }));
+  const none = await rawRequest(server.url, { method: 'GET', path: `/${plain}?object-lock` });
+  assert.deepEqual([none.status, errorCode(none.body)], [404, 'ObjectLockConfigurationNotFoundError']);
+  const notVersioned = await rawRequest(server.url, { method: 'PUT', path: `/${plain}?object-lock`, body: '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>' });
+  assert.deepEqual([notVersioned.status, errorCode(notVersioned.body)], [409, 'InvalidBucketState']);
+  const headers = await rawRequest(server.url, {
+    method: 'PUT', path: `/${plain}/k`, body: 'x',
+    headers: { 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': inDays(1).toISOString(), 'content-md5': 'ndTkYSaMgDT1yFZOFVxnpg==' },
+  });
+  assert.deepEqual([headers.status, errorCode(headers.body)], [400, 'InvalidRequest']);
+});
+
+test('per-request lock headers: both mode and date, in the future, with Content-MD5 or a checksum; GetObjectRetention without one is NoSuchObjectLockConfiguration', async () => {
+  const Bucket = await lockBucket('lock-headers');
+  const put = (headers: Record<string, string>) => rawRequest(server.url, { method: 'PUT', path: `/${Bucket}/k`, body: 'x', headers });
+  const md5 = { 'content-md5': 'ndTkYSaMgDT1yFZOFVxnpg==' };
+  const cases: Array<[Record<string, string>, number, string]> = [
+    [{ 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': inDays(1).toISOString() }, 400, 'InvalidRequest'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'COMPLIANCE' }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'FOREVER', 'x-amz-object-lock-retain-until-date': inDays(1).toISOString() }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': inDays(-1).toISOString() }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-legal-hold': 'MAYBE' }, 400, 'InvalidArgument'],
+  ];
+  for (const [h, status, code] of cases) {
+    const r = await put(h);
+    assert.deepEqual([r.status, errorCode(r.body)], [status, code], JSON.stringify(h));
+  }
+  const ok = await put({ ...md5, 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': inDays(1).toISOString(), 'x-amz-object-lock-legal-hold': 'ON' });
+  assert.equal(ok.status, 200, ok.body);
+  const versionId = ok.headers['x-amz-version-id'] as string;
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: versionId }))).LegalHold?.Status, 'ON');
+  assert.equal((await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k', VersionId: versionId }))).Retention?.Mode, 'GOVERNANCE');
+  const plain = await s3.send(new PutObjectCommand({ Bucket, Key: 'plain', Body: 'x' }));
+  const none = await rawRequest(server.url, { method: 'GET', path: `/${Bucket}/plain?retention&versionId=${plain.VersionId}` });
+  assert.deepEqual([none.status, errorCode(none.body)], [404, 'NoSuchObjectLockConfiguration']);
+  const upload = await rawRequest(server.url, { method: 'POST', path: `/${Bucket}/mp?uploads`, headers: { ...md5, 'x-amz-object-lock-legal-hold': 'ON' } });
+  assert.deepEqual([upload.status, errorCode(upload.body)], [501, 'NotImplemented'], 'lock headers on CreateMultipartUpload are refused, never ignored');
+});
+
+test('a COMPLIANCE-locked version survives every delete path, as the account root, and every admin tool (scrub, keys rewrap, the orphan sweeper)', async () => {
+  const Bucket = await lockBucket('compliance');
+  const body = randomBytes(60_000);
+  const locked = await s3.send(new PutObjectCommand({ Bucket, Key: 'record', Body: body, ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: inDays(30) }));
+  const id = locked.VersionId!;
+  const bypass = { 'x-amz-bypass-governance-retention': 'true' };
+
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'record', VersionId: id })), denied);
+  const raw = await rawRequest(server.url, { method: 'DELETE', path: `/${Bucket}/record?versionId=${id}`, headers: bypass });
+  assert.deepEqual([raw.status, errorCode(raw.body)], [403, 'AccessDenied'], 'the bypass header does not break COMPLIANCE');
+  const batch = await s3.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: 'record', VersionId: id }] } }));
+  assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [['record', 'AccessDenied']]);
+  await assert.rejects(s3.send(new DeleteBucketCommand({ Bucket })), (e: Error) => e.name === 'BucketNotEmpty');
+  await assert.rejects(s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'record', VersionId: id, BypassGovernanceRetention: true, Retention: { Mode: 'COMPLIANCE', RetainUntilDate: inDays(1) } })), denied);
+  await assert.rejects(s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'record', VersionId: id, BypassGovernanceRetention: true, Retention: {} })), denied);
+  await assert.rejects(s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'record', VersionId: id, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: inDays(60) } })), denied);
+  await s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'record', VersionId: id, Retention: { Mode: 'COMPLIANCE', RetainUntilDate: inDays(31) } }));
+  // A DELETE without a version id only adds a marker: the locked version stays.
+  const marker = await s3.send(new DeleteObjectCommand({ Bucket, Key: 'record' }));
+  assert.equal(marker.DeleteMarker, true);
+  // An overwrite adds a version; it never replaces the locked one.
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'record', Body: 'newer' }));
+
+  await stop();
+  for (const args of [['scrub'], ['keys', 'rotate'], ['keys', 'rewrap']]) {
+    const r = await strongroomCommand([...args, '--data', dataDir, '--root-key-file', keyFile]);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  await serve(); // the orphan sweeper runs at start
+  const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'record', VersionId: id }));
+  assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(body), 'the locked version reads back whole');
+  assert.equal(got.ObjectLockMode, 'COMPLIANCE');
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'record', VersionId: id })), denied);
+});
+
+test('GOVERNANCE yields only to x-amz-bypass-governance-retention; a legal hold blocks deletes until it is OFF', async () => {
+  const Bucket = await lockBucket('governance');
+  const v = await s3.send(new PutObjectCommand({ Bucket, Key: 'g', Body: 'x', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: inDays(10) }));
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'g', VersionId: v.VersionId })), denied);
+  await assert.rejects(s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'g', VersionId: v.VersionId, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: inDays(1) } })), denied);
+  await s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'g', VersionId: v.VersionId, BypassGovernanceRetention: true, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: inDays(1) } }));
+  const shortened = (await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'g', VersionId: v.VersionId }))).Retention?.RetainUntilDate;
+  assert.ok(Math.abs(shortened!.getTime() - inDays(1).getTime()) < 60_000, 'the bypass shortened the GOVERNANCE retention');
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'g', VersionId: v.VersionId, BypassGovernanceRetention: true }));
+  await assert.rejects(s3.send(new HeadObjectCommand({ Bucket, Key: 'g', VersionId: v.VersionId })), (e: Error) => e.name === 'NotFound' || e.name === 'NoSuchVersion');
+
+  const held = await s3.send(new PutObjectCommand({ Bucket, Key: 'h', Body: 'x' }));
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'h', VersionId: held.VersionId, LegalHold: { Status: 'ON' } }));
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'h', VersionId: held.VersionId, BypassGovernanceRetention: true })), denied);
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'h', VersionId: held.VersionId, LegalHold: { Status: 'OFF' } }));
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'h', VersionId: held.VersionId }));
+});
