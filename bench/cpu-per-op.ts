@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare]`:
+ * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare] [--a-flags "..."] [--b-flags "..."]`:
  * A/B of two Strongroom builds (and optionally the bare server) in alternating rounds with the order rotated;
  * the main figure is the server's CPU time per operation (µs/op, from /proc), which other load on the machine
  * disturbs far less than throughput. Prints medians with [min..max] and the other load per round.
@@ -28,7 +28,9 @@ if (process.argv.includes('--signed')) setPayloadMode('signed');
 interface Sample { putUs: number; getUs: number; putMainShare: number; getMainShare: number; putMBps: number; getMBps: number; otherCores: number; clientCores: number }
 const samples = new Map<string, Sample[]>();
 const targets: Running[] = [];
-for (const [name, entry] of entries) targets.push(await startStrongroom([], entry, name));
+// `--a-flags` / `--b-flags`: Node options for one side only (e.g. "--max-semi-space-size=1"), to A/B a launcher flag.
+const flagsOf = (name: string) => arg(`${name.toLowerCase()}-flags`, '').split(' ').filter((f) => f !== '');
+for (const [name, entry] of entries) targets.push(await startStrongroom(flagsOf(name), entry, name));
 if (process.argv.includes('--bare')) targets.push(await startBare());
 for (const t of targets) if (t.sse) await createBucket(t, 'cpu');
 const body = randomBytes(size);

@@ -16,6 +16,8 @@ import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLa
 const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Math.max(1, Number(process.argv[roundsArg + 1])) : 3;
+/** `--entry path/to/dist/main.js`: bench another build of Strongroom (an older one, to compare rows run against run). */
+const entryArg = process.argv.indexOf('--entry');
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   log('');
 
   const bare = await startBare();
-  const strongroom = await startStrongroomWithTls();
+  // --entry: an older build must also take --listen-tls (bench/targets.ts).
+  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!) : await startStrongroomWithTls();
   const strongroomTls = { ...strongroom.tls, pid: strongroom.pid };
   const s3rver = await startS3rver().catch((e: unknown) => `s3rver failed to start: ${String(e)}`);
   const moto = await startMoto();
