@@ -16,6 +16,11 @@ const ADVERTISED_MS = 2000;
  * lib/_http_server.js, Node 20.20 and later), so the real deadline here is 3 s.
  */
 const DEADLINE_MS = ADVERTISED_MS + 1000;
+/**
+ * The client counts idle time from when it read the answer, the server from when it wrote it: on a busy
+ * machine the client's clock starts this much later, at most (still far from the advertised 2 s).
+ */
+const SLACK_MS = 200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const headerBlock = (first: string, h: Record<string, string>) => `${first}\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
@@ -109,21 +114,21 @@ describe('server: a request on a kept-alive connection idle up to the deadline i
     assert.equal(trial.hint, 'timeout=2');
     assert.equal(trial.outcome, 'fin before write', JSON.stringify(trial));
     assert.equal(trial.error, undefined, 'closed with a FIN, not a reset');
-    assert.ok(trial.finAtMs! >= DEADLINE_MS - 50, `closed after ${trial.finAtMs!.toFixed(0)} ms idle: not before the advertised timeout + 1 s`);
+    assert.ok(trial.finAtMs! >= DEADLINE_MS - SLACK_MS, `closed after ${trial.finAtMs!.toFixed(0)} ms idle: not before the advertised timeout + 1 s`);
     assert.ok(trial.finAtMs! < DEADLINE_MS + 5000, `closed after ${trial.finAtMs!.toFixed(0)} ms idle`);
   });
 
-  test('a PUT with a body sent 1.8–2.05 s and 2.1–2.7 s into the idle time is answered 200 every time', async (t) => {
+  test('a PUT with a body sent 1.8–2.05 s and 2.1–2.5 s into the idle time is answered 200 every time', async (t) => {
     const idle: number[] = [];
     for (let ms = ADVERTISED_MS - 200; ms <= ADVERTISED_MS + 50; ms += 10) idle.push(ms);
-    for (let ms = ADVERTISED_MS + 100; ms <= DEADLINE_MS - 300; ms += 100) idle.push(ms);
+    for (let ms = ADVERTISED_MS + 100; ms <= DEADLINE_MS - 500; ms += 100) idle.push(ms);
     const trials = await Promise.all(idle.map((ms, i) => reuseAfter(server, bucket, ms, i + 1)));
     for (const trial of trials) t.diagnostic(JSON.stringify(trial));
-    const closedEarly = trials.filter((x) => x.outcome === 'fin before write' && x.finAtMs! < DEADLINE_MS - 50);
+    const closedEarly = trials.filter((x) => x.outcome === 'fin before write' && x.finAtMs! < DEADLINE_MS - SLACK_MS);
     assert.deepEqual(closedEarly, [], 'no idle connection is closed before the deadline');
     // Judged by when the request really went out: a timer that fired late on a busy machine may have sent
     // it at the deadline, where the close is allowed to win.
-    const inTime = trials.filter((x) => x.wroteAtMs !== undefined && x.wroteAtMs < DEADLINE_MS - 250);
+    const inTime = trials.filter((x) => x.wroteAtMs !== undefined && x.wroteAtMs < DEADLINE_MS - 2 * SLACK_MS);
     assert.ok(inTime.length >= idle.length / 2, `${inTime.length} of ${idle.length} requests went out in time`);
     const failed = inTime.filter((x) => x.outcome !== 'answered' || x.status !== 200);
     assert.deepEqual(failed, [], 'every request written before the deadline is answered 200');
