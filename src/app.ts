@@ -99,11 +99,12 @@ export async function openData(
     const opened = keys;
     const meta = new SqliteMetaStore(db);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
-    const envelope = new Envelope(opened);
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
     const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
     const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
+    // SSE-KMS and DSSE-KMS data keys come from the built-in KMS, or the external one (--kms-endpoint).
+    const envelope = new Envelope(opened, systemRandom, kmsKeyUse);
     return {
       meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
@@ -183,6 +184,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
     legacyBucketDefaults: config.legacyBucketDefaults,
     sseCDefault: config.sseCDefault,
+    allowInsecureSseC: config.allowInsecureSseC,
     postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
   };
   const auditBucket = config.audit.bucket;

@@ -1,12 +1,15 @@
-/** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key. */
+/** CopyObject and UploadPartCopy: the source is decrypted and re-encrypted for the target with a fresh data key; an SSE-C object copied onto itself with a new key is only resealed. */
 import { newObjectAcl } from './acl-state.js';
 import { lockGuard, requestedLock } from './object-lock.js';
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
-import type { ObjectRecord } from '../stores/meta-store.js';
+import type { KeyCaller } from '../sse/envelope.js';
+import type { BucketRecord, ObjectRecord } from '../stores/meta-store.js';
+import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
+import { copySourceKey, partPlan } from './customer-keys.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
+import { loadBucketEncryption, resolveEncryption, sseApplied, type ResolvedEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -15,8 +18,9 @@ import { openObjectStream, type ByteRange } from './object-reader.js';
 import { writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { loadVersioning } from './versioning.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -30,14 +34,19 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
   if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
-  const sse = parseSseRequest(req.headers, 'all');
+  const transport = transportOf(req, ctx);
+  const sse = parseSseRequest(req.headers, 'all', transport);
+  const givenSourceKey = parseCopySourceCustomerKey(req.headers, transport);
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
-  const encryption = resolveEncryption(sse, explicitDefault, req.secure);
+  const encryption = resolveEncryption(sse, explicitDefault, ctx.envelope);
+  const caller: KeyCaller = { principal: req.principal, requestId: req.requestId };
   return withCopySource(req, ctx, async (source) => {
     if (source.size > MAX_COPY_SOURCE) {
       throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
     }
+    // An SSE-C source needs its own key (the copy-source triple), checked even when it equals the target's.
+    const sourceKey = copySourceKey(source.encryption, givenSourceKey, ctx.envelope);
     const metadataDirective = directive(req, 'x-amz-metadata-directive');
     const taggingDirective = directive(req, 'x-amz-tagging-directive');
     const targetClass = header(req.headers, 'x-amz-storage-class');
@@ -50,33 +59,74 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       });
     }
 
+    const metadata = {
+      headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
+      userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
+      tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
+      storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
+    };
+    // On a bucket that has never had versioning, an SSE-C key change onto itself replaces the one version: INVARIANT 8,
+    // each data key is resealed and the blobs are neither read nor written. A versioned bucket gets a new version.
+    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && await loadVersioning(ctx.meta, bucket.name) === undefined) {
+      const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...copySourceVersionHeader(source) },
+        body: toXml('CopyObjectResult', { ETag: quoted(resealed.etag), LastModified: resealed.lastModified }),
+      };
+    }
+
     const lock = await requestedLock(req, ctx, bucket.name);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
-      body: await openObjectStream(ctx, source, undefined), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
-      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+      body: await openObjectStream(ctx, source, undefined, undefined, { customerKey: sourceKey, caller }), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
+      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller,
     });
     const now = ctx.clock.now();
     const object: ObjectRecord = {
-      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
-      headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
-      userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
-      tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
+      bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
+      ...metadata,
       checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
-      storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
-      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
+      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
     const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
-      body: toXml('CopyObjectResult', { ETag: quoted(blob.md5Hex), LastModified: now }),
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },
+      body: toXml('CopyObjectResult', { ETag: quoted(blob.etag), LastModified: now }),
       audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
     };
   });
+}
+
+/**
+ * The object row again with every part's data key resealed for the new encryption: same write id, parts,
+ * blobs, sizes, ETag and checksums. Committed only if the object is still the version that was resealed
+ * (its ETag is unique to that write); the blobs stay, so a failure here deletes nothing.
+ */
+async function resealInPlace(
+  ctx: S3Context, req: S3Request, bucket: BucketRecord, source: ObjectRecord, sourceKey: NonNullable<ReturnType<typeof copySourceKey>>,
+  encryption: ResolvedEncryption, metadata: Pick<ObjectRecord, 'headers' | 'userMetadata' | 'tags' | 'storageClass'>, caller: KeyCaller,
+): Promise<{ etag: string; lastModified: Date }> {
+  const parts = [];
+  for (const part of source.parts) {
+    const binding = { bucket: source.bucket, key: source.key, writeId: part.writeId, partNumber: part.partNumber };
+    parts.push({ ...part, sealedKey: await ctx.envelope.rekey(part.sealedKey, binding, { customerKey: sourceKey, caller }, encryption.plan, caller) });
+  }
+  const object: ObjectRecord = {
+    ...source, ...metadata, lastModified: ctx.clock.now(), encryption: encryption.info, parts, acl: await newObjectAcl(ctx, req, bucket),
+  };
+  try {
+    await ctx.meta.putObject({ ...object, manifest: ctx.envelope.sealLayout(object) }, (existing) => {
+      if (existing?.etag !== source.etag) throw s3Error('ConditionalRequestConflict');
+    });
+  } catch (err) {
+    throw bucketGoneAsNoSuchBucket(err);
+  }
+  return { etag: object.etag, lastModified: object.lastModified };
 }
 
 /** x-amz-copy-source-range: bytes=first-last, inside the source. */
@@ -93,8 +143,12 @@ function copyRange(value: string | undefined, size: number): ByteRange | undefin
 }
 
 export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
+  const { key, partNumber, bucket, upload, sse } = await partTarget(req, ctx);
+  const plan = partPlan(upload.encryption, sse, ctx.envelope);
+  const givenSourceKey = parseCopySourceCustomerKey(req.headers, transportOf(req, ctx));
+  const caller: KeyCaller = { principal: req.principal, requestId: req.requestId };
   return withCopySource(req, ctx, async (source) => {
+    const sourceKey = copySourceKey(source.encryption, givenSourceKey, ctx.envelope);
     const range = copyRange(header(req.headers, 'x-amz-copy-source-range'), source.size);
     const length = range ? range.end - range.start + 1 : source.size;
     if (length > MAX_COPY_SOURCE) {
@@ -102,11 +156,11 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     }
     // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
     const blob = await writeObjectData(ctx, {
-      body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
-      plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber },
+      body: await openObjectStream(ctx, source, range, undefined, { customerKey: sourceKey, caller }), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
+      plan, binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller,
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
-    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption), ...copySourceVersionHeader(source) };
+    const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, false, customerKeyMd5(sse)), ...copySourceVersionHeader(source) };
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
     return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });

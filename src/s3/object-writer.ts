@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
 import { pipeStreams } from '../common/pipe-streams.js';
-import type { EncryptionPlan, ObjectBinding } from '../sse/envelope.js';
+import type { EncryptionPlan, KeyCaller, ObjectBinding } from '../sse/envelope.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader, createHasher, parseChecksumAlgorithm, validateChecksumValue, type ChecksumAlgorithm, type Hasher } from './checksums.js';
 import { header } from './metadata-headers.js';
 import type { S3Context } from './s3-request.js';
@@ -57,7 +57,8 @@ export interface WrittenBlob {
   readonly blobId: string;
   readonly inline: Buffer | undefined;
   readonly size: number;
-  readonly md5Hex: string;
+  /** The ETag (without quotes): the plaintext MD5 in hex for SSE-S3, an opaque value for the other kinds. */
+  readonly etag: string;
   readonly checksums: Readonly<Record<string, string>>;
   readonly sealedKey: Buffer;
 }
@@ -69,6 +70,8 @@ export interface WriteRequest {
   readonly checks: PayloadChecks;
   readonly plan: EncryptionPlan;
   readonly binding: ObjectBinding;
+  /** Who the write's key use is for (SSE-KMS key policies, the audit trail). */
+  readonly caller: KeyCaller;
   readonly maxBytes?: number;
 }
 
@@ -85,7 +88,7 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   // The body may not run past what it claimed: the first excess byte fails the write (a 1-byte claim
   // must not stream gigabytes into the inline buffer or onto disk).
   const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength);
-  const session = await ctx.envelope.beginWrite(w.plan, w.binding);
+  const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeStreams(w.body, hashing, session.encrypt),
@@ -112,7 +115,7 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
       checksums[w.checks.checksum] = actual;
     }
     const inline = 'bytes' in written.value ? written.value.bytes : undefined;
-    return { blobId, inline, size: hashing.bytes, md5Hex: md5.toString('hex'), checksums, sealedKey: session.sealedKey };
+    return { blobId, inline, size: hashing.bytes, etag: session.etag(md5), checksums, sealedKey: session.sealedKey };
   } catch (err) {
     await ctx.blobs.delete([blobId]);
     throw err;

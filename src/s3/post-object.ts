@@ -13,7 +13,7 @@ import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-name
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
@@ -45,7 +45,8 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
 
   // Everything the form asks for is checked before a byte of the file is stored.
   if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
-  const encryption = resolveEncryption(parseSseRequest(headers, 'all'), await loadBucketEncryption(ctx.meta, bucket), req.secure);
+  const sse = parseSseRequest(headers, 'all', transportOf(req, ctx));
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), ctx.envelope);
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
   for (const [name, value] of Object.entries(stored)) checkHeaderValue(name, value);
@@ -66,17 +67,17 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   // chunk past the maximum, so at most the maximum plus one chunk ever reaches the blob store (then deleted).
   const blob = await writeObjectData(ctx, {
     body: form.file(policy.contentLengthRange), expectedLength: undefined, trailers: () => ({}), checks,
-    plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 },
+    plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 }, caller: { principal: policy.principal, requestId: req.requestId },
   });
   let version: Record<string, string> = {};
   try {
     const now = ctx.clock.now();
     const object: ObjectRecord = {
-      bucket, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+      bucket, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       headers: stored, userMetadata: meta, tags,
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
       encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
-      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+      parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
     version = await commitObject(ctx, object);
   } catch (err) {
@@ -85,20 +86,20 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), location, ...sseResponseHeaders(encryption.info, true), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
   const audit = { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) };
   if (redirect) {
     redirect.searchParams.set('bucket', bucket);
     redirect.searchParams.set('key', key);
-    redirect.searchParams.set('etag', quoted(blob.md5Hex));
+    redirect.searchParams.set('etag', quoted(blob.etag));
     return { status: 303, headers: { ...out, location: redirect.toString() }, audit };
   }
   const status = form.fields.get('success_action_status');
   if (status === '201') {
     return {
       status: 201, headers: { ...out, 'content-type': 'application/xml' }, audit,
-      body: toXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: quoted(blob.md5Hex) }, null),
+      body: toXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: quoted(blob.etag) }, null),
     };
   }
   return { status: status === '200' ? 200 : 204, headers: out, audit };

@@ -8,7 +8,7 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
@@ -19,8 +19,8 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
   if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
-  const sse = parseSseRequest(req.headers, 'all');
-  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure);
+  const sse = parseSseRequest(req.headers, 'all', transportOf(req, ctx));
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), ctx.envelope);
   const checks = payloadChecks(req.headers);
   const meta = userMetadata(req.headers);
   const tags = parseTaggingHeader(header(req.headers, 'x-amz-tagging'));
@@ -37,19 +37,19 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   const writeId = newWriteId();
   const blob = await writeObjectData(ctx, {
     body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks,
-    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 },
+    plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller: { principal: req.principal, requestId: req.requestId },
   });
   const now = ctx.clock.now();
   const object: ObjectRecord = {
-    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.md5Hex, lastModified: now,
+    bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
     headers, userMetadata: meta, tags, checksums: blob.checksums,
     checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
-    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
+    parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
   const version = await commitObject(ctx, object, precondition, guard);
 
-  const out: Record<string, string> = { etag: quoted(blob.md5Hex), ...sseResponseHeaders(encryption.info, true), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';

@@ -2,7 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import type { BucketRecord, PartRecord, UploadRecord } from '../stores/meta-store.js';
 import { requireBucket, requireKey } from './object-names.js';
-import { parseSseRequest } from './sse-headers.js';
+import { parseSseRequest, transportOf, type SseRequest } from './sse-headers.js';
 import type { WrittenBlob } from './object-writer.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
@@ -28,7 +28,7 @@ export async function requireUpload(req: S3Request, ctx: S3Context, bucket: stri
 /** Stores a written part; releases the blob of a part it replaces, or its own blob when the upload vanished meanwhile. */
 export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumber: number, blob: WrittenBlob): Promise<PartRecord> {
   const unsealed: PartRecord = {
-    partNumber, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.md5Hex, sealedKey: blob.sealedKey,
+    partNumber, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey,
     writeId: upload.uploadId, checksums: blob.checksums, lastModified: ctx.clock.now(),
   };
   // INVARIANT 9: the part's size and ETag are authenticated from now on; Complete checks this tag.
@@ -46,11 +46,11 @@ export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumbe
  * What UploadPart and UploadPartCopy both start with: the key, a valid part number, no SSE header other
  * than SSE-C, the bucket and the upload.
  */
-export async function partTarget(req: S3Request, ctx: S3Context): Promise<{ key: string; partNumber: number; bucket: BucketRecord; upload: UploadRecord }> {
+export async function partTarget(req: S3Request, ctx: S3Context): Promise<{ key: string; partNumber: number; bucket: BucketRecord; upload: UploadRecord; sse: SseRequest }> {
   const key = requireKey(req);
   const partNumber = parsePartNumber(req.query.get('partNumber'));
-  parseSseRequest(req.headers, 'customer-only');
+  const sse = parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
-  return { key, partNumber, bucket, upload };
+  return { key, partNumber, bucket, upload, sse };
 }

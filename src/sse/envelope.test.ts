@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { Envelope, type ObjectBinding } from './envelope.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { CustomerKeyMismatchError, Envelope, type EncryptionPlan, type KmsDataKeys, type ObjectBinding, type ReadKeys } from './envelope.js';
 import { KeyManager } from '../kms/key-manager.js';
 import { Secret } from '../common/secret.js';
 import { systemRandom } from '../common/random.js';
@@ -26,7 +26,7 @@ async function setup(now = { t: Date.parse('2026-01-01T00:00:00Z') }, root = new
 }
 
 async function roundTrip(envelope: Envelope, binding: ObjectBinding, plain: Buffer) {
-  const w = await envelope.beginWrite({ kind: 'sse-s3' }, binding);
+  const w = await envelope.beginWrite({ kind: 'sse-s3' }, binding, { principal: undefined, requestId: 'test' });
   const chunks: Buffer[] = [];
   for await (const c of Readable.from([plain]).pipe(w.encrypt)) chunks.push(c as Buffer);
   return { blob: Buffer.concat(chunks), sealedKey: w.sealedKey };
@@ -59,7 +59,7 @@ test('a sealed key opens only for its own bucket, key, write and part', async ()
     await assert.rejects(open(envelope, sealedKey, { ...binding, ...other }, blob, 5), /did not open/, JSON.stringify(other));
   }
   const wrongVersion = Buffer.from(sealedKey);
-  wrongVersion[0] = 4;
+  wrongVersion[0] = 5;
   await assert.rejects(open(envelope, wrongVersion, binding, blob, 5), /unknown version/);
   // A version-3 record relabelled as an older version (nonce-based, or legacy without a layout manifest)
   // fails: the length does not match that version, and the version byte is associated data besides.
@@ -84,7 +84,8 @@ test('rotation: old records still open, reseal moves them to the new version, da
   assert.equal(envelope.describeSealedKey(resealed).masterKeyVersion, 2);
   assert.ok((await open(envelope, resealed, binding, blob, 8)).equals(Buffer.from('old data')));
   assert.equal(await envelope.reseal(resealed, binding), undefined);
-  assert.equal(decodeRecord(resealed).masterKeyVersion, 2);
+  assert.equal(envelope.describeSealedKey(resealed).masterKeyVersion, 2);
+  assert.equal(decodeRecord(resealed).version, 3);
 });
 
 test('rotation by age, with an injected clock', async () => {
@@ -120,4 +121,64 @@ test('no key bytes appear in any serialization of key-holding objects', async ()
     assert.ok(!text.includes(master.key.reveal().toString('base64')));
   }
   assert.equal(JSON.stringify({ k: master.key }), '{"k":"[Secret]"}');
+});
+
+const caller = { principal: undefined, requestId: 'req-1' };
+
+async function write(envelope: Envelope, plan: EncryptionPlan, plain: Buffer) {
+  const w = await envelope.beginWrite(plan, binding, caller);
+  const chunks: Buffer[] = [];
+  for await (const c of Readable.from([plain]).pipe(w.encrypt)) chunks.push(c as Buffer);
+  return { blob: Buffer.concat(chunks), sealedKey: w.sealedKey, etag: w.etag(createHash('md5').update(plain).digest()) };
+}
+
+async function read(envelope: Envelope, sealedKey: Buffer, blob: Buffer, size: number, keys: ReadKeys): Promise<Buffer> {
+  const r = await envelope.openRead(sealedKey, binding, size, undefined, keys);
+  const out: Buffer[] = [];
+  for await (const c of Readable.from([blob.subarray(r.cipherStart, r.cipherEnd + 1)]).pipe(r.decrypt)) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+test('SSE-C through the envelope: opens only with the customer key, rekey moves it to a new key, the ETag is not the MD5', async () => {
+  const { envelope } = await setup();
+  const key = new Secret(randomBytes(32));
+  const plain = Buffer.from('customer data');
+  const w = await write(envelope, { kind: 'sse-c', key, keyMd5: '' }, plain);
+  assert.equal(envelope.describeSealedKey(w.sealedKey).kind, 'sse-c');
+  assert.notEqual(w.etag, createHash('md5').update(plain).digest('hex'));
+  assert.match(w.etag, /^[0-9a-f]{32}$/);
+  assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { customerKey: key })).equals(plain));
+  await assert.rejects(read(envelope, w.sealedKey, w.blob, plain.length, { customerKey: new Secret(randomBytes(32)) }), CustomerKeyMismatchError);
+  await assert.rejects(read(envelope, w.sealedKey, w.blob, plain.length, {}), /needs the customer key/);
+  const next = new Secret(randomBytes(32));
+  const rekeyed = await envelope.rekey(w.sealedKey, binding, { customerKey: key }, { kind: 'sse-c', key: next, keyMd5: '' }, caller);
+  assert.ok((await read(envelope, rekeyed, w.blob, plain.length, { customerKey: next })).equals(plain));
+  await assert.rejects(read(envelope, rekeyed, w.blob, plain.length, { customerKey: key }), CustomerKeyMismatchError);
+  // The master-key rewrap leaves SSE-C records alone.
+  assert.equal(await envelope.reseal(rekeyed, binding), undefined);
+});
+
+test('SSE-KMS through the envelope: key use goes through the KmsDataKeys port with the caller and context; without a KMS it is NotImplemented', async () => {
+  const { keys } = await setup();
+  const uses: Array<{ op: string; context: Readonly<Record<string, string>>; requestId: string }> = [];
+  const kek = randomBytes(32);
+  const blobOf = Buffer.from('kms-ciphertext');
+  const kms: KmsDataKeys = {
+    generateDataKey: async (use) => { uses.push({ op: 'generate', context: use.context, requestId: use.requestId }); return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)), ciphertextBlob: blobOf }; },
+    decrypt: async (use) => { uses.push({ op: 'decrypt', context: use.context, requestId: use.requestId }); assert.ok(use.ciphertextBlob.equals(blobOf)); return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)) }; },
+  };
+  const envelope = new Envelope(keys, systemRandom, kms);
+  const context = { 'aws:s3:arn': 'arn:aws:s3:::b/k' };
+  const plain = Buffer.from('kms data');
+  const w = await write(envelope, { kind: 'sse-kms', context, bucketKey: false }, plain);
+  assert.notEqual(w.etag, createHash('md5').update(plain).digest('hex'));
+  assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { caller })).equals(plain));
+  assert.deepEqual(uses, [{ op: 'generate', context, requestId: 'req-1' }, { op: 'decrypt', context, requestId: 'req-1' }]);
+  const record = decodeRecord(w.sealedKey);
+  assert.ok(record.kind === 'sse-kms' && record.keyArn.endsWith(':key/k') && record.context === JSON.stringify(context));
+  assert.equal(record.sealed.indexOf(kek), -1);
+
+  const without = new Envelope(keys);
+  await assert.rejects(without.beginWrite({ kind: 'sse-kms', context, bucketKey: false }, binding, caller), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
+  await assert.rejects(without.openRead(w.sealedKey, binding, plain.length, undefined, { caller }), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
 });

@@ -1,5 +1,7 @@
 /** The envelope: the only place that chooses data keys and encrypts or decrypts object bytes. */
 import type { Transform } from 'node:stream';
+import { s3Error } from '../common/api-error.js';
+import type { Principal } from '../common/principal.js';
 import { systemRandom, type Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
 import type { KeyManager } from '../kms/key-manager.js';
@@ -7,16 +9,36 @@ import { DecryptStream } from './decrypt-stream.js';
 import { PackageOpener } from './package-opener.js';
 
 export type { PackageOpener } from './package-opener.js';
+export type { KeyUse, KmsDataKeys } from './kms-data-keys.js';
+export { kmsNotAvailable } from './kms-data-keys.js';
+export { CustomerKeyMismatchError } from './seal-sse-c.js';
+export type { ObjectBinding } from './sealed-key-record.js';
 import { EncryptStream } from './encrypt-stream.js';
+import { kmsNotAvailable, type KmsDataKeys } from './kms-data-keys.js';
+import { etagKey, opaqueEtag } from './object-etag.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import { manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
-import { decodeRecord, RECORD_VERSION_LEGACY } from './sealed-key-record.js';
+import { decodeRecord, KIND_SSE_S3, RECORD_VERSION_LEGACY, type ObjectBinding, type RecordKind } from './sealed-key-record.js';
+import { customerKeyCheck, customerKeyMatches, openSseC, sealSseC } from './seal-sse-c.js';
+import { openSseKms, sealSseKms } from './seal-sse-kms.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
-export interface ObjectBinding { bucket: string; key: string; writeId: string; partNumber: number }
-export type EncryptionPlan = { kind: 'sse-s3' };
-export interface WriteSession { encrypt: Transform; sealedKey: Buffer }
+/** How a write is encrypted. SSE-KMS contexts arrive complete (S3 adds aws:s3:arn); SSE-C carries the customer key for this request only. */
+export type EncryptionPlan =
+  | { readonly kind: 'sse-s3' }
+  | { readonly kind: 'sse-kms'; readonly keyId?: string; readonly context: Readonly<Record<string, string>>; readonly bucketKey: boolean }
+  | { readonly kind: 'dsse-kms'; readonly keyId?: string; readonly context: Readonly<Record<string, string>> }
+  | { readonly kind: 'sse-c'; readonly key: Secret; readonly keyMd5: string };
+/** Who a key is used for (KMS key policies and the audit trail see it). */
+export interface KeyCaller { readonly principal: Principal | undefined; readonly requestId: string }
+/** What a read brings to open a data key: the caller (SSE-KMS) or the customer key (SSE-C). */
+export interface ReadKeys { readonly caller?: KeyCaller; readonly customerKey?: Secret }
+/**
+ * `etag(md5)` is the object's or part's ETag: the MD5 itself for SSE-S3, an opaque HMAC of it for the
+ * other kinds (S3's ETag of SSE-KMS and SSE-C objects is not the MD5 of the data).
+ */
+export interface WriteSession { encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string }
 /** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
 /** `opener` owns the unsealed data key: open every package or call `wipe()`. */
@@ -30,18 +52,89 @@ export class Envelope {
    */
   readonly #manifestKeys = new Map<number, Secret>();
 
-  constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom) {}
+  constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom, private readonly kms: KmsDataKeys = kmsNotAvailable) {}
 
   /** INVARIANT 2: a fresh random 256-bit data key for every write. */
-  async beginWrite(_plan: EncryptionPlan, binding: ObjectBinding): Promise<WriteSession> {
+  async beginWrite(plan: EncryptionPlan, binding: ObjectBinding, caller: KeyCaller): Promise<WriteSession> {
+    // DEVIATION: DSSE-KMS's second layer over the packages arrives with the KMS issue; refused before any key use.
+    if (plan.kind === 'dsse-kms') throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
     const dataKey = new Secret(this.random.bytes(32));
-    const sealedKey = sealSseS3(this.keys, this.random, dataKey, binding);
+    let sealedKey: Buffer;
+    try {
+      sealedKey = await this.#seal(plan, dataKey, binding, caller);
+    } catch (err) {
+      dataKey.wipe();
+      throw err;
+    }
+    const etag = plan.kind === 'sse-s3' ? md5Etag : opaqueEtagOnce(etagKey(dataKey));
     // The stream owns the key from here: it wipes it when it ends, fails or is destroyed.
     const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; });
-    return { encrypt, sealedKey };
+    return { encrypt, sealedKey, etag };
   }
 
-  async openRead(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }): Promise<ReadSession> {
+  async #seal(plan: Exclude<EncryptionPlan, { kind: 'dsse-kms' }>, dataKey: Secret, binding: ObjectBinding, caller: KeyCaller): Promise<Buffer> {
+    switch (plan.kind) {
+      case 'sse-s3':
+        return sealSseS3(this.keys, this.random, dataKey, binding);
+      case 'sse-c':
+        return sealSseC(plan.key, dataKey, binding, this.random);
+      case 'sse-kms': {
+        const kek = await this.kms.generateDataKey({ caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId });
+        try {
+          return sealSseKms(kek.plaintext, { keyArn: kek.keyArn, ciphertextBlob: kek.ciphertextBlob, bucketKey: plan.bucketKey, context: JSON.stringify(plan.context) }, dataKey, binding, this.random);
+        } finally {
+          kek.plaintext.wipe();
+        }
+      }
+    }
+  }
+
+  /**
+   * The data key of a sealed record. SSE-S3 (the hot path) opens synchronously, without a promise; the
+   * other kinds need the caller's KMS access or the customer key.
+   */
+  #dataKey(sealedKey: Buffer, binding: ObjectBinding, keys: ReadKeys): Secret | Promise<Secret> {
+    if (sealedKey[1] === KIND_SSE_S3) return openSseS3(this.keys, sealedKey, binding);
+    const record = decodeRecord(sealedKey);
+    switch (record.kind) {
+      case 'sse-s3':
+        return openSseS3(this.keys, sealedKey, binding);
+      case 'sse-c':
+        if (!keys.customerKey) throw new Error('an SSE-C data key needs the customer key');
+        return openSseC(record, keys.customerKey, binding);
+      case 'sse-kms':
+        return this.kms.decrypt({ caller: keys.caller?.principal, requestId: keys.caller?.requestId ?? '', context: JSON.parse(record.context) as Record<string, string>, ciphertextBlob: record.ciphertextBlob })
+          .then((kek) => { try { return openSseKms(record, kek.plaintext, binding); } finally { kek.plaintext.wipe(); } });
+      case 'dsse-kms':
+        throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
+    }
+  }
+
+  /**
+   * Reseals a data key for another plan without touching the data (SSE-C key rotation; later SSE-S3 →
+   * SSE-KMS): opens it with `from`, seals it under `plan` for the same binding. The ETag stays valid.
+   */
+  async rekey(sealedKey: Buffer, binding: ObjectBinding, from: ReadKeys, plan: EncryptionPlan, caller: KeyCaller): Promise<Buffer> {
+    if (plan.kind === 'dsse-kms') throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
+    const got = this.#dataKey(sealedKey, binding, from);
+    const dataKey = got instanceof Secret ? got : await got;
+    try {
+      return await this.#seal(plan, dataKey, binding, caller);
+    } finally {
+      dataKey.wipe();
+    }
+  }
+
+  /** A salted check of a customer key, kept with an upload or object to tell its key from others (never the key). */
+  customerKeyCheck(key: Secret): string {
+    return customerKeyCheck(key, this.random);
+  }
+
+  customerKeyMatches(check: string, key: Secret): boolean {
+    return customerKeyMatches(check, key);
+  }
+
+  async openRead(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }, keys: ReadKeys = {}): Promise<ReadSession> {
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
     const span = packageSpan(plainSize, r.start, r.end);
     // A read that starts at package 0 (every whole GET and copy) reads from byte 0 and checks the
@@ -49,7 +142,8 @@ export class Envelope {
     // package's associated data (docs/FORMAT.md). The stream owns the key: it wipes it when it ends,
     // fails or is destroyed. A caller that cannot open the ciphertext must destroy `decrypt`.
     const fromHeader = span.first === 0;
-    const decrypt = new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    const got = this.#dataKey(sealedKey, binding, keys);
+    const decrypt = new DecryptStream(got instanceof Secret ? got : await got, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
     return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
@@ -57,11 +151,12 @@ export class Envelope {
    * The serving read path: like openRead, but the caller reads whole-package batches into its own
    * buffers and opens them with `opener` (no stream layer, no concatenation of straddling reads).
    */
-  async openPackages(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }): Promise<PackageReadSession> {
+  async openPackages(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }, keys: ReadKeys = {}): Promise<PackageReadSession> {
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
     const span = packageSpan(plainSize, r.start, r.end);
     const fromHeader = span.first === 0;
-    const opener = new PackageOpener(openSseS3(this.keys, sealedKey, binding), span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    const got = this.#dataKey(sealedKey, binding, keys);
+    const opener = new PackageOpener(got instanceof Secret ? got : await got, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
     return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, opener };
   }
 
@@ -69,14 +164,16 @@ export class Envelope {
    * For scrub: a decrypt stream that takes the WHOLE blob from byte 0 (header, every package, and
    * anything appended, which fails) and emits its plaintext.
    */
-  async openWholeBlob(sealedKey: Buffer, binding: ObjectBinding, plainSize: number): Promise<Transform> {
+  async openWholeBlob(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, keys: ReadKeys = {}): Promise<Transform> {
     const span = packageSpan(plainSize, 0, Math.max(0, plainSize - 1));
-    return new DecryptStream(openSseS3(this.keys, sealedKey, binding), span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
+    const got = this.#dataKey(sealedKey, binding, keys);
+    return new DecryptStream(got instanceof Secret ? got : await got, span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
   }
 
+  /** Master-key rotation: an SSE-S3 record under an older master-key version is resealed; any other is left as it is (undefined). */
   async reseal(sealedKey: Buffer, binding: ObjectBinding): Promise<Buffer | undefined> {
     const record = decodeRecord(sealedKey);
-    if (record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
+    if (record.kind !== 'sse-s3' || record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
     const dataKey = openSseS3(this.keys, sealedKey, binding);
     try {
       // A legacy record stays legacy (its object has no layout manifest to satisfy); any other becomes version 3.
@@ -134,14 +231,29 @@ export class Envelope {
     return key.reveal();
   }
 
-  describeSealedKey(sealedKey: Buffer): { kind: 'sse-s3'; masterKeyVersion: number } {
+  /** A record's kind and, for SSE-S3, the master-key version that sealed it. */
+  describeSealedKey(sealedKey: Buffer): { kind: RecordKind; masterKeyVersion: number | undefined } {
     const r = decodeRecord(sealedKey);
-    return { kind: r.kind, masterKeyVersion: r.masterKeyVersion };
+    return { kind: r.kind, masterKeyVersion: r.kind === 'sse-s3' ? r.masterKeyVersion : undefined };
   }
 
   static ciphertextLength(plainSize: number): number {
     return ciphertextLength(plainSize);
   }
+}
+
+const md5Etag = (md5: Buffer): string => md5.toString('hex');
+
+/** The ETag function of a non-SSE-S3 write: the ETag key is wiped once the ETag is made. */
+function opaqueEtagOnce(key: Secret): (md5: Buffer) => string {
+  return (md5) => {
+    if (key.wiped) throw new Error('the ETag of this write was already made');
+    try {
+      return opaqueEtag(key, md5);
+    } finally {
+      key.wipe();
+    }
+  };
 }
 
 /** The fields of an object row that decide which bytes a read serves. */

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { Secret } from '../common/secret.js';
 import type { Random } from '../common/random.js';
 import type { KeyManager } from '../kms/key-manager.js';
-import { bindingAad, decodeRecord, encodeRecord, RECORD_VERSION, RECORD_VERSION_LEGACY, recordHeader, type RecordVersion } from './sealed-key-record.js';
+import { associatedPrefix, bindingAad, decodeRecord, encodeRecord, RECORD_VERSION, RECORD_VERSION_FIELDS, RECORD_VERSION_LEGACY, recordHeader, type RecordVersion } from './sealed-key-record.js';
 
 export interface Binding { bucket: string; key: string; writeId: string; partNumber: number }
 
@@ -12,8 +12,8 @@ const DOMAIN = 'strongroom/sse-s3/v1';
 const RECORD_KEY_DOMAIN = Buffer.from('strongroom/sse-s3/record-key/v3', 'utf8');
 const ZERO_NONCE = Buffer.alloc(12);
 
-function aad(version: RecordVersion, masterKeyVersion: number, b: Binding): Buffer {
-  return Buffer.concat([recordHeader({ version, masterKeyVersion }), bindingAad(DOMAIN, [b.bucket, b.key, b.writeId, b.partNumber])]);
+function aad(prefix: Buffer, b: Binding): Buffer {
+  return Buffer.concat([prefix, bindingAad(DOMAIN, [b.bucket, b.key, b.writeId, b.partNumber])]);
 }
 
 /**
@@ -35,7 +35,7 @@ export function sealSseS3(keys: KeyManager, random: Random, dataKey: Secret, bin
   const nonceOrSalt = random.bytes(sealVersion === RECORD_VERSION ? 32 : 12);
   const key = sealVersion === RECORD_VERSION ? recordKey(master.key.reveal(), nonceOrSalt) : master.key.reveal();
   const cipher = createCipheriv('aes-256-gcm', key, sealVersion === RECORD_VERSION ? ZERO_NONCE : nonceOrSalt);
-  cipher.setAAD(aad(sealVersion, master.version, binding));
+  cipher.setAAD(aad(recordHeader({ version: sealVersion, masterKeyVersion: master.version }), binding));
   const sealed = Buffer.concat([cipher.update(dataKey.reveal()), cipher.final(), cipher.getAuthTag()]);
   if (sealVersion === RECORD_VERSION) key.fill(0);
   return encodeRecord({ version: sealVersion, kind: 'sse-s3', masterKeyVersion: master.version, nonceOrSalt, sealed });
@@ -43,11 +43,13 @@ export function sealSseS3(keys: KeyManager, random: Random, dataKey: Secret, bin
 
 export function openSseS3(keys: KeyManager, record: Buffer, binding: Binding): Secret {
   const r = decodeRecord(record);
+  if (r.kind !== 'sse-s3') throw new Error(`sealed key record: ${r.kind}, not SSE-S3`);
   const master = keys.masterKey(r.masterKeyVersion).reveal();
-  const salted = r.version === RECORD_VERSION;
+  // Versions 3 and 4 (the same sealing, in the fixed or the field layout) use a per-record key.
+  const salted = r.version === RECORD_VERSION || r.version === RECORD_VERSION_FIELDS;
   const key = salted ? recordKey(master, r.nonceOrSalt) : master;
   const decipher = createDecipheriv('aes-256-gcm', key, salted ? ZERO_NONCE : r.nonceOrSalt);
-  decipher.setAAD(aad(r.version, r.masterKeyVersion, binding));
+  decipher.setAAD(aad(associatedPrefix(r), binding));
   decipher.setAuthTag(r.sealed.subarray(32));
   const dataKey = decipher.update(r.sealed.subarray(0, 32));
   try {

@@ -1,13 +1,16 @@
-/** Known-answer vectors of docs/FORMAT.md: sealed data-key records (versions 3, 2 and 1) and the layout manifest, each recomputed independently. */
+/** Known-answer vectors of docs/FORMAT.md: sealed data-key records (versions 4, 3, 2 and 1), the opaque ETag and the layout manifest, each recomputed independently. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { Secret } from '../common/secret.js';
-import type { Random } from '../common/random.js';
+import { systemRandom, type Random } from '../common/random.js';
 import type { KeyManager } from '../kms/key-manager.js';
 import { layoutBytes, manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 import { decodeRecord } from './sealed-key-record.js';
+import { openDsseKms, openSseKms, sealDsseKms, sealSseKms } from './seal-sse-kms.js';
+import { CustomerKeyMismatchError, customerKeyCheck, customerKeyMatches, openSseC, sealSseC } from './seal-sse-c.js';
+import { etagKey, opaqueEtag } from './object-etag.js';
 
 // The vector inputs of docs/FORMAT.md.
 const MASTER = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
@@ -129,4 +132,155 @@ test('layout manifest: every layout field is bound, and malformed records are re
   const master = Buffer.from(manifest);
   master[4] = 8;
   assert.throws(() => verifyManifest(macKeyFor, LAYOUT, master), /unknown master key version 8/);
+});
+
+// ---- Version 4: a kind byte and a body of length-prefixed fields (docs/FORMAT.md "Sealed data-key record version 4").
+
+const KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i));
+const KEK2 = Buffer.from(Array.from({ length: 32 }, (_, i) => 0xa0 + i));
+const DATA_KEY2 = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x60 + i));
+const CUSTOMER_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => 0xe0 + i));
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const BLOB = Buffer.from(Array.from({ length: 16 }, (_, i) => 0x01 + i));
+const BLOB2 = Buffer.from(Array.from({ length: 16 }, (_, i) => 0x21 + i));
+const CONTEXT = '{"aws:s3:arn":"arn:aws:s3:::bucket/key"}';
+const V4_SSE_S3 = '040103000000040000000700000020c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf000000302c04e89eeac042b9c29e13c5021a2bbcfe182ecc57e1c79ab76b751ea42e4cfbdb09586bd5a5ec0d3db394186c50c0a0';
+const V4_SSE_KMS = '0402060000004b61726e3a6177733a6b6d733a75732d656173742d313a3131313132323232333333333a6b65792f31323334616263642d313261622d333463642d353665662d313233343536373839306162000000100102030405060708090a0b0c0d0e0f100000000100000000287b226177733a73333a61726e223a2261726e3a6177733a73333a3a3a6275636b65742f6b6579227d00000020c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf00000030f82d1b0a0848193de7ae48275ab3d50bcfb168447c94af16c1b7d36c376a6e570519bcf5063c290017aaf4ea5a78cecf';
+const V4_DSSE_KMS = '0403070000004b61726e3a6177733a6b6d733a75732d656173742d313a3131313132323232333333333a6b65792f31323334616263642d313261622d333463642d353665662d313233343536373839306162000000287b226177733a73333a61726e223a2261726e3a6177733a73333a3a3a6275636b65742f6b6579227d000000100102030405060708090a0b0c0d0e0f10000000102122232425262728292a2b2c2d2e2f3000000020c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf00000030cd1c9e8e7c3b4bdc74d8232b6abc4c294427458db2265271dcdc5384431e0095f501794e4ccb4b2f5f711c0db4b5c02600000030fae9195ac9d7fca15212d2f11e24b6486e39ede801f84913ed504bc6391b852fda39c82194402581c3ba94f3be25f461';
+const V4_SSE_C = '04040300000020c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf0000002066735fc872bfd66f29e8dbf6fe97bf57094beef63e66b80eef36780ce0c91844000000303c874c284e0ec17ac3dc066dc8be274b53759088bd3c84b6355153a96a968b40f0c195ebf50e99be4d7bc65b3d821c5c';
+const ETAG = 'c013222b20bfd5d6648e056f5be926b0';
+
+/** u32 BE length ‖ bytes. */
+const lpb = (b: Buffer) => { const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return Buffer.concat([l, b]); };
+const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+const bindingTail = (domain: string) => Buffer.concat([lp(domain), lp('bucket'), lp('key'), lp('write'), lp('1')]);
+/** AES-256-GCM with a zero nonce: the sealing of every version-4 record. */
+function gcm(key: Buffer, aad: Buffer, plain: Buffer): Buffer {
+  const c = createCipheriv('aes-256-gcm', key, Buffer.alloc(12));
+  c.setAAD(aad);
+  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+const hmac = (key: Buffer, ...parts: Array<string | Buffer>) => { const h = createHmac('sha256', key); for (const p of parts) h.update(p); return h.digest(); };
+
+/** Each version-4 record straight from FORMAT.md with node:crypto, not through our code. */
+function independentV4(kind: 'sse-s3' | 'sse-kms' | 'dsse-kms' | 'sse-c'): string {
+  switch (kind) {
+    case 'sse-s3': {
+      const prefix = Buffer.concat([Buffer.from([4, 1, 3]), lpb(u32(MASTER_VERSION)), lpb(SALT)]);
+      const k = hmac(MASTER, 'strongroom/sse-s3/record-key/v3', SALT);
+      return Buffer.concat([prefix, lpb(gcm(k, Buffer.concat([prefix, bindingTail('strongroom/sse-s3/v1')]), DATA_KEY))]).toString('hex');
+    }
+    case 'sse-kms': {
+      const prefix = Buffer.concat([Buffer.from([4, 2, 6]), lpb(Buffer.from(KEY_ARN)), lpb(BLOB), lpb(Buffer.from([0])), lpb(Buffer.from(CONTEXT)), lpb(SALT)]);
+      const k = hmac(KEK, 'strongroom/sse-kms/record-key/v4', SALT);
+      return Buffer.concat([prefix, lpb(gcm(k, Buffer.concat([prefix, bindingTail('strongroom/sse-kms/v4')]), DATA_KEY))]).toString('hex');
+    }
+    case 'dsse-kms': {
+      const prefix = Buffer.concat([Buffer.from([4, 3, 7]), lpb(Buffer.from(KEY_ARN)), lpb(Buffer.from(CONTEXT)), lpb(BLOB), lpb(BLOB2), lpb(SALT)]);
+      const aad = Buffer.concat([prefix, bindingTail('strongroom/dsse-kms/v4')]);
+      const k1 = hmac(KEK, 'strongroom/dsse-kms/record-key/v4/layer-1', SALT);
+      const k2 = hmac(KEK2, 'strongroom/dsse-kms/record-key/v4/layer-2', SALT);
+      return Buffer.concat([prefix, lpb(gcm(k1, aad, DATA_KEY)), lpb(gcm(k2, aad, DATA_KEY2))]).toString('hex');
+    }
+    case 'sse-c': {
+      const check = hmac(SALT, 'strongroom/sse-c/key-check/v4', CUSTOMER_KEY);
+      const prefix = Buffer.concat([Buffer.from([4, 4, 3]), lpb(SALT), lpb(check)]);
+      const k = Buffer.from(hkdfSync('sha256', CUSTOMER_KEY, SALT, 'strongroom/sse-c/seal-key/v4', 32));
+      return Buffer.concat([prefix, lpb(gcm(k, Buffer.concat([prefix, bindingTail('strongroom/sse-c/v4')]), DATA_KEY))]).toString('hex');
+    }
+  }
+}
+
+const secret = (b: Buffer) => new Secret(Buffer.from(b));
+const kmsSealing = { keyArn: KEY_ARN, ciphertextBlob: BLOB, bucketKey: false, context: CONTEXT };
+
+test('sealed data-key record version 4: the FORMAT.md vectors of every kind, recomputed independently, open to their data keys', () => {
+  assert.equal(independentV4('sse-s3'), V4_SSE_S3);
+  assert.ok(openSseS3(keys, Buffer.from(V4_SSE_S3, 'hex'), BINDING).reveal().equals(DATA_KEY));
+
+  assert.equal(independentV4('sse-kms'), V4_SSE_KMS);
+  assert.equal(sealSseKms(secret(KEK), kmsSealing, secret(DATA_KEY), BINDING, fixedSalt).toString('hex'), V4_SSE_KMS);
+  const kms = decodeRecord(Buffer.from(V4_SSE_KMS, 'hex'));
+  assert.ok(kms.kind === 'sse-kms' && kms.keyArn === KEY_ARN && kms.context === CONTEXT && kms.ciphertextBlob.equals(BLOB) && !kms.bucketKey);
+  assert.ok(openSseKms(kms, secret(KEK), BINDING).reveal().equals(DATA_KEY));
+
+  assert.equal(independentV4('dsse-kms'), V4_DSSE_KMS);
+  const dsseMeta = { keyArn: KEY_ARN, context: CONTEXT, ciphertextBlobs: [BLOB, BLOB2] as const };
+  assert.equal(sealDsseKms([secret(KEK), secret(KEK2)], dsseMeta, [secret(DATA_KEY), secret(DATA_KEY2)], BINDING, fixedSalt).toString('hex'), V4_DSSE_KMS);
+  const dsse = decodeRecord(Buffer.from(V4_DSSE_KMS, 'hex'));
+  assert.ok(dsse.kind === 'dsse-kms');
+  const [one, two] = openDsseKms(dsse, [secret(KEK), secret(KEK2)], BINDING);
+  assert.ok(one.reveal().equals(DATA_KEY) && two.reveal().equals(DATA_KEY2));
+  // Each layer's KMS key opens only its own layer.
+  assert.throws(() => openDsseKms(dsse, [secret(KEK2), secret(KEK)], BINDING), /did not open/);
+
+  assert.equal(independentV4('sse-c'), V4_SSE_C);
+  assert.equal(sealSseC(secret(CUSTOMER_KEY), secret(DATA_KEY), BINDING, fixedSalt).toString('hex'), V4_SSE_C);
+  const ssec = decodeRecord(Buffer.from(V4_SSE_C, 'hex'));
+  assert.ok(ssec.kind === 'sse-c');
+  assert.ok(openSseC(ssec, secret(CUSTOMER_KEY), BINDING).reveal().equals(DATA_KEY));
+});
+
+test('SSE-C record: a wrong customer key is told apart (CustomerKeyMismatchError) from a damaged or moved record; the record holds no key', () => {
+  const record = Buffer.from(V4_SSE_C, 'hex');
+  const ssec = decodeRecord(record);
+  assert.ok(ssec.kind === 'sse-c');
+  assert.throws(() => openSseC(ssec, secret(KEK), BINDING), CustomerKeyMismatchError);
+  for (const other of [{ bucket: 'c' }, { key: 'k2' }, { writeId: 'w2' }, { partNumber: 2 }]) {
+    assert.throws(() => openSseC(ssec, secret(CUSTOMER_KEY), { ...BINDING, ...other }), /did not open/, JSON.stringify(other));
+  }
+  // Neither the raw key nor its MD5, hex or base64 appears in the record.
+  const md5 = createHash('md5').update(CUSTOMER_KEY).digest();
+  for (const form of [CUSTOMER_KEY, md5, Buffer.from(CUSTOMER_KEY.toString('hex')), Buffer.from(CUSTOMER_KEY.toString('base64')), Buffer.from(md5.toString('base64'))]) {
+    assert.equal(record.indexOf(form), -1);
+  }
+  // The standalone check (an upload's) is salted: two checks of one key differ, and each matches only that key.
+  const a = customerKeyCheck(secret(CUSTOMER_KEY), systemRandom);
+  const b = customerKeyCheck(secret(CUSTOMER_KEY), systemRandom);
+  assert.notEqual(a, b);
+  assert.ok(customerKeyMatches(a, secret(CUSTOMER_KEY)) && customerKeyMatches(b, secret(CUSTOMER_KEY)));
+  assert.ok(!customerKeyMatches(a, secret(KEK)));
+  assert.ok(!customerKeyMatches(a.slice(2), secret(CUSTOMER_KEY)), 'a malformed check matches nothing');
+});
+
+test('sealed data-key record version 4: every associated field is bound, and malformed records are refused before use', () => {
+  // One byte changed inside each field before the sealed key: the record no longer opens.
+  const kms = Buffer.from(V4_SSE_KMS, 'hex');
+  const fieldStarts: Array<[string, number]> = [];
+  let at = 3;
+  for (const name of ['key ARN', 'KMS ciphertext', 'bucket-key flag', 'context', 'salt']) {
+    fieldStarts.push([name, at + 4]);
+    at += 4 + kms.readUInt32BE(at);
+  }
+  for (const [name, offset] of fieldStarts) {
+    const changed = Buffer.from(kms);
+    changed[offset]! ^= 1;
+    assert.throws(() => openSseKms(decodeRecord(changed) as never, secret(KEK), BINDING), /did not open/, name);
+  }
+  const ssec = Buffer.from(V4_SSE_C, 'hex');
+  const check = Buffer.from(ssec);
+  check[3 + 4 + 32 + 4]! ^= 1;
+  assert.throws(() => openSseC(decodeRecord(check) as never, secret(CUSTOMER_KEY), BINDING), CustomerKeyMismatchError);
+  // A record relabelled as another kind, truncated, extended, or with a wrong field count is refused.
+  const relabelled = Buffer.from(ssec);
+  relabelled[1] = 1;
+  assert.throws(() => decodeRecord(relabelled), /has 3 fields|must be 4 bytes/);
+  assert.throws(() => decodeRecord(Buffer.concat([ssec, Buffer.from([0])])), /bytes after the last field/);
+  assert.throws(() => decodeRecord(ssec.subarray(0, ssec.length - 1)), /out of bounds|truncated/);
+  const count = Buffer.from(ssec);
+  count[2] = 4;
+  assert.throws(() => decodeRecord(count), /has 3 fields, not 4/);
+  const kind = Buffer.from(ssec);
+  kind[1] = 9;
+  assert.throws(() => decodeRecord(kind), /unknown kind 9/);
+  // An SSE-S3 opener refuses other kinds outright.
+  assert.throws(() => openSseS3(keys, ssec, BINDING), /sse-c, not SSE-S3/);
+});
+
+test('the opaque ETag: HMAC-SHA256 of the MD5 under a key derived from the data key, cut to 16 bytes (FORMAT.md vector)', () => {
+  const md5 = createHash('md5').update('').digest();
+  const expected = hmac(hmac(DATA_KEY, 'strongroom/etag-key/v1'), md5).subarray(0, 16).toString('hex');
+  assert.equal(expected, ETAG);
+  assert.equal(opaqueEtag(etagKey(secret(DATA_KEY)), md5), ETAG);
+  assert.notEqual(ETAG, md5.toString('hex'));
 });

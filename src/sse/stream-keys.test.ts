@@ -53,7 +53,7 @@ async function sink(stream: Readable): Promise<Buffer> {
 test('util.inspect and JSON.stringify of encrypt and decrypt streams show no key bytes', async () => {
   const { envelope, random } = await setup();
   const drawn = random.keys.length;
-  const write = await envelope.beginWrite({ kind: 'sse-s3' }, binding);
+  const write = await envelope.beginWrite({ kind: 'sse-s3' }, binding, { principal: undefined, requestId: 'test' });
   const dataKey = Buffer.from(random.keys[drawn]!);
   assertNoKey(write.encrypt, dataKey, 'the encrypt stream');
   assertNoKey(write, dataKey, 'the write session');

@@ -62,7 +62,7 @@ function sealingVersions(): number[] {
   const db = new Database(join(dataDir, 'meta.sqlite'), { readonly: true });
   try {
     const rows = db.prepare('SELECT sealed_key FROM object_parts').all() as Array<{ sealed_key: Buffer }>;
-    return rows.map((r) => Envelope.prototype.describeSealedKey.call(undefined, r.sealed_key).masterKeyVersion);
+    return rows.map((r) => Envelope.prototype.describeSealedKey.call(undefined, r.sealed_key).masterKeyVersion ?? 0);
   } finally {
     db.close();
   }
