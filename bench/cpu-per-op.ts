@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runConcurrent, send, setPayloadMode } from './client.js';
+import { retriedRequests, runConcurrent, send, setPayloadMode } from './client.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { startBare, startStrongroom, type Running } from './targets.js';
 import { createBucket } from './workloads.js';
@@ -72,4 +72,5 @@ const unit = small ? 'ops/s' : 'MB/s';
 const rate = (mbps: number) => (small ? (mbps * 1e6) / size : mbps);
 console.log(`\n| target | PUT µs/op | GET µs/op | PUT ${unit} | GET ${unit} |\n|---|---|---|---|---|`);
 for (const [name, xs] of samples) console.log(`| ${name} | ${stat(xs.map((x) => x.putUs))} | ${stat(xs.map((x) => x.getUs))} | ${stat(xs.map((x) => rate(x.putMBps)))} | ${stat(xs.map((x) => rate(x.getMBps)))} |`);
+if (retriedRequests() > 0) console.log(`\nrequests sent twice after a reused keep-alive connection was closed under them: ${retriedRequests()}`);
 for (const t of targets) await t.stop();

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCeilings } from './ceilings.js';
-import { setPayloadMode, type PayloadMode } from './client.js';
+import { retriedRequests, setPayloadMode, type PayloadMode } from './client.js';
 import { checkBaseline, ratiosOf, type Samples } from './baseline-check.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { rssSampler, startBare, startMoto, startS3rver, startStrongroomWithTls, type Running } from './targets.js';
@@ -237,6 +237,9 @@ async function main(): Promise<void> {
     for (const t of [bare, strongroom, ...peers]) if (typeof t !== 'string') await t.stop();
     for (const p of peers) if (typeof p === 'string') log(`\n(${p})`);
   }
+  // Requests lost to a pooled connection the server had just closed, sent once more (bench/client.ts).
+  json['retriedRequests'] = retriedRequests();
+  log(`\nrequests sent twice after a reused keep-alive connection was closed under them: ${retriedRequests()}`);
   mkdirSync(join(new URL('.', import.meta.url).pathname, 'results'), { recursive: true });
   const file = join(new URL('.', import.meta.url).pathname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   writeFileSync(file, JSON.stringify(json, null, 2));
