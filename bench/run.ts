@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCeilings } from './ceilings.js';
-import { setPayloadMode, type PayloadMode } from './client.js';
+import { retriedRequests, setPayloadMode, type PayloadMode } from './client.js';
 import { checkBaseline, ratiosOf, type Samples } from './baseline-check.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { rssSampler, startBare, startMoto, startS3rver, startStrongroomWithTls, type Running } from './targets.js';
@@ -16,6 +16,8 @@ import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLa
 const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Math.max(1, Number(process.argv[roundsArg + 1])) : 3;
+/** `--entry path/to/dist/main.js`: bench another build of Strongroom (an older one, to compare rows run against run). */
+const entryArg = process.argv.indexOf('--entry');
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   log('');
 
   const bare = await startBare();
-  const strongroom = await startStrongroomWithTls();
+  // --entry: an older build must also take --listen-tls (bench/targets.ts).
+  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!) : await startStrongroomWithTls();
   const strongroomTls = { ...strongroom.tls, pid: strongroom.pid };
   const s3rver = await startS3rver().catch((e: unknown) => `s3rver failed to start: ${String(e)}`);
   const moto = await startMoto();
@@ -234,6 +237,9 @@ async function main(): Promise<void> {
     for (const t of [bare, strongroom, ...peers]) if (typeof t !== 'string') await t.stop();
     for (const p of peers) if (typeof p === 'string') log(`\n(${p})`);
   }
+  // Requests lost to a pooled connection the server had just closed, sent once more (bench/client.ts).
+  json['retriedRequests'] = retriedRequests();
+  log(`\nrequests sent twice after a reused keep-alive connection was closed under them: ${retriedRequests()}`);
   mkdirSync(join(new URL('.', import.meta.url).pathname, 'results'), { recursive: true });
   const file = join(new URL('.', import.meta.url).pathname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   writeFileSync(file, JSON.stringify(json, null, 2));

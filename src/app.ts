@@ -103,7 +103,7 @@ export async function openData(
     const iam = new SqliteIamStore(db);
     const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
     const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
-    // SSE-KMS key use goes through the KMS (built in or external); S3 still answers aws:kms NotImplemented until it asks for it.
+    // SSE-KMS and DSSE-KMS data keys come from the built-in KMS, or the external one (--kms-endpoint).
     const envelope = new Envelope(opened, systemRandom, kmsKeyUse);
     return {
       meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,

@@ -53,7 +53,7 @@ export function cloudTrailTime(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
-function userIdentity(event: AuditEvent, recipient: string): CloudTrailUserIdentity {
+function userIdentity(event: AuditEvent): CloudTrailUserIdentity {
   const p = event.principal;
   const invokedBy = event.invokedBy === undefined ? {} : { invokedBy: event.invokedBy };
   if (p === undefined) return { type: 'AWSAccount', principalId: '', accountId: ANONYMOUS_PRINCIPAL, ...invokedBy };
@@ -75,7 +75,7 @@ export function toCloudTrailRecord(event: AuditEvent, eventId: string, region: s
   const source = event.sourceIPAddress ?? event.invokedBy ?? '';
   return {
     eventVersion: EVENT_VERSION,
-    userIdentity: userIdentity(event, recipient),
+    userIdentity: userIdentity(event),
     eventTime: cloudTrailTime(event.eventTime),
     eventSource: event.eventSource,
     eventName: event.eventName,

@@ -32,6 +32,8 @@ export function hourOf(d: Date): string {
 
 const SEGMENT_SEQ = (name: string) => Number(name.slice(0, 6));
 const ROLL_CHECK_MS = 20_000;
+const HOUR_MS = 3_600_000;
+const MARGIN_MS = 60_000;
 
 interface ChainHead { readonly name: string; readonly seq: number; readonly hash: string; readonly signature: string; readonly lastSegmentSeq: number }
 
@@ -149,6 +151,9 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
     const to = cloudTrailTime(end);
     const out: CloudTrailRecord[] = [];
     for (const name of await this.#o.store.segments(accountId)) {
+      // A segment holds one hour's appends; a record's eventTime may precede its append by a moment, hence the margin.
+      const hourStart = Date.UTC(Number(name.slice(7, 11)), Number(name.slice(11, 13)) - 1, Number(name.slice(13, 15)), Number(name.slice(16, 18)));
+      if (hourStart + HOUR_MS + MARGIN_MS < start.getTime() || hourStart - MARGIN_MS > end.getTime()) continue;
       const bytes = await this.#o.store.readSegment(accountId, name);
       if (bytes === undefined) continue;
       for (const line of bytes.toString('utf8').split('\n')) {

@@ -9,7 +9,6 @@ import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { copySourceKey, partPlan } from './customer-keys.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
-import { loadVersioning } from './versioning.js';
 import { loadBucketEncryption, resolveEncryption, sseApplied, type ResolvedEncryption } from './encryption-resolution.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
@@ -21,6 +20,7 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { versioningOf } from './versioning.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -66,18 +66,18 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
     };
     // Only on a bucket that never had versioning, onto the null version: a new version must not share the old one's blobs.
-    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && source.versionId === undefined && (await loadVersioning(ctx.meta, bucket.name)) === undefined) {
+    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && source.versionId === undefined && versioningOf(bucket) === undefined) {
       // INVARIANT 8: an SSE-C key change onto itself reseals each data key; the blobs are neither read nor written.
       const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
       return {
         status: 200,
-        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)) },
+        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...copySourceVersionHeader(source) },
         body: toXml('CopyObjectResult', { ETag: quoted(resealed.etag), LastModified: resealed.lastModified }),
         audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
       };
     }
 
-    const lock = await requestedLock(req, ctx, bucket.name);
+    const lock = requestedLock(req, ctx, bucket);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
@@ -93,7 +93,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    const version = await commitObject(ctx, object, undefined, guard);
+    const version = await commitObject(ctx, object, versioningOf(bucket), undefined, guard);
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },

@@ -1,6 +1,6 @@
 /** GetObject and HeadObject: conditionals, Range and partNumber, response-* overrides, checksums, decrypting only what is asked. */
 import { s3Error } from '../common/api-error.js';
-import type { ObjectRecord } from '../stores/meta-store.js';
+import type { BucketRecord, ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
@@ -44,14 +44,14 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   if (!object) throw versionId === undefined ? await missingCurrent(req, ctx, bucket.name, key) : noSuchVersion(key, versionId);
   try {
     if (object.deleteMarker) throw deleteMarkerNamed(object);
-    return await respond(req, ctx, head, object, overrides, versionId, sse, pinned?.release);
+    return await respond(req, ctx, head, object, overrides, versionId, bucket, sse, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, sse: SseRequest, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, bucket: BucketRecord, sse: SseRequest, release?: () => void): Promise<S3Response> {
   // An SSE-C object is not even described (HEAD) without its key; a wrong key is AccessDenied.
   const customerKey = readKey(object.encryption, sse.kind === 'sse-c' ? sse : undefined, ctx.envelope);
   checkConditions(req.headers, object);
@@ -64,7 +64,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
     ...sseResponseHeaders(object.encryption, false, customerKeyMd5(sse)),
-    ...readVersionHeader(object, versionId),
+    ...readVersionHeader(object, versionId, bucket),
     ...lockResponseHeaders(object),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;

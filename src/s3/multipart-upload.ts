@@ -16,6 +16,7 @@ import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { explicitLock } from './object-lock.js';
 
 export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
@@ -25,8 +26,11 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
   const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), ctx.envelope);
   const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
   const checksumType = uploadChecksumType(algorithm, header(req.headers, 'x-amz-checksum-type'));
+  const initiated = ctx.clock.now();
+  // Kept with the upload and given to the object at completion; the bucket's default retention is applied then.
+  const lock = explicitLock(req.headers, bucket, initiated, false);
   const upload: UploadRecord = {
-    uploadId: newWriteId(), bucket: bucket.name, key, initiated: ctx.clock.now(),
+    uploadId: newWriteId(), bucket: bucket.name, key, initiated,
     headers: storedHeaders(req.headers), userMetadata: userMetadata(req.headers),
     tags: parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
     // Kept with the upload: its parts and completion report the SSEApplied of the initiation.
@@ -36,6 +40,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
     storageClass: storageClass(header(req.headers, 'x-amz-storage-class')),
     ownerAccountId: req.principal!.accountId,
     acl: await newObjectAcl(ctx, req, bucket),
+    ...lock,
   };
   try {
     await ctx.meta.createUpload(upload);

@@ -2,18 +2,17 @@
 import type { ObjectRecord, Precondition, RemovalGuard } from '../stores/meta-store.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import type { S3Context } from './s3-request.js';
-import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
+import { versionIdHeader, writeVersionId, type VersioningState } from './versioning.js';
 
 /**
- * Makes `object` the key's current version (a fresh version id while the bucket's versioning is enabled,
+ * Makes `object` the key's current version (a fresh version id while the bucket's `versioning` is enabled,
  * else the null version, replacing it) with its layout manifest, in one transaction that also checks the
  * bucket still exists. On failure the new blobs are deleted and the error (NoSuchBucket for a bucket
  * deleted meanwhile) rethrown. After the commit, the replaced blobs are released best effort: the write
  * has happened and is answered as such (a failed delete is logged and left to the orphan sweeper), and a
  * blob a read still holds is deleted when that read ends. Returns the x-amz-version-id header to answer with.
  */
-export async function commitObject(ctx: S3Context, object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Record<string, string>> {
-  const versioning = await loadVersioning(ctx.meta, object.bucket);
+export async function commitObject(ctx: S3Context, object: ObjectRecord, versioning: VersioningState, precondition?: Precondition, guard?: RemovalGuard): Promise<Record<string, string>> {
   const versionId = writeVersionId(versioning, object.lastModified);
   // The version id is not in the manifest's binding: the write id it binds is already unique to this version (docs/FORMAT.md).
   const manifest = ctx.envelope.sealLayout(object);

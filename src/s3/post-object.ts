@@ -15,6 +15,8 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { versioningOf } from './versioning.js';
+import { explicitLock, lockGuard, withDefaultRetention } from './object-lock.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -61,6 +63,10 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   const aclField = form.fields.get('acl');
   const bucketRecord = await ctx.meta.getBucket(bucket);
   const acl = bucketRecord === undefined ? undefined : await newObjectAcl(ctx, { headers: aclField === undefined ? {} : { 'x-amz-acl': aclField }, principal: policy.principal }, bucketRecord);
+  // The x-amz-object-lock-* fields are held to the rules of the headers of the same names (Content-MD5 or a checksum field too).
+  const lockTime = ctx.clock.now();
+  const lock = bucketRecord === undefined ? {} : withDefaultRetention(explicitLock(headers, bucketRecord, lockTime, true), bucketRecord, lockTime);
+  const guard = await lockGuard(req, ctx, bucket, key);
 
   const writeId = newWriteId();
   // content-length-range is enforced by the file stream itself: an oversized file fails at its first
@@ -76,10 +82,10 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
       bucket, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       headers: stored, userMetadata: meta, tags,
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-      encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
+      encryption: encryption.info, partsCount: undefined, storageClass: storage, acl, ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    version = await commitObject(ctx, object);
+    version = await commitObject(ctx, object, versioningOf(bucketRecord ?? {}), undefined, guard);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;

@@ -13,6 +13,7 @@ import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
 import { lockGuard, requestedLock } from './object-lock.js';
+import { versioningOf } from './versioning.js';
 
 export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
@@ -31,7 +32,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
   if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
   const acl = await newObjectAcl(ctx, req, bucket);
-  const lock = await requestedLock(req, ctx, bucket.name);
+  const lock = requestedLock(req, ctx, bucket);
   const guard = await lockGuard(req, ctx, bucket.name, key);
 
   const writeId = newWriteId();
@@ -47,7 +48,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  const version = await commitObject(ctx, object, precondition, guard);
+  const version = await commitObject(ctx, object, versioningOf(bucket), precondition, guard);
 
   const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {

@@ -1,5 +1,5 @@
 /** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
-import { BucketMissingError, NULL_VERSION_ID } from '../meta-store.js';
+import { BucketMissingError, NULL_VERSION_ID, OBJECT_LOCK_CONFIG, VERSIONING_CONFIG } from '../meta-store.js';
 import type {
   BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
   UploadRecord, VersionSummary,
@@ -35,7 +35,12 @@ export class SqliteMetaStore implements MetaStore {
     const p = (sql: string) => db.prepare(sql);
     this.#q = {
       insertBucket: p('INSERT INTO buckets (name, region, created_at, owner) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      getBucket: p('SELECT * FROM buckets WHERE name = ?'),
+      // The row and the two configs every write consults, in one statement (two primary-key probes of bucket_configs).
+      getBucket: p(`SELECT b.*,
+          (SELECT value FROM bucket_configs c WHERE c.bucket = b.name AND c.name = '${VERSIONING_CONFIG}') AS versioning,
+          (SELECT value FROM bucket_configs c WHERE c.bucket = b.name AND c.name = '${OBJECT_LOCK_CONFIG}') AS object_lock
+        FROM buckets b WHERE b.name = ?`),
+      bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
       listBuckets: p('SELECT * FROM buckets ORDER BY name'),
       deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
       bucketUploadBlobs: p('SELECT p.blob_id FROM upload_parts p JOIN uploads u USING (upload_id) WHERE u.bucket = ?'),
@@ -46,8 +51,10 @@ export class SqliteMetaStore implements MetaStore {
       putAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
-      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl)
-        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl)`),
+      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl,
+          retention_mode, retain_until, legal_hold)
+        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl,
+          @retention_mode, @retain_until, @legal_hold)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
       upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
@@ -84,7 +91,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async deleteBucket(name: string) {
     return this.#db.transaction(() => {
-      if (!this.#q.getBucket.get(name)) return { result: 'missing' as const, blobIds: [] };
+      if (!this.#q.bucketExists.get(name)) return { result: 'missing' as const, blobIds: [] };
       if (this.#stack.bucketHasVersions(name)) return { result: 'not-empty' as const, blobIds: [] };
       const blobIds = this.#blobIds(this.#q.bucketUploadBlobs.all(name));
       this.#q.deleteBucketUploads.run(name);
@@ -254,7 +261,7 @@ export class SqliteMetaStore implements MetaStore {
    * with deleteBucket's emptiness check: one of the two fails).
    */
   #requireBucket(bucket: string): void {
-    if (!this.#q.getBucket.get(bucket)) throw new BucketMissingError(bucket);
+    if (!this.#q.bucketExists.get(bucket)) throw new BucketMissingError(bucket);
   }
 
   /** Blob ids of rows, leaving out inline parts (which have none). */
