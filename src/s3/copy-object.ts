@@ -6,7 +6,10 @@ import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, planFor, resolveEncryption, sseApplied } from './encryption-resolution.js';
+import { contextRequested, loadBucketEncryption, planFor, resolveEncryption, sseApplied, withKmsKeyArn, type ResolvedEncryption } from './encryption-resolution.js';
+import { writeTarget } from './sse-kms-requests.js';
+import { resealObject } from './object-reseal.js';
+import { loadVersioning } from './versioning.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -33,7 +36,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
   const sse = parseSseRequest(req.headers, 'all');
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
-  const encryption = resolveEncryption(sse, explicitDefault, req.secure);
+  const encryption = resolveEncryption(sse, explicitDefault, req.secure, writeTarget(req, bucket.name, key));
+  const caller = { principal: req.principal, requestId: req.requestId };
   return withCopySource(req, ctx, async (source) => {
     if (source.size > MAX_COPY_SOURCE) {
       throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE}` });
@@ -50,21 +54,35 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       });
     }
 
+    if (sameObject && metadataDirective === 'COPY' && taggingDirective === 'COPY' && targetClass === undefined && sse.kind !== 'none'
+      && await onlyEncryptionChanges(req, ctx, source, encryption)) {
+      // Only the encryption changes: the data keys are resealed, the data is not rewritten (INVARIANT 8).
+      const now = ctx.clock.now();
+      const info = await resealObject(ctx, source, encryption.plan, encryption.info, caller, now);
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(info, contextRequested(sse)) },
+        body: toXml('CopyObjectResult', { ETag: quoted(source.etag), LastModified: now }),
+        audit: { sseApplied: sseApplied(info, encryption.defaultApplied) },
+      };
+    }
+
     const lock = await requestedLock(req, ctx, bucket.name);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
     const blob = await writeObjectData(ctx, {
-      body: await openObjectStream(ctx, source, undefined), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
-      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller: { principal: req.principal, requestId: req.requestId },
+      body: await openObjectStream(ctx, source, undefined, undefined, { caller }), expectedLength: source.size, trailers: () => ({}), checks: NO_CHECKS,
+      plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller,
     });
     const now = ctx.clock.now();
+    const info = withKmsKeyArn(encryption.info, blob.kmsKeyArn);
     const object: ObjectRecord = {
       bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       headers: metadataDirective === 'COPY' ? source.headers : storedHeaders(req.headers),
       userMetadata: metadataDirective === 'COPY' ? source.userMetadata : userMetadata(req.headers),
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
-      checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
+      checksums: {}, checksumType: undefined, encryption: info, partsCount: undefined,
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
@@ -72,9 +90,9 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
     const version = await commitObject(ctx, object, undefined, guard);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true), ...version, ...copySourceVersionHeader(source) },
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(info, contextRequested(sse)), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.etag), LastModified: now }),
-      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
+      audit: { sseApplied: sseApplied(info, encryption.defaultApplied) },
     };
   });
 }
@@ -102,7 +120,7 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     }
     // Encrypted for the TARGET upload with a fresh data key, whatever the source's encryption.
     const blob = await writeObjectData(ctx, {
-      body: await openObjectStream(ctx, source, range), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
+      body: await openObjectStream(ctx, source, range, undefined, { caller: { principal: req.principal, requestId: req.requestId } }), expectedLength: length, trailers: () => ({}), checks: partChecks(NO_CHECKS, upload),
       plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller: { principal: req.principal, requestId: req.requestId },
     });
     const part = await commitPart(ctx, upload, partNumber, blob);
@@ -110,4 +128,18 @@ export async function uploadPartCopy(req: S3Request, ctx: S3Context): Promise<S3
     for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
     return { status: 200, headers, body: toXml('CopyPartResult', { ETag: quoted(part.etag), LastModified: part.lastModified }), audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
   });
+}
+
+/**
+ * A copy onto itself may reseal in place only when nothing but the encryption changes and no new version
+ * is due: an unversioned bucket, no ACL or lock or redirect headers, a source whose data key another plan
+ * can take (not SSE-C, whose key this request does not carry) and a target other than DSSE-KMS or SSE-C.
+ */
+async function onlyEncryptionChanges(req: S3Request, ctx: S3Context, source: ObjectRecord, target: ResolvedEncryption): Promise<boolean> {
+  if (target.plan.kind !== 'sse-s3' && target.plan.kind !== 'sse-kms') return false;
+  if (source.encryption.algorithm === 'SSE-C' || source.versionId !== undefined && source.versionId !== 'null') return false;
+  if (await loadVersioning(ctx.meta, source.bucket) !== undefined) return false;
+  const h = req.headers;
+  if (h['x-amz-acl'] !== undefined || Object.keys(h).some((n) => n.startsWith('x-amz-grant-') || n.startsWith('x-amz-object-lock-'))) return false;
+  return h['x-amz-website-redirect-location'] === undefined;
 }

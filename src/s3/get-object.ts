@@ -11,6 +11,7 @@ import { openObjectStream, partRange, pinObject, type ByteRange } from './object
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { requireKmsTransport } from './sse-kms-requests.js';
 
 const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
   ['response-content-type', 'content-type'],
@@ -82,7 +83,9 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
   }
   headers['content-length'] = length;
   if (head) return { status, headers };
-  const body = await openObjectStream(ctx, object, range, release);
+  requireKmsTransport(req, object.encryption.algorithm);
+  // The caller is who KMS authorizes to open an SSE-KMS object's data key (kms:Decrypt).
+  const body = await openObjectStream(ctx, object, range, release, { caller: { principal: req.principal, requestId: req.requestId } });
   return { status, headers, body };
 }
 

@@ -1,11 +1,12 @@
 /** The shared read path: pin an object's blobs, check its layout, then ranged, authenticated plaintext; the first package is proven before any header is sent. */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { s3Error } from '../common/api-error.js';
+import { kmsError, s3Error, type ApiError } from '../common/api-error.js';
 import { BufferPool } from '../common/buffer-pool.js';
 import type { BlobReader } from '../stores/blob-store.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
-import type { PackageOpener } from '../sse/envelope.js';
+import type { PackageOpener, ReadKeys } from '../sse/envelope.js';
+import { isKmsError } from './sse-kms-requests.js';
 import type { S3Context } from './s3-request.js';
 
 /** Inclusive plaintext byte range. */
@@ -66,16 +67,18 @@ const BODY_HIGH_WATER = 256 * 1024;
  * A whole read also opens every zero-length part and checks its key and its empty final package.
  * `release` (a lease from pinObject) is called when the stream closes or the open fails.
  */
-export async function openObjectStream(ctx: S3Context, object: ObjectRecord, range: ByteRange | undefined, release: () => void = () => undefined): Promise<Readable> {
+export async function openObjectStream(ctx: S3Context, object: ObjectRecord, range: ByteRange | undefined, release: () => void = () => undefined, keys: ReadKeys = {}): Promise<Readable> {
   const whole = range === undefined;
   const r = range ?? { start: 0, end: object.size - 1 };
-  const body = new ObjectBody(ctx, object, r, whole);
+  const body = new ObjectBody(ctx, object, r, whole, keys);
   try {
     ctx.envelope.checkLayout(object);
     await body.start();
   } catch (err) {
     release();
     body.destroy();
+    // A KMS key use that failed (disabled, pending deletion, deleted, denied) is the caller's answer, not a fault.
+    if (isKmsError(err)) throw readKmsError(err);
     ctx.log('object read failed before headers', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
     throw s3Error('InternalError');
   }
@@ -123,7 +126,7 @@ class ObjectBody extends Readable {
   #batchPackages = FIRST_BATCH_PACKAGES;
   #pumping = false;
 
-  constructor(private readonly ctx: S3Context, private readonly object: ObjectRecord, private readonly range: ByteRange, private readonly whole: boolean) {
+  constructor(private readonly ctx: S3Context, private readonly object: ObjectRecord, private readonly range: ByteRange, private readonly whole: boolean, private readonly keys: ReadKeys) {
     super({ highWaterMark: BODY_HIGH_WATER });
     this.#parts = object.parts;
     activeBodies++;
@@ -244,13 +247,13 @@ class ObjectBody extends Readable {
       const partEnd = this.#offset + part.size - 1;
       this.#offset += part.size;
       if (part.size === 0) {
-        if (this.whole) await verifyEmptyPart(this.ctx, this.object, part);
+        if (this.whole) await verifyEmptyPart(this.ctx, this.object, part, this.keys);
         continue;
       }
       if (partEnd < this.range.start || partStart > this.range.end) continue;
       const local = { start: Math.max(this.range.start, partStart) - partStart, end: Math.min(this.range.end, partEnd) - partStart };
       const binding = { bucket: this.object.bucket, key: this.object.key, writeId: part.writeId, partNumber: part.partNumber };
-      const session = await this.ctx.envelope.openPackages(part.sealedKey, binding, part.size, local);
+      const session = await this.ctx.envelope.openPackages(part.sealedKey, binding, part.size, local, this.keys);
       let reader: BlobReader | undefined;
       try {
         if (!part.inline) reader = await this.ctx.blobs.openReader(part.blobId);
@@ -280,9 +283,9 @@ class ObjectBody extends Readable {
 }
 
 /** A zero-length part still has a data key and one empty final package: open both, as scrub does. */
-async function verifyEmptyPart(ctx: S3Context, object: ObjectRecord, part: PartRecord): Promise<void> {
+async function verifyEmptyPart(ctx: S3Context, object: ObjectRecord, part: PartRecord, keys: ReadKeys): Promise<void> {
   const binding = { bucket: object.bucket, key: object.key, writeId: part.writeId, partNumber: part.partNumber };
-  const decrypt = await ctx.envelope.openWholeBlob(part.sealedKey, binding, 0);
+  const decrypt = await ctx.envelope.openWholeBlob(part.sealedKey, binding, 0, keys);
   const blob = part.inline ? Readable.from([part.inline]) : await ctx.blobs.read(part.blobId);
   await pipeline(blob, decrypt, new Writable({ write(_chunk, _e, cb) { cb(new Error('a zero-length part produced plaintext')); } }));
 }
@@ -298,4 +301,10 @@ export function partRange(object: ObjectRecord, n: number): ByteRange | undefine
     offset += part.size;
   }
   return undefined;
+}
+
+/** A read whose KMS key no longer exists says so plainly: the object is crypto-shredded, not missing or damaged. */
+function readKmsError(err: ApiError): ApiError {
+  if (err.code !== 'NotFoundException') return err;
+  return kmsError('NotFoundException', { message: `${err.message}. The KMS key that protects this object's data key was deleted, so the object can no longer be decrypted.` });
 }
