@@ -185,6 +185,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     meta: data.meta, blobs: new LeasedBlobStore(data.blobs, log), envelope: data.envelope, clock, region: config.region, log, authorize,
     legacyBucketDefaults: config.legacyBucketDefaults,
     sseCDefault: config.sseCDefault,
+    allowInsecureSseC: config.allowInsecureSseC,
     postPolicy: createPostPolicyVerifier({ lookup, clock, region: config.region }),
   };
   const auditBucket = config.audit.bucket;

@@ -13,7 +13,7 @@ import { kmsImpact } from './tools/kms-impact.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
-                   [--root-key-file FILE] [--sse-s3-rotation-days N] [--legacy-bucket-defaults]
+                   [--root-key-file FILE] [--sse-s3-rotation-days N] [--legacy-bucket-defaults] [--allow-insecure-sse-c]
                    [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
                    [--max-connections N] [--max-connections-per-ip N]
                    [--listen-tls HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed]
@@ -69,6 +69,12 @@ async function serve(argv: string[]): Promise<void> {
       '*** A root key inside the data directory provides NO protection: anyone who copies the data directory\n' +
       '*** can decrypt every object and unseal the stored credentials. This is for development only:\n' +
       '*** in production pass --root-key-file or STRONGROOM_ROOT_KEY and keep the key elsewhere.\n\n',
+    );
+  }
+  if (config.allowInsecureSseC) {
+    process.stderr.write(
+      '\n*** WARNING: --allow-insecure-sse-c: SSE-C requests are accepted over plain HTTP. Customer keys then cross\n' +
+      '*** the network in clear text. Amazon S3 refuses this; use it for local test rigs only, never in production.\n\n',
     );
   }
   if (config.legacyBucketDefaults) {

@@ -1,4 +1,5 @@
 /** Authentication entry: SigV4 header auth and presigned URLs (SigV2 delegated), signed payload hashes, aws-chunked bodies. */
+import { redactCustomerKeys } from './echo-redaction.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
@@ -72,8 +73,8 @@ function signatureMatches(key: Buffer, stringsToSign: readonly string[], signatu
   return matched;
 }
 
-/** The canonical request as text for an error's details: the bytes as they arrived, read as UTF-8. */
-const shownCanonical = (canonical: string) => Buffer.from(canonical, 'latin1').toString('utf8');
+/** The canonical request as text for an error's details: the bytes as they arrived, read as UTF-8, customer keys redacted. */
+const shownCanonical = (canonical: string) => redactCustomerKeys(Buffer.from(canonical, 'latin1').toString('utf8'));
 
 /** Header auth: x-amz-content-sha256 is the canonical request's last line, so its value is signed even when unlisted. */
 const HEADER_AUTH_EXEMPT = new Set(['x-amz-content-sha256']);

@@ -1,4 +1,5 @@
 /** Signature Version 2 (HMAC-SHA1): the `AWS id:sig` header and the AWSAccessKeyId/Signature/Expires query that boto3 still presigns with by default. */
+import { redactCustomerKeys } from './echo-redaction.js';
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
@@ -85,7 +86,7 @@ async function check(accessKeyId: string, signature: string, candidates: Readonl
     const expected = createHmac('sha1', found.secretAccessKey).update(c.bytes).digest('base64');
     if (timingSafeEqualString(expected, signature)) matched = true;
   }
-  if (!matched) throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: accessKeyId, StringToSign: candidates[0]!.text } });
+  if (!matched) throw s3Error('SignatureDoesNotMatch', { details: { AWSAccessKeyId: accessKeyId, StringToSign: redactCustomerKeys(candidates[0]!.text) } });
   return found.principal;
 }
 

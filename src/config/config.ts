@@ -16,6 +16,8 @@ export interface ServeConfig {
   readonly quiet: boolean;
   /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
   readonly legacyBucketDefaults: boolean;
+  /** `--allow-insecure-sse-c`: accept SSE-C over plain HTTP (local test rigs only; S3 refuses it). */
+  readonly allowInsecureSseC: boolean;
   readonly connections: ConnectionSettings;
   /** Whether the plain-HTTP listener (host:port) runs: always unless TLS is configured and --listen is not given. */
   readonly serveHttp: boolean;
@@ -93,6 +95,7 @@ export const SERVE_FLAGS = [
   'listen-tls', 'tls-cert', 'tls-key', 'tls-self-signed', 'trust-forwarded-proto', 'sse-c-default',
   'audit', 'audit-bucket', 'audit-retention-days',
   'kms-endpoint', 'kms-region', 'kms-access-key',
+  'allow-insecure-sse-c',
 ] as const;
 
 /** HOST:PORT ([v6]:PORT) → host and port. */
@@ -145,6 +148,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     sseS3RotationDays: rotation,
     quiet: flags.get('quiet') === 'true',
     legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
+    allowInsecureSseC: flags.get('allow-insecure-sse-c') === 'true',
     connections: connectionSettings(flags, env),
     serveHttp: tls === undefined || listenGiven !== undefined,
     tls,

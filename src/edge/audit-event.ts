@@ -131,7 +131,8 @@ function tlsDetails(req: IncomingMessage): AuditEvent['tlsDetails'] {
   const host = headerText(req.headers.host);
   return {
     tlsVersion: socket.getProtocol() ?? 'unknown',
-    cipherSuite: socket.getCipher()?.standardName ?? 'unknown',
+    // CloudTrail names suites as OpenSSL does (ECDHE-RSA-AES128-GCM-SHA256; TLS_AES_128_GCM_SHA256 for TLS 1.3).
+    cipherSuite: socket.getCipher()?.name ?? 'unknown',
     ...(host === undefined ? {} : { clientProvidedHostHeader: host }),
   };
 }

@@ -18,6 +18,8 @@ export interface KmsCall {
   readonly secure?: boolean | undefined;
   /** The service calling on the caller's behalf (`s3.<region>.amazonaws.com`); undefined for direct calls. */
   readonly viaService?: string | undefined;
+  /** Filled by the service with the ARN of each key the call resolved (for its audit event, refused calls included). */
+  readonly keysUsed?: string[] | undefined;
 }
 
 /** Request-specific condition keys: the encryption context, and for CreateGrant the operations it grants. */

@@ -101,6 +101,7 @@ export class KmsService {
     }
     const row = await this.#load(keyId);
     if (!row || row.accountId !== account) throw kmsError('NotFoundException', { message: `Key '${keyArn(this.region, account, keyId)}' does not exist` });
+    call.keysUsed?.push(this.#arn(row));
     return { row, arn: this.#arn(row) };
   }
 
@@ -170,6 +171,7 @@ export class KmsService {
     const row = this.#newKeyRow(call.caller.accountId, { description: input.description ?? '', keyManager: 'CUSTOMER', policy, tags: input.tags ?? [] });
     if (input.policy !== undefined) await this.#checkPolicy(call, row, input.policy, input.bypassLockout ?? false);
     await this.#store.createKey(row, this.#ring.firstVersion(row.keyId));
+    call.keysUsed?.push(this.#arn(row));
     return row;
   }
 
@@ -285,6 +287,7 @@ export class KmsService {
     const row = await this.#load(header.keyId);
     if (!row) throw kmsError('NotFoundException', { message: `Key '${keyArn(this.region, call.caller.accountId, header.keyId)}' does not exist` });
     const key = { row, arn: this.#arn(row) };
+    call.keysUsed?.push(key.arn);
     if (expectKeyId !== undefined) {
       const expected = await this.#resolve(call, expectKeyId);
       if (expected.row.keyId !== row.keyId) throw kmsError('IncorrectKeyException', { message: 'The key ID in the request does not identify a CMK that can perform this operation.' });

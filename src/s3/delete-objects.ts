@@ -13,13 +13,13 @@ import { lockGuard } from './object-lock.js';
 import { NULL_VERSION_ID } from '../stores/meta-store.js';
 import { readBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest } from './sse-headers.js';
+import { parseSseRequest, transportOf } from './sse-headers.js';
 
 const MAX_KEYS = 1000;
 
 export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'none');
+  parseSseRequest(req.headers, 'none', transportOf(req, ctx));
   const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
   const done = await deleteOne(req, ctx, bucket.name, key, versionId, header(req.headers, 'if-match'), () => noSuchKey(req));

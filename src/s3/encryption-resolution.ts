@@ -1,6 +1,6 @@
 /** The effective encryption of a write: request headers > bucket default > SSE-S3 (INVARIANT 1: never none). */
 import { s3Error } from '../common/api-error.js';
-import type { EncryptionPlan } from '../sse/envelope.js';
+import type { EncryptionPlan, Envelope } from '../sse/envelope.js';
 import type { EncryptionInfo, MetaStore } from '../stores/meta-store.js';
 import type { SseRequest } from './sse-headers.js';
 
@@ -39,7 +39,11 @@ const SSE_S3: ResolvedEncryption = { plan: { kind: 'sse-s3' }, info: { algorithm
 /** The object a write is for, and whether it came signed with SigV4 or over TLS (SSE-KMS needs one of them). */
 export interface WriteTarget { readonly bucket: string; readonly key: string; readonly signedV4OrTls: boolean }
 
-export function resolveEncryption(request: SseRequest, explicit: BucketEncryptionConfig | undefined, secure: boolean, target?: WriteTarget): ResolvedEncryption {
+/**
+ * `envelope` makes an SSE-C write's salted key check (the transport was checked when the headers were parsed);
+ * `target` is the object an SSE-KMS write is for.
+ */
+export function resolveEncryption(request: SseRequest, explicit: BucketEncryptionConfig | undefined, envelope: Envelope, target?: WriteTarget): ResolvedEncryption {
   const config = explicit ?? IMPLICIT_DEFAULT;
   switch (request.kind) {
     case 'sse-s3':
@@ -49,10 +53,12 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       // key flag from the request, else the bucket's.
       return kmsEncryption(request.dsse, request.keyId, request.context, request.bucketKey ?? (explicit !== undefined && explicit.algorithm === 'aws:kms' && config.bucketKeyEnabled), false, target);
     case 'sse-c':
-      if (!secure) {
-        throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
-      }
-      throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented yet.' });
+      // Only a salted check of the key is kept with the object or upload; the key lives in this request only.
+      return {
+        plan: { kind: 'sse-c', key: request.key, keyMd5: request.keyMd5 },
+        info: { algorithm: 'SSE-C', customerKeyHmac: envelope.customerKeyCheck(request.key) },
+        defaultApplied: false,
+      };
     case 'none':
       if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
       return kmsEncryption(config.algorithm === 'aws:kms:dsse', config.kmsMasterKeyId, undefined, config.bucketKeyEnabled, true, target);
@@ -129,7 +135,7 @@ export function sseApplied(info: EncryptionInfo, defaultApplied: boolean): strin
   return defaultApplied && (kind === 'SSE_S3' || kind === 'SSE_KMS') ? `Default_${kind}` : kind;
 }
 
-/** The envelope plan that continues an existing encryption (parts of an upload follow its initiation). */
+/** The envelope plan that continues an existing encryption (parts of an upload follow its initiation; SSE-C parts: customer-keys.ts partPlan). */
 export function planFor(info: EncryptionInfo): EncryptionPlan {
   if (info.algorithm === 'AES256') return { kind: 'sse-s3' };
   if ((info.algorithm === 'aws:kms' || info.algorithm === 'aws:kms:dsse') && info.kmsContext !== undefined) {

@@ -10,7 +10,8 @@ import { lockResponseHeaders } from './object-lock.js';
 import { openObjectStream, partRange, pinObject, type ByteRange } from './object-reader.js';
 import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { readKey } from './customer-keys.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf, type SseRequest } from './sse-headers.js';
 import { requireKmsTransport } from './sse-kms-requests.js';
 
 const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
@@ -32,7 +33,7 @@ export async function headObject(req: S3Request, ctx: S3Context): Promise<S3Resp
 
 async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'customer-only');
+  const sse = parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   const versionId = checkVersionId(req.query.get('versionId'));
   const overrides = responseOverrides(req);
   const bucket = await requireBucket(req, ctx);
@@ -44,14 +45,16 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   if (!object) throw versionId === undefined ? await missingCurrent(req, ctx, bucket.name, key) : noSuchVersion(key, versionId);
   try {
     if (object.deleteMarker) throw deleteMarkerNamed(object);
-    return await respond(req, ctx, head, object, overrides, versionId, pinned?.release);
+    return await respond(req, ctx, head, object, overrides, versionId, sse, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, sse: SseRequest, release?: () => void): Promise<S3Response> {
+  // An SSE-C object is not even described (HEAD) without its key; a wrong key is AccessDenied.
+  const customerKey = readKey(object.encryption, sse.kind === 'sse-c' ? sse : undefined, ctx.envelope);
   checkConditions(req.headers, object);
 
   const { range, partNumber } = selectRange(req, object);
@@ -61,7 +64,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     'last-modified': object.lastModified.toUTCString(),
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
-    ...sseResponseHeaders(object.encryption),
+    ...sseResponseHeaders(object.encryption, false, customerKeyMd5(sse)),
     ...readVersionHeader(object, versionId),
     ...lockResponseHeaders(object),
   };
@@ -85,7 +88,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
   if (head) return { status, headers };
   requireKmsTransport(req, object.encryption.algorithm);
   // The caller is who KMS authorizes to open an SSE-KMS object's data key (kms:Decrypt).
-  const body = await openObjectStream(ctx, object, range, release, { caller: { principal: req.principal, requestId: req.requestId } });
+  const body = await openObjectStream(ctx, object, range, release, { customerKey, caller: { principal: req.principal, requestId: req.requestId } });
   return { status, headers, body };
 }
 

@@ -11,7 +11,7 @@ import { requireBucket, requireKey } from './object-names.js';
 import { MAX_PARTS } from './upload-parts.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest } from './sse-headers.js';
+import { parseSseRequest, transportOf } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
 import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
 import { lockGuard, requestedLock } from './object-lock.js';
@@ -22,7 +22,8 @@ const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
 
 export async function completeMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'customer-only');
+  // The SSE-C triple is accepted (and validated) but not needed: completing moves no data.
+  parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   const bucket = await requireBucket(req, ctx);
   const uploadId = req.query.get('uploadId') ?? '';
   const found = await ctx.meta.getUpload(bucket.name, uploadId);

@@ -7,14 +7,15 @@ import { quoted, requireBucket, requireKey } from './object-names.js';
 import { ownerElement } from './owner.js';
 import { requireUpload } from './upload-parts.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest } from './sse-headers.js';
+import { parseSseRequest, transportOf } from './sse-headers.js';
 import type { UploadRecord } from '../stores/meta-store.js';
 
 const XML = { 'content-type': 'application/xml' };
 
 export async function listParts(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'customer-only');
+  // The SSE-C triple is accepted (and validated) but not needed: listing reads no data.
+  parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
   const maxParts = parseMaxKeys(req.query.get('max-parts'), 'max-parts');

@@ -6,7 +6,8 @@ import type { UploadRecord } from '../stores/meta-store.js';
 import { commitPart, partTarget, requireUpload } from './upload-parts.js';
 import { checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { partChecks, uploadChecksumType } from './multipart-checksums.js';
-import { contextRequested, loadBucketEncryption, planFor, resolveEncryption, sseApplied, withKmsKeyArn } from './encryption-resolution.js';
+import { partPlan } from './customer-keys.js';
+import { contextRequested, loadBucketEncryption, resolveEncryption, sseApplied, withKmsKeyArn } from './encryption-resolution.js';
 import { writeTarget } from './sse-kms-requests.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
@@ -14,15 +15,15 @@ import { newWriteId, quoted, requireBucket, requireKey } from './object-names.js
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
   const bucket = await requireBucket(req, ctx);
   if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
-  const sse = parseSseRequest(req.headers, 'all');
-  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure, writeTarget(req, bucket.name, key));
+  const sse = parseSseRequest(req.headers, 'all', transportOf(req, ctx));
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), ctx.envelope, writeTarget(req, bucket.name, key));
   const algorithm = parseChecksumAlgorithm(header(req.headers, 'x-amz-checksum-algorithm'));
   const checksumType = uploadChecksumType(algorithm, header(req.headers, 'x-amz-checksum-type'));
   // SSE-KMS: the key is resolved (and the caller's use of it checked) now, as S3 asks KMS at initiation;
@@ -45,7 +46,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
   } catch (err) {
     throw bucketGoneAsNoSuchBucket(err);
   }
-  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, contextRequested(sse)) };
+  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(upload.encryption, contextRequested(sse), customerKeyMd5(sse)) };
   if (algorithm) {
     headers['x-amz-checksum-algorithm'] = algorithm;
     headers['x-amz-checksum-type'] = upload.checksumType!;
@@ -54,22 +55,24 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
 }
 
 export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
-  const { key, partNumber, bucket, upload } = await partTarget(req, ctx);
+  const { key, partNumber, bucket, upload, sse } = await partTarget(req, ctx);
   requireContentLength(req);
+  // Every part repeats the upload's SSE-C key, checked before a byte of the body is read.
+  const plan = partPlan(upload.encryption, sse, ctx.envelope);
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.
   const blob = await writeObjectData(ctx, {
     body: req.body, expectedLength: req.contentLength, trailers: req.trailers, checks: partChecks(payloadChecks(req.headers), upload),
-    plan: planFor(upload.encryption), binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller: { principal: req.principal, requestId: req.requestId },
+    plan, binding: { bucket: bucket.name, key, writeId: upload.uploadId, partNumber }, caller: { principal: req.principal, requestId: req.requestId },
   });
   const part = await commitPart(ctx, upload, partNumber, blob);
-  const headers: Record<string, string> = { etag: quoted(part.etag), ...sseResponseHeaders(upload.encryption) };
+  const headers: Record<string, string> = { etag: quoted(part.etag), ...sseResponseHeaders(upload.encryption, false, customerKeyMd5(sse)) };
   for (const [alg, value] of Object.entries(part.checksums)) headers[checksumHeader(alg as never)] = value;
   return { status: 200, headers, audit: { sseApplied: sseApplied(upload.encryption, upload.encryption.defaultApplied === true) } };
 }
 
 export async function abortMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
-  parseSseRequest(req.headers, 'none');
+  parseSseRequest(req.headers, 'none', transportOf(req, ctx));
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
   const result = await ctx.meta.abortUpload(bucket.name, upload.uploadId);

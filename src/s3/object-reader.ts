@@ -65,7 +65,8 @@ const BODY_HIGH_WATER = 256 * 1024;
  * resolves, so a changed layout, a missing blob or a failed package surfaces as InternalError before
  * headers (INVARIANT 4); a failure later destroys the stream, and the edge drops the connection.
  * A whole read also opens every zero-length part and checks its key and its empty final package.
- * `release` (a lease from pinObject) is called when the stream closes or the open fails.
+ * `release` (a lease from pinObject) is called when the stream closes or the open fails. `keys` opens the
+ * data keys of SSE-C (the customer key, already checked against the object) and SSE-KMS (the caller) objects.
  */
 export async function openObjectStream(ctx: S3Context, object: ObjectRecord, range: ByteRange | undefined, release: () => void = () => undefined, keys: ReadKeys = {}): Promise<Readable> {
   const whole = range === undefined;

@@ -13,7 +13,7 @@ import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-name
 import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
@@ -45,10 +45,10 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
 
   // Everything the form asks for is checked before a byte of the file is stored.
   if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
-  const sse = parseSseRequest(headers, 'all');
+  const sse = parseSseRequest(headers, 'all', transportOf(req, ctx));
   // The form's own signature is what SSE-KMS's SigV4 requirement reads.
   const signedV4OrTls = req.secure || form.fields.has('x-amz-algorithm');
-  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), req.secure, { bucket, key, signedV4OrTls });
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), ctx.envelope, { bucket, key, signedV4OrTls });
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
   for (const [name, value] of Object.entries(stored)) checkHeaderValue(name, value);
@@ -89,7 +89,7 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(info, contextRequested(sse)), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
   const audit = { sseApplied: sseApplied(info, encryption.defaultApplied) };
   if (redirect) {

@@ -9,7 +9,7 @@ import { payloadChecks, writeObjectData } from './object-writer.js';
 import { commitObject } from './object-commit.js';
 import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { parseSseRequest, sseResponseHeaders } from './sse-headers.js';
+import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
 import { checksumHeader } from './checksums.js';
 import { newObjectAcl } from './acl-state.js';
@@ -20,8 +20,8 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   requireContentLength(req);
   const bucket = await requireBucket(req, ctx);
   if (requestsSseC(req.headers)) await assertSseCAllowed(ctx.meta, bucket.name);
-  const sse = parseSseRequest(req.headers, 'all');
-  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), req.secure, writeTarget(req, bucket.name, key));
+  const sse = parseSseRequest(req.headers, 'all', transportOf(req, ctx));
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket.name), ctx.envelope, writeTarget(req, bucket.name, key));
   const checks = payloadChecks(req.headers);
   const meta = userMetadata(req.headers);
   const tags = parseTaggingHeader(header(req.headers, 'x-amz-tagging'));
@@ -51,7 +51,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   };
   const version = await commitObject(ctx, object, precondition, guard);
 
-  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(info, contextRequested(sse)), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) {
     out[checksumHeader(alg as never)] = value;
     out['x-amz-checksum-type'] = 'FULL_OBJECT';

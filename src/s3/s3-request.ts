@@ -56,6 +56,8 @@ export interface S3Context {
   readonly legacyBucketDefaults?: boolean;
   /** `--sse-c-default allowed`: new buckets allow SSE-C writes (S3 blocks them on new buckets since April 2026). */
   readonly sseCDefault?: 'blocked' | 'allowed';
+  /** `--allow-insecure-sse-c`: SSE-C accepted over plain HTTP (test rigs only). */
+  readonly allowInsecureSseC?: boolean;
   /** Checks a browser POST form's policy and signature (implemented by auth/, injected by the composition root). */
   readonly postPolicy: PostPolicyVerifier;
   /** Checks beyond the request's main action (which the edge has authorized): a copy's source, a POST form's signer, each key of DeleteObjects. */

@@ -39,7 +39,7 @@ export async function updateObjectEncryption(req: S3Request, ctx: S3Context): Pr
     throw s3Error('AccessDenied', { message: "The encryption type for the specified object can't be updated because that object is protected by S3 Object Lock." });
   }
 
-  const encryption = resolveEncryption({ kind: 'sse-kms', dsse: false, keyId: target.keyArn, context: undefined, bucketKey: target.bucketKey }, undefined, req.secure, { bucket: bucket.name, key, signedV4OrTls: true });
+  const encryption = resolveEncryption({ kind: 'sse-kms', dsse: false, keyId: target.keyArn, context: undefined, bucketKey: target.bucketKey }, undefined, ctx.envelope, { bucket: bucket.name, key, signedV4OrTls: true });
   // Dates, ETag, checksums and blobs stay; only the sealed data keys and the encryption info change.
   await resealObject(ctx, object, encryption.plan, encryption.info, { principal: req.principal, requestId: req.requestId });
   return { status: 200, headers: object.versionId !== undefined && object.versionId !== 'null' ? { 'x-amz-version-id': object.versionId } : {} };

@@ -2,7 +2,7 @@
 import { s3Error } from '../common/api-error.js';
 import type { BucketRecord, PartRecord, UploadRecord } from '../stores/meta-store.js';
 import { requireBucket, requireKey } from './object-names.js';
-import { parseSseRequest } from './sse-headers.js';
+import { parseSseRequest, transportOf, type SseRequest } from './sse-headers.js';
 import type { WrittenBlob } from './object-writer.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
@@ -46,11 +46,11 @@ export async function commitPart(ctx: S3Context, upload: UploadRecord, partNumbe
  * What UploadPart and UploadPartCopy both start with: the key, a valid part number, no SSE header other
  * than SSE-C, the bucket and the upload.
  */
-export async function partTarget(req: S3Request, ctx: S3Context): Promise<{ key: string; partNumber: number; bucket: BucketRecord; upload: UploadRecord }> {
+export async function partTarget(req: S3Request, ctx: S3Context): Promise<{ key: string; partNumber: number; bucket: BucketRecord; upload: UploadRecord; sse: SseRequest }> {
   const key = requireKey(req);
   const partNumber = parsePartNumber(req.query.get('partNumber'));
-  parseSseRequest(req.headers, 'customer-only');
+  const sse = parseSseRequest(req.headers, 'customer-only', transportOf(req, ctx));
   const bucket = await requireBucket(req, ctx);
   const upload = await requireUpload(req, ctx, bucket.name, key);
-  return { key, partNumber, bucket, upload };
+  return { key, partNumber, bucket, upload, sse };
 }

@@ -9,6 +9,7 @@ import { S3_ERROR_CODES } from '../../src/common/s3-error-codes.js';
 import { IAM_ERROR_CODES } from '../../src/common/iam-error-codes.js';
 import { KMS_ERROR_CODES } from '../../src/common/kms-error-codes.js';
 import { IAM_OPERATIONS, STS_OPERATIONS } from '../../src/iam/iam-operations.js';
+import { KMS_OPERATIONS } from '../../src/kms/api/kms-operations.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const doc = readFileSync(join(ROOT, 'docs/COMPATIBILITY.md'), 'utf8');
@@ -150,6 +151,19 @@ test('the IAM and STS operations table and the Query handler indexes hold the sa
   for (const [op, row] of rows) {
     assert.ok(handled.has(op), `${op} is in COMPATIBILITY.md's IAM and STS table but has no handler`);
     assert.match(row.status, /^supported/, `${op}: every listed IAM/STS operation is handled`);
+    problems.push(...operationProofProblems(op, row.proof));
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the KMS operations table and KMS_OPERATIONS hold the same operations, each row proven by a test that exercises it', () => {
+  const rows = operationRows('KMS operations');
+  const handled = new Set(Object.keys(KMS_OPERATIONS));
+  for (const op of handled) assert.ok(rows.has(op), `${op} is handled but missing from COMPATIBILITY.md's KMS table`);
+  const problems: string[] = [];
+  for (const [op, row] of rows) {
+    assert.ok(handled.has(op), `${op} is in COMPATIBILITY.md's KMS table but has no handler`);
+    assert.match(row.status, /^supported/, `${op}: every listed KMS operation is handled`);
     problems.push(...operationProofProblems(op, row.proof));
   }
   assert.deepEqual(problems, []);

@@ -1,7 +1,7 @@
 /** One server, one SDK client and one fresh bucket per test file: the setup most integration suites share. */
 import { after, before } from 'node:test';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { startServer, type TestServer } from './start-server.js';
+import { startServer, type StartOptions, type TestServer } from './start-server.js';
 import { bucketName, s3Client } from './clients.js';
 
 export interface Suite {
@@ -14,12 +14,12 @@ export interface Suite {
  * Registers before/after hooks that start a server, create the bucket, run `setup` (in the same hook:
  * Node 20 does not order separate root-level before hooks), and stop everything afterwards.
  */
-export function serverSuite(label: string, setup?: (suite: Suite) => Promise<void>): Suite {
+export function serverSuite(label: string, setup?: (suite: Suite) => Promise<void>, options?: StartOptions): Suite {
   let server: TestServer | undefined;
   let s3: S3Client | undefined;
   const bucket = bucketName(label);
   before(async () => {
-    server = await startServer();
+    server = await startServer(options);
     s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await setup?.(suite);

@@ -56,15 +56,10 @@ function withoutSecrets(o: KmsInput | KmsOutput): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !SECRET_MEMBERS.has(k)));
 }
 
-/** The key ARN a response names (KeyId, or KeyMetadata.Arn), for the event's resources. */
-function keyArnOf(output: KmsOutput | undefined): string | undefined {
-  const meta = output?.['KeyMetadata'] as { Arn?: string } | undefined;
-  const id = meta?.Arn ?? output?.['KeyId'];
-  return typeof id === 'string' && id.startsWith('arn:') ? id : undefined;
-}
 
 /** Runs one KMS operation: handler by name (a KMS operation not implemented here is UnsupportedOperationException), then its audit event. */
-export async function runKmsOperation(operation: string, input: KmsInput, service: KmsService, call: KmsCall, audit: AuditLog, clock: { now(): Date }): Promise<KmsOutput> {
+export async function runKmsOperation(operation: string, input: KmsInput, service: KmsService, direct: KmsCall, audit: AuditLog, clock: { now(): Date }): Promise<KmsOutput> {
+  const call: KmsCall = { ...direct, keysUsed: [] };
   const handler = Object.hasOwn(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation]! : undefined;
   let output: KmsOutput | undefined;
   let error: unknown;
@@ -76,12 +71,12 @@ export async function runKmsOperation(operation: string, input: KmsInput, servic
     error = err;
     throw err;
   } finally {
-    const arn = keyArnOf(output);
+    const arns = [...new Set(call.keysUsed)];
     await audit.record({
       eventSource: 'kms.amazonaws.com', eventName: operation, eventTime: clock.now(), requestId: call.requestId, principal: call.caller,
       ...(call.sourceIp ? { sourceIPAddress: call.sourceIp } : {}),
       requestParameters: withoutSecrets(input), ...(output ? { responseElements: withoutSecrets(output) } : {}),
-      resources: arn ? [{ ARN: arn, type: 'AWS::KMS::Key', accountId: arn.split(':')[4] }] : [],
+      resources: arns.map((arn) => ({ ARN: arn, type: 'AWS::KMS::Key', accountId: arn.split(':')[4] })),
       readOnly: READ_ONLY.test(operation), managementEvent: true,
       ...(error !== undefined ? { errorCode: isApiError(error) ? error.code : 'KMSInternalException', errorMessage: error instanceof Error ? error.message : String(error) } : {}),
     });

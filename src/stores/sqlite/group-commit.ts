@@ -2,6 +2,7 @@
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Pending { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Each queued unit runs in its own savepoint inside the shared transaction: a unit that throws (a
@@ -11,8 +12,23 @@ interface Pending { run: () => unknown; resolve: (v: unknown) => void; reject: (
 export class GroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
+  /** Built once (db.transaction() is costly to call: four wrappers, twenty properties): the shared transaction and a unit's savepoint. */
+  readonly #inTransaction: (batch: Pending[], outcomes: Outcome[]) => void;
+  readonly #inSavepoint: (unit: () => unknown) => unknown;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes this unit only.
+    this.#inSavepoint = db.transaction((unit: () => unknown) => unit());
+    this.#inTransaction = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
+      for (const p of batch) {
+        try {
+          outcomes.push({ ok: true, value: this.#inSavepoint(p.run) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  }
 
   run<T>(unit: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -28,18 +44,9 @@ export class GroupCommit {
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     try {
-      this.db.transaction(() => {
-        for (const p of batch) {
-          try {
-            // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes this unit only.
-            outcomes.push({ ok: true, value: this.db.transaction(p.run)() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
+      this.#inTransaction(batch, outcomes);
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
