@@ -20,9 +20,8 @@ export async function updateObjectEncryption(req: S3Request, ctx: S3Context): Pr
   if (req.facts.signatureVersion !== 'AWS4-HMAC-SHA256') {
     throw invalid('Requests that modify an object encryption configuration require Amazon Web Services Signature Version 4. Modify the request to use Amazon Web Services Signature Version 4, and then try again.');
   }
+  // s3:UpdateObjectEncryption and s3:PutObject were both authorized by the edge (policy/engine/s3-actions.ts).
   const bucket = await requireBucket(req, ctx);
-  // S3 asks for s3:PutObject as well as s3:UpdateObjectEncryption (the edge authorized the latter).
-  await ctx.authorize({ principal: req.principal, service: 's3', operation: 'PutObject', bucket: bucket.name, key, facts: req.facts });
   const target = parseTarget(await readXmlBody(req.body, 'ObjectEncryption'));
   if (target.accountId !== bucket.ownerAccountId) {
     throw s3Error('AccessDenied', { message: 'The Amazon Web Services KMS key in the request must be owned by the same account as the bucket. Modify the request to specify a KMS key from the same account, and then try again.' });
