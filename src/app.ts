@@ -132,11 +132,14 @@ export async function openData(
 async function deliverObject(s3: S3Context, owner: Principal, bucket: string, key: string, body: Buffer, contentType: string): Promise<void> {
   const put = S3_OPERATIONS['PutObject']!;
   const headers = { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': String(body.length) };
+  // The delivery sends no customer key; were one ever parsed, it is wiped when the put ends, as a request's is.
+  const owned: Array<{ wipe(): void }> = [];
   const response = await put({
     method: 'PUT', bucket, key, query: new URLSearchParams(), headers, body: Readable.from([body]), contentLength: body.length, trailers: () => ({}),
     principal: owner, requestId: 'strongroom-audit-delivery', secure: false, sourceIp: '127.0.0.1', origin: 'http://localhost',
     facts: { headers, query: new URLSearchParams(), secure: false, sourceIp: '127.0.0.1', authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256' },
-  }, s3);
+    ownSecret: (secret) => { owned.push(secret); },
+  }, s3).finally(() => { for (const s of owned) s.wipe(); });
   if (response.status !== 200) throw new Error(`delivery of ${key} into ${bucket} answered ${response.status}`);
 }
 
