@@ -119,6 +119,7 @@ export async function openData(
         await meta.close();
         await walSync?.close();
         kms.wipe();
+        envelope.wipe();
         opened.wipe();
         rootKey.key.wipe();
       },

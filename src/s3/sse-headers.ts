@@ -57,7 +57,8 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
         details: { ArgumentName: SSE, ArgumentValue: algorithm },
       });
     }
-    return { kind: 'sse-c', ...secureOnly(parseCustomerKey(headers, SSE), transport) };
+    requireSecure(transport);
+    return { kind: 'sse-c', ...parseCustomerKey(headers, SSE) };
   }
   if (algorithm === undefined) {
     if (hasKmsHeader) {
@@ -98,16 +99,15 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
  */
 export function parseCopySourceCustomerKey(headers: IncomingHttpHeaders, transport: Transport): CustomerKey | undefined {
   if (!COPY_SOURCE_C_HEADERS.some((h) => headers[h] !== undefined)) return undefined;
-  return secureOnly(parseCustomerKey(headers, COPY_SOURCE), transport);
+  requireSecure(transport);
+  return parseCustomerKey(headers, COPY_SOURCE);
 }
 
-/** A well-formed triple is then refused over plain HTTP (the key wiped), as S3 does, unless the operator allowed it. */
-function secureOnly(key: CustomerKey, transport: Transport): CustomerKey {
+/** Any SSE-C header over plain HTTP is refused first, before the key is even parsed, unless the operator allowed it. */
+function requireSecure(transport: Transport): void {
   if (!transport.secure && !transport.allowInsecureSseC) {
-    key.key.wipe();
     throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });
   }
-  return key;
 }
 
 /**
