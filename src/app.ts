@@ -38,6 +38,7 @@ import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
 import { leaveWalMode, openSqliteDatabase, prepareForWrites } from './stores/sqlite/sqlite-database.js';
+import { WalSync } from './stores/fs/wal-sync.js';
 import { SqliteIamStore } from './stores/sqlite/sqlite-iam-store.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
 import { SqliteMetaStore } from './stores/sqlite/sqlite-meta-store.js';
@@ -97,7 +98,9 @@ export async function openData(
       await keys.ensureCurrent();
     }
     const opened = keys;
-    const meta = new SqliteMetaStore(db);
+    // Group commits sync the WAL on the thread pool (stores/fs/wal-sync.ts); read-only: no writes to sync.
+    const walSync = access === 'read' ? undefined : new WalSync(`${dbPath}-wal`);
+    const meta = new SqliteMetaStore(db, walSync);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
@@ -114,6 +117,7 @@ export async function openData(
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
+        await walSync?.close();
         kms.wipe();
         envelope.wipe();
         opened.wipe();

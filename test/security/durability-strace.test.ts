@@ -44,6 +44,8 @@ function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: 
     committedAfter = next(events, rename, `${put.key}: fsync of the shard directory blobs/${put.blobId.slice(0, 2)} after the rename`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/${put.blobId.slice(0, 2)}`), answer);
   }
   const walWrite = next(events, committedAfter, `${put.key}: a write to meta.sqlite-wal (the commit)${put.blobId ? ' after the blob is durable' : ''}`, (e) => WRITES.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
+  // Group commits write the WAL under synchronous=NORMAL and sync it with the barrier's fdatasync on the thread pool
+  // (stores/fs/wal-sync.ts); without that fdatasync nothing syncs meta.sqlite-wal before the 200 and this step fails.
   const walSync = next(events, walWrite, `${put.key}: fsync/fdatasync of meta.sqlite-wal after the commit was written`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
   // The audit trail (issue 13): the PUT's CloudTrail record (strace shows the JSON's quotes escaped, \") is written to its hour's record file and synced before the 200.
   const recordWrite = next(events, walSync, `${put.key}: a write of its PutObject record to audit/<account>/records/<seq>-<hour>.jsonl after the commit`,

@@ -1,22 +1,36 @@
-/** Group commit: switches requested in the same turn of the event loop share one SQLite transaction, so one fsync. */
+/** Group commit: switches requested in the same turn of the event loop share one SQLite transaction, and one WAL sync. */
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Pending { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Makes everything written to the WAL before the call durable (stores/fs/wal-sync.ts: fdatasync on the thread pool). */
+export interface WalBarrier { sync(): Promise<void> }
+
 /**
  * Each queued unit runs in its own savepoint inside the shared transaction: a unit that throws (a
  * failed precondition) is rolled back alone and its caller sees the error; the others commit together.
- * A promise resolves only after the shared COMMIT, so an acknowledged write is durable.
+ * A promise resolves only once the shared COMMIT is durable, so an acknowledged write is durable.
+ *
+ * With a barrier, the COMMIT runs under synchronous=NORMAL (it writes the WAL frames but does not
+ * fsync inside the synchronous call, which would block the event loop for the whole fsync), and the
+ * outcomes are handed out only after `barrier.sync()`, an fdatasync of the WAL on the thread pool.
+ * The connection is set back to FULL right after, so every other writer on it (IAM, KMS, key store,
+ * multipart, deletes) keeps its fsync inside COMMIT; a FULL commit syncs the whole WAL and so also
+ * covers earlier group commits. Without a barrier (unit tests), COMMIT fsyncs as before.
  */
 export class GroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
+  /** The sync of the last committed batch until it settles: readers wait for it (see `durable`). */
+  #unsynced: Promise<void> | undefined;
   /** Built once (db.transaction() is costly to call: four wrappers, twenty properties): the shared transaction and a unit's savepoint. */
   readonly #inTransaction: (batch: Pending[], outcomes: Outcome[]) => void;
   readonly #inSavepoint: (unit: () => unknown) => unknown;
+  readonly #syncNormal;
+  readonly #syncFull;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(private readonly db: SqliteDatabase, private readonly barrier?: WalBarrier) {
     // A nested better-sqlite3 transaction is a SAVEPOINT: a throw undoes this unit only.
     this.#inSavepoint = db.transaction((unit: () => unknown) => unit());
     this.#inTransaction = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
@@ -28,6 +42,8 @@ export class GroupCommit {
         }
       }
     });
+    this.#syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#syncFull = db.prepare('PRAGMA synchronous = FULL');
   }
 
   run<T>(unit: () => T): Promise<T> {
@@ -40,17 +56,41 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * For a reader, after it has read: undefined if every group commit it could have seen is durable,
+   * else a promise that settles when they are. Waiting after the read (not before) means a read never
+   * returns a commit that a crash could still undo, and a steady stream of writes cannot starve it.
+   */
+  durable(): Promise<void> | undefined {
+    return this.#unsynced;
+  }
+
   #flush(): void {
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
     const outcomes: Outcome[] = [];
     try {
-      this.#inTransaction(batch, outcomes);
+      if (this.barrier) this.#syncNormal.run();
+      try {
+        this.#inTransaction(batch, outcomes);
+      } finally {
+        if (this.barrier) this.#syncFull.run();
+      }
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
     }
+    if (!this.barrier) return this.#settle(batch, outcomes);
+    // Failed units wait too: their errors (a failed precondition) may reflect commits not yet durable.
+    const synced = this.barrier.sync();
+    const tracked = synced.then(() => { if (this.#unsynced === tracked) this.#unsynced = undefined; });
+    this.#unsynced = tracked;
+    tracked.catch(() => undefined);
+    synced.then(() => this.#settle(batch, outcomes), (error: unknown) => { for (const p of batch) p.reject(error); });
+  }
+
+  #settle(batch: Pending[], outcomes: Outcome[]): void {
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if (o.ok) p.resolve(o.value);
