@@ -38,6 +38,16 @@ const TLS_VARIANTS = ['http', 'https', 'http sse-c', 'https sse-c'] as const;
 /** A fixed customer key for the SSE-C rows (bench data only). */
 const BENCH_CUSTOMER_KEY = Buffer.alloc(32, 0x5c);
 const benchSseC = { key: BENCH_CUSTOMER_KEY.toString('base64'), keyMd5: createHash('md5').update(BENCH_CUSTOMER_KEY).digest('base64') };
+/** Strongroom's encryption kinds side by side (same server, same round, order rotated): SSE-KMS uses the aws/s3 key. */
+const SSE = 'x-amz-server-side-encryption';
+const ENCRYPTIONS: ReadonlyArray<readonly [string, Record<string, string>]> = [
+  ['SSE-S3', { [SSE]: 'AES256' }],
+  ['SSE-KMS', { [SSE]: 'aws:kms', [`${SSE}-bucket-key-enabled`]: 'false' }],
+  ['SSE-KMS + bucket key', { [SSE]: 'aws:kms', [`${SSE}-bucket-key-enabled`]: 'true' }],
+  ['DSSE-KMS', { [SSE]: 'aws:kms:dsse' }],
+];
+const ENCRYPTION_ROWS = SIZES.filter((s) => s.size <= MIB).flatMap(({ label, size, ops }) =>
+  CONCURRENCY.map((conc, ci) => ({ key: `${label} c${conc}`, size, conc, ops: ops[ci]! })));
 /** Signed payloads (x-amz-content-sha256 = the body's SHA-256, verified by the server) on the large PUT rows. */
 const SIGNED_ROWS = new Set(['1 MiB c16', '64 MiB c1']);
 const out: string[] = [];
@@ -88,6 +98,8 @@ async function main(): Promise<void> {
   const results: Record<string, Samples> = {};
   /** TLS row → 'http' | 'https' → one Throughput pair per round (kept out of `results`: not a peer comparison). */
   const tlsResults: Record<string, Samples> = {};
+  /** Encryption row → kind → one Throughput pair per round. */
+  const encResults: Record<string, Samples> = {};
   const roundLoad: Array<{ round: number; otherCores: number; clientCores: number; loadavg: string }> = [];
   try {
     for (const t of targets) if (t !== bare) await createBucket(t, 'bench');
@@ -116,6 +128,13 @@ async function main(): Promise<void> {
         for (let v = 0; v < TLS_VARIANTS.length; v++) {
           const name = TLS_VARIANTS[(v + round) % TLS_VARIANTS.length]!;
           (row[name] ??= []).push(await putGet(variantTargets[name], 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
+        }
+      }
+      for (const { key, size, conc, ops } of ENCRYPTION_ROWS) {
+        const row = (encResults[key] ??= {});
+        for (let i = 0; i < ENCRYPTIONS.length; i++) {
+          const [name, headers] = ENCRYPTIONS[(i + round) % ENCRYPTIONS.length]!;
+          (row[name] ??= []).push(await putGet(strongroom, 'bench', size, conc, ops, headers).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
       const cw = w();
@@ -151,7 +170,22 @@ async function main(): Promise<void> {
     for (const l of roundLoad) log(`- round ${l.round}: ${f(l.otherCores, 2)} cores busy besides the client (client ${f(l.clientCores, 2)}), load average ${l.loadavg}`);
     const lat = results['4 KiB c1']?.['strongroom']?.map((r) => (typeof r === 'string' ? undefined : r)).filter((r): r is { put: Throughput; get: Throughput } => r !== undefined) ?? [];
     if (lat.length > 0) log(`\n4 KiB latency (c1, median of rounds): PUT p50 ${f(median(lat.map((r) => r.put.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.put.p99)), 2)} ms; GET p50 ${f(median(lat.map((r) => r.get.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.get.p99)), 2)} ms`);
-    log('\nSSE-KMS (with and without a bucket key): not in this run. SSE-C: its own table below.');
+    log('');
+    json['encryption'] = encResults;
+    log(`## Encryption kinds (Strongroom over HTTP; ops/s for 4 KiB, MB/s for 1 MiB; median [min..max] of ${ROUNDS} rounds; ÷ SSE-S3 is the median of per-round ratios)`);
+    log('');
+    log('SSE-KMS uses the account\'s aws/s3 key in the built-in KMS (one GenerateDataKey per PUT, one Decrypt per GET); with a bucket key one per bucket key lifetime. SSE-C has its own table (after the cost of TLS).');
+    log('');
+    log('| workload | op | ' + ENCRYPTIONS.map(([n]) => `${n} | ÷ SSE-S3`).join(' | ') + ' |');
+    log('|---|---|' + ENCRYPTIONS.map(() => '---|---|').join(''));
+    for (const [key, row] of Object.entries(encResults)) {
+      for (const op of ['put', 'get'] as const) {
+        const rate = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : small(key) ? r[op].opsps : r[op].mbps));
+        const base = rate('SSE-S3');
+        log(`| ${key} | ${op.toUpperCase()} | ` + ENCRYPTIONS.map(([n]) => `${spread(rate(n))} | ${spread(rate(n).map((v, i) => v / base[i]!), 2)}`).join(' | ') + ' |');
+      }
+    }
+    for (const [key, row] of Object.entries(encResults)) for (const [name, xs] of Object.entries(row)) for (const x of xs) if (typeof x === 'string') log(`- encryption ${key} ${name}: ${x}`);
     log('');
     json['tls'] = tlsResults;
     log(`## The cost of TLS (SSE-S3, the same Strongroom over its HTTP and HTTPS listeners; MB/s, or ops/s for 4 KiB; median [min..max] of ${ROUNDS} rounds)`);

@@ -20,13 +20,13 @@ export async function createBucket(t: Target, bucket: string): Promise<void> {
 }
 
 /** PUTs `ops` objects of `size` bytes, then GETs them back and checks every body's SHA-256. */
-export async function putGet(t: Target & { pid?: number }, bucket: string, size: number, concurrency: number, ops: number): Promise<{ put: Throughput; get: Throughput }> {
+export async function putGet(t: Target & { pid?: number }, bucket: string, size: number, concurrency: number, ops: number, encryption?: Record<string, string>): Promise<{ put: Throughput; get: Throughput }> {
   const body = randomBytes(size);
   const expected = createHash('sha256').update(body).digest('hex');
   const prefix = `pg-${size}-${concurrency}-${Date.now()}`;
   let cpu = t.pid === undefined ? undefined : cpuWindow(t.pid);
   const put = await runConcurrent(ops, concurrency, async (i) => {
-    const r = await send(t, 'PUT', `/${bucket}/${prefix}/${i}`, {}, { 'content-type': 'application/octet-stream', ...sseHeaders(t) }, body);
+    const r = await send(t, 'PUT', `/${bucket}/${prefix}/${i}`, {}, { 'content-type': 'application/octet-stream', ...(encryption ?? sseHeaders(t)) }, body);
     if (r.status !== 200) throw new Error(`${t.name}: PUT ${r.status} ${r.text}`);
   });
   const putCpu = cpu?.().server.totalMs;

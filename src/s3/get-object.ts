@@ -12,6 +12,7 @@ import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { readKey } from './customer-keys.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf, type SseRequest } from './sse-headers.js';
+import { requireKmsTransport } from './sse-kms-requests.js';
 
 const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
   ['response-content-type', 'content-type'],
@@ -85,6 +86,8 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
   }
   headers['content-length'] = length;
   if (head) return { status, headers };
+  requireKmsTransport(req, object.encryption.algorithm);
+  // The caller is who KMS authorizes to open an SSE-KMS object's data key (kms:Decrypt).
   const body = await openObjectStream(ctx, object, range, release, { customerKey, caller: { principal: req.principal, requestId: req.requestId } });
   return { status, headers, body };
 }

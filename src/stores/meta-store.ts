@@ -241,6 +241,12 @@ export interface MetaStore {
   scanObjectParts(options: { bucket?: string; after?: string; limit: number }): Promise<{ items: Array<{ cursor: string; object: ObjectRecord }>; truncated: boolean }>;
   /** Replaces one part's sealed key (rewrap); false when the part no longer exists. */
   updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean>;
+  /**
+   * Replaces one version's (the write `writeId`'s) encryption info and every part's sealed key in one
+   * transaction, and its Last-Modified when given (UpdateObjectEncryption, a copy onto itself that changes only
+   * the encryption); blobs, ETag and checksums stay. False when that version no longer exists or its parts differ.
+   */
+  updateObjectEncryption(bucket: string, key: string, writeId: string, change: { encryption: EncryptionInfo; sealedKeys: ReadonlyArray<{ partNumber: number; sealedKey: Buffer }>; lastModified?: Date }): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -88,6 +88,8 @@ export const S3_OPERATION_PERMISSIONS: Readonly<Record<string, readonly S3Permis
   DeleteObjects: [object('s3:DeleteObject', 's3:DeleteObjectVersion')],
   GetObjectTagging: [object('s3:GetObjectTagging', 's3:GetObjectVersionTagging')],
   PutObjectTagging: [object('s3:PutObjectTagging', 's3:PutObjectVersionTagging')],
+  // "To use the UpdateObjectEncryption operation, you must have s3:PutObject and s3:UpdateObjectEncryption" (plus the KMS ones, which KMS checks).
+  UpdateObjectEncryption: [object('s3:UpdateObjectEncryption'), object('s3:PutObject')],
   DeleteObjectTagging: [object('s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging')],
   GetObjectAcl: [object('s3:GetObjectAcl', 's3:GetObjectVersionAcl')],
   PutObjectAcl: [object('s3:PutObjectAcl', 's3:PutObjectVersionAcl')],

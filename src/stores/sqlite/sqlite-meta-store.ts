@@ -1,7 +1,7 @@
 /** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
 import { BucketMissingError, NULL_VERSION_ID, OBJECT_LOCK_CONFIG, VERSIONING_CONFIG } from '../meta-store.js';
 import type {
-  BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
+  BucketRecord, EncryptionInfo, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
   UploadRecord, VersionSummary,
 } from '../meta-store.js';
 import { SqliteVersionStack } from './sqlite-version-stack.js';
@@ -70,6 +70,9 @@ export class SqliteMetaStore implements MetaStore {
       objectBlobRef: p('SELECT 1 FROM object_parts WHERE blob_id = ? LIMIT 1'),
       uploadBlobRef: p('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1'),
       updateSealedKey: p('UPDATE object_parts SET sealed_key = ? WHERE bucket = ? AND key = ? AND write_id = ? AND part_number = ?'),
+      encryptionCurrent: p('UPDATE objects SET encryption = ?, last_modified = coalesce(?, last_modified) WHERE bucket = ? AND key = ? AND write_id = ?'),
+      encryptionNoncurrent: p('UPDATE object_versions SET encryption = ?, last_modified = coalesce(?, last_modified) WHERE bucket = ? AND key = ? AND write_id = ? AND delete_marker = 0'),
+      partLastModified: p('UPDATE object_parts SET last_modified = ? WHERE bucket = ? AND key = ? AND write_id = ?'),
     };
     // One read transaction, so the row and its parts come from the same snapshot.
     this.#readObject = db.transaction((bucket: string, key: string) => this.#stack.current(bucket, key));
@@ -251,6 +254,26 @@ export class SqliteMetaStore implements MetaStore {
     return this.#q.updateSealedKey.run(sealedKey, bucket, key, writeId, partNumber).changes === 1;
   }
 
+  async updateObjectEncryption(bucket: string, key: string, writeId: string, change: { encryption: EncryptionInfo; sealedKeys: ReadonlyArray<{ partNumber: number; sealedKey: Buffer }>; lastModified?: Date }): Promise<boolean> {
+    const encryption = JSON.stringify(change.encryption);
+    const modified = change.lastModified?.getTime() ?? null;
+    const txn = this.#db.transaction(() => {
+      const rows = this.#q.encryptionCurrent.run(encryption, modified, bucket, key, writeId).changes + this.#q.encryptionNoncurrent.run(encryption, modified, bucket, key, writeId).changes;
+      if (rows !== 1) throw new Rollback();
+      for (const p of change.sealedKeys) {
+        if (this.#q.updateSealedKey.run(p.sealedKey, bucket, key, writeId, p.partNumber).changes !== 1) throw new Rollback();
+      }
+      if (modified !== null) this.#q.partLastModified.run(modified, bucket, key, writeId);
+    });
+    try {
+      txn();
+      return true;
+    } catch (err) {
+      if (err instanceof Rollback) return false;
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -270,3 +293,6 @@ export class SqliteMetaStore implements MetaStore {
   }
 }
 
+
+/** Thrown inside a transaction to undo it when a row it must change is gone. */
+class Rollback extends Error {}
