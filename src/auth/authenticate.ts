@@ -200,7 +200,7 @@ function payload(input: AuthInput, payloadHash: string, signing: ChunkSigning): 
     const decoded = decodedRaw === undefined ? undefined : Number(decodedRaw);
     if (decodedRaw !== undefined && !/^\d+$/.test(decodedRaw)) throw s3Error('InvalidArgument', { message: 'x-amz-decoded-content-length is invalid' });
     const decoder = new AwsChunkedDecoder(payloadHash !== STREAMING_UNSIGNED_TRAILER ? signing : undefined, payloadHash !== STREAMING_SIGNED, decoded);
-    input.body.on('error', (e) => decoder.destroy(e));
+    failWith(input.body, decoder);
     input.body.pipe(decoder);
     return { body: decoder, contentLength: decoded, trailers: () => decoder.trailers };
   }
@@ -211,7 +211,20 @@ function payload(input: AuthInput, payloadHash: string, signing: ChunkSigning): 
   }
   if (!/^[0-9a-f]{64}$/.test(payloadHash)) throw s3Error('InvalidArgument', { message: 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a hex SHA-256', details: { ArgumentName: 'x-amz-content-sha256' } });
   const verifier = new PayloadHashVerifier(payloadHash);
-  input.body.on('error', (e) => verifier.destroy(e));
+  failWith(input.body, verifier);
   input.body.pipe(verifier);
   return { body: verifier, contentLength, trailers: () => ({}) };
+}
+
+/**
+ * The verifying stream fails when the raw body does: on its error, and when it closes before its end (a
+ * client gone mid-body, or the pipeline destroying the request after an early answer). A pipe alone
+ * passes neither, and the operation reading the verifying stream would wait for ever, holding its
+ * temporary blob and the request's customer key.
+ */
+function failWith(raw: Readable, verifying: Readable): void {
+  raw.on('error', (e) => verifying.destroy(e));
+  raw.on('close', () => {
+    if (!raw.readableEnded) verifying.destroy(Object.assign(new Error('the request body closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+  });
 }
