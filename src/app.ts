@@ -28,6 +28,8 @@ import { S3_OPERATIONS } from './s3/s3-operations.js';
 import type { S3Context } from './s3/s3-request.js';
 import { Readable } from 'node:stream';
 import { FsAuditStore } from './stores/fs/fs-audit-store.js';
+import { SqliteAuditJournal } from './stores/sqlite/sqlite-audit-journal.js';
+import type { AuditJournal } from './stores/audit-store.js';
 import { KmsService, type KmsKeyUse } from './kms/kms-service.js';
 import { ExternalKmsClient } from './kms/external-kms-client.js';
 import { createKmsRouter } from './edge/kms-router.js';
@@ -66,6 +68,8 @@ export interface OpenedData {
   readonly rootKeySource: { generated: boolean; source: string };
   /** Signs the audit trail's digests (a key derived from the root key; wiped at close). */
   readonly auditSigner: DigestSigner;
+  /** The audit trail's journal, in the metadata database (its rows share the metadata's group commit); none when read-only. */
+  readonly auditJournal: AuditJournal | undefined;
   close(): Promise<void>;
 }
 
@@ -101,6 +105,7 @@ export async function openData(
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
+    const auditJournal = access === 'read' ? undefined : new SqliteAuditJournal(db);
     const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
     const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
     // SSE-KMS and DSSE-KMS data keys come from the built-in KMS, or the external one (--kms-endpoint).
@@ -109,6 +114,7 @@ export async function openData(
       meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
       auditSigner,
+      auditJournal,
       close: async () => {
         auditSigner.wipe();
         await blobs.close();
@@ -190,7 +196,7 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const auditBucket = config.audit.bucket;
   // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
   trail = config.audit.enabled ? await CloudTrailTrail.open({
-    store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
+    store: await FsAuditStore.open(join(config.dataDir, 'audit')), journal: data.auditJournal!, signer: data.auditSigner, clock, random: systemRandom,
     region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
     // Each sealed stretch is copied into the bucket through S3's own write path (encrypted like any object), as the
     // primary account's root; these writes are the trail's own and are not themselves recorded.

@@ -52,6 +52,11 @@ export interface AuditLog {
    * callers await it; an implementation may batch.
    */
   record(event: AuditEvent): Promise<void>;
+  /**
+   * The unit that journals `event`'s record when run inside a metadata transaction the caller is about to commit:
+   * the record is durable with that commit (no commit of its own). Optional: a log without a journal has none.
+   */
+  prepare?(event: AuditEvent): () => void;
 }
 
 /** A stored CloudTrail record and the trail's reader, for LookupEvents (cloudtrail/) to query without knowing the files. */

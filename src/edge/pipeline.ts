@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate, type VerifiedRequest } from '../auth/authenticate.js';
-import type { S3Response } from '../s3/s3-request.js';
+import type { AuditRider, S3Response } from '../s3/s3-request.js';
 import { credentialScope } from './credential-scope.js';
 import { CLIENT_ENDED_EARLY } from './http-server.js';
 import { callEvent, isReadOnly } from './audit-event.js';
@@ -43,9 +43,11 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     let session: RouterSession | undefined;
     let answering: Promise<void> | undefined;
     // Set once the call is known (authenticated and routed): from then on it is recorded, whatever its outcome.
-    let call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined;
+    let call: Call | undefined;
+    // An object write whose record rode in its own metadata commit (committed) gets no second one.
+    let rider: AuditRider | undefined;
     // A router that records its own events (KMS) gets no second record of the same call from here.
-    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
+    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself || rider?.committed === true ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
       return answering;
@@ -118,7 +120,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       });
 
       sendContinue();
-      const response = await routed.run();
+      const prepare = deps.audit?.prepare;
+      if (prepare !== undefined && !router.auditsItself) {
+        const known = call;
+        rider = { committed: false, unitFor: (response) => prepare.call(deps.audit, callEventOf(deps, router.service, req, ctx, known, { response })) };
+      }
+      const response = await routed.run(rider);
       await record({ response });
       await answer(await decorated(session, response));
     } catch (err) {
@@ -146,19 +153,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
  * fails with InternalError: no write is acknowledged without its record.
  */
 async function audited(deps: PipelineDeps, service: string, req: IncomingMessage, ctx: RequestContext,
-  call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined, outcome: { response: S3Response } | { error: unknown }): Promise<void> {
+  call: Call | undefined, outcome: { response: S3Response } | { error: unknown }): Promise<void> {
   if (deps.audit === undefined || call === undefined) return;
-  const { routed, verified, query } = call;
-  const facts = routed.facts;
-  const event = callEvent({
-    service, req, ctx, query, routed, principal: verified.principal,
-    presigned: facts.authType === 'REST-QUERY-STRING',
-    signatureVersion: facts.signatureVersion === undefined ? undefined : facts.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4',
-    bytesIn: verified.contentLength ?? (req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])),
-    eventTime: deps.clock.now(),
-  }, outcome);
-  const written = deps.audit.record(event);
-  if ('response' in outcome && isReadOnly(routed.operation)) {
+  const written = deps.audit.record(callEventOf(deps, service, req, ctx, call, outcome));
+  if ('response' in outcome && isReadOnly(call.routed.operation)) {
     written.catch((error: unknown) => deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) }));
     return;
   }
@@ -168,6 +166,21 @@ async function audited(deps: PipelineDeps, service: string, req: IncomingMessage
     deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) });
     throw error;
   }
+}
+
+/** A call known to the pipeline: authenticated and routed. */
+interface Call { readonly routed: RoutedRequest; readonly verified: VerifiedRequest; readonly query: URLSearchParams }
+
+function callEventOf(deps: PipelineDeps, service: string, req: IncomingMessage, ctx: RequestContext, call: Call, outcome: { response: S3Response } | { error: unknown }) {
+  const { routed, verified, query } = call;
+  const facts = routed.facts;
+  return callEvent({
+    service, req, ctx, query, routed, principal: verified.principal,
+    presigned: facts.authType === 'REST-QUERY-STRING',
+    signatureVersion: facts.signatureVersion === undefined ? undefined : facts.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4',
+    bytesIn: verified.contentLength ?? (req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])),
+    eventTime: deps.clock.now(),
+  }, outcome);
 }
 
 /** The answer with the router's added headers; a failure to add them leaves the answer as it was. */

@@ -45,7 +45,7 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
             principal: verified.principal, requestId: ctx.requestId, secure: ctx.secure, sourceIp: ctx.sourceIp,
             origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`, facts,
           };
-          return { operation, bucket, key, facts, run: () => handler(s3req, deps.s3) };
+          return { operation, bucket, key, facts, run: (auditRider) => handler(auditRider === undefined ? s3req : { ...s3req, auditRider }, deps.s3) };
         },
       };
     },

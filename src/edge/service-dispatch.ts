@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthInput, VerifiedRequest } from '../auth/authenticate.js';
 import type { RequestFacts } from '../common/authorizer.js';
-import type { S3Response } from '../s3/s3-request.js';
+import type { AuditRider, S3Response } from '../s3/s3-request.js';
 import type { RequestContext } from './request-context.js';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
@@ -29,7 +29,8 @@ export interface RoutedRequest {
   readonly facts: RequestFacts;
   /** The call's parameters as CloudTrail records them (non-S3 APIs; S3's are read from the URL): never a secret. */
   readonly auditParameters?: Readonly<Record<string, unknown>>;
-  run(): Promise<S3Response>;
+  /** Runs the operation; an S3 object write takes `rider` to journal its audit record in its own commit. */
+  run(rider?: AuditRider): Promise<S3Response>;
 }
 
 /** One request inside its router: the form auth/ verifies, then the routing of what was verified. */

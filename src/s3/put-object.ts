@@ -47,12 +47,13 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: encryption.info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  const version = await commitObject(ctx, object, precondition, guard);
-
-  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
-  for (const [alg, value] of Object.entries(blob.checksums)) {
-    out[checksumHeader(alg as never)] = value;
-    out['x-amz-checksum-type'] = 'FULL_OBJECT';
-  }
-  return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
+  const answer = (version: Record<string, string>): S3Response => {
+    const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
+    for (const [alg, value] of Object.entries(blob.checksums)) {
+      out[checksumHeader(alg as never)] = value;
+      out['x-amz-checksum-type'] = 'FULL_OBJECT';
+    }
+    return { status: 200, headers: out, audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) } };
+  };
+  return answer(await commitObject(ctx, object, precondition, guard, { rider: req.auditRider, answer }));
 }
