@@ -25,6 +25,11 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
           return cors === undefined ? response : { ...response, headers: { ...response.headers, ...cors } };
         },
         authInput: { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
+        describe() {
+          const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
+          const match = matchS3Route(method, target, query, (h) => req.headers[h] !== undefined);
+          return { operation: match.kind === 'route' ? match.route.operation : undefined, bucket, key };
+        },
         async route(verified) {
           if (key !== undefined) checkKeyLength(key);
           const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';

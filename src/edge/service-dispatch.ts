@@ -41,6 +41,8 @@ export interface RouterSession {
   /** Adds headers to the answer, success or error alike (S3's CORS headers of a rule the request's Origin matches). */
   readonly decorate?: (response: S3Response) => Promise<S3Response>;
   route(verified: VerifiedRequest): Promise<RoutedRequest>;
+  /** What the request asks for, read without trusting it: for the record of a call refused before it was routed. */
+  describe?(): { readonly operation?: string; readonly bucket?: string; readonly key?: string };
 }
 
 export interface ServiceRouter {
