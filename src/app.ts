@@ -24,7 +24,7 @@ import { KeyManager } from './kms/key-manager.js';
 import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
 import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
 import { bucketDelivery } from './audit/trail-delivery.js';
-import { S3_OPERATIONS } from './s3/s3-operations.js';
+import { keyUnderLock, S3_OPERATIONS } from './s3/s3-operations.js';
 import type { S3Context } from './s3/s3-request.js';
 import { Readable } from 'node:stream';
 import { FsAuditStore } from './stores/fs/fs-audit-store.js';
@@ -200,6 +200,8 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
     region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
     // Each sealed stretch is copied into the bucket through S3's own write path (encrypted like any object), as the
     // primary account's root; these writes are the trail's own and are not themselves recorded.
+    // Retention keeps the records of an object while any of its versions is under Object Lock.
+    objectLocked: (bucket, key) => keyUnderLock(data.meta, bucket, key, clock.now()),
     deliver: auditBucket === undefined ? undefined : bucketDelivery(config.region, (key, body, contentType) => deliverObject(s3Context, primaryRoot, auditBucket, key, body, contentType)),
   }) : undefined;
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };

@@ -24,6 +24,8 @@ export interface TrailOptions {
   /** Records older than this are removed after sealing; undefined keeps them forever. */
   readonly retentionDays?: number;
   readonly deliver?: TrailDelivery;
+  /** Whether an object (any of its versions) is under Object Lock now: retention keeps its records until it is not. */
+  readonly objectLocked?: (bucket: string, key: string) => Promise<boolean>;
 }
 
 /** `YYYYMMDDTHH00Z`: the hour a segment holds (CloudTrail's file-name time form). */
@@ -193,8 +195,28 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
       // journal) is the newest, so the files after the last sealed segment form one run.
       const sealable = (await this.#o.store.segments(account)).filter((n) => SEGMENT_SEQ(n) > (head?.lastSegmentSeq ?? 0));
       if (sealable.length > 0) await this.#writeDigest(account, head, sealable);
-      if (this.#o.retentionDays !== undefined) await applyRetention(this.#o.store, this.#o.signer, account, this.#o.clock.now(), this.#o.retentionDays, this.#o.log);
+      if (this.#o.retentionDays !== undefined) await applyRetention(this.#o.store, this.#o.signer, account, this.#o.clock.now(), this.#o.retentionDays, this.#o.log, (a, names) => this.#holdsLocked(a, names));
     }
+  }
+
+  /** Whether a record in these segments names an object still under Object Lock. */
+  async #holdsLocked(accountId: string, names: readonly string[]): Promise<boolean> {
+    const locked = this.#o.objectLocked;
+    if (locked === undefined) return false;
+    const objects = new Set<string>();
+    for (const name of names) {
+      const bytes = await this.#o.store.readSegment(accountId, name);
+      for (const line of bytes?.toString('utf8').split('\n') ?? []) {
+        if (line === '') continue;
+        const r = JSON.parse(line) as CloudTrailRecord;
+        for (const res of r.resources ?? []) if (res.type === 'AWS::S3::Object') objects.add(res.ARN.slice('arn:aws:s3:::'.length));
+      }
+    }
+    for (const object of objects) {
+      const slash = object.indexOf('/');
+      if (slash > 0 && await locked(object.slice(0, slash), object.slice(slash + 1))) return true;
+    }
+    return false;
   }
 
   async #writeDigest(account: string, head: ChainHead | null, names: readonly string[]): Promise<void> {

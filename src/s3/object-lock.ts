@@ -21,6 +21,25 @@ export async function loadLockConfiguration(meta: MetaStore, bucket: string): Pr
   return raw === undefined ? undefined : JSON.parse(raw) as LockConfiguration;
 }
 
+/**
+ * Whether any version of the key is still locked at `now` (retention not yet passed, or a legal hold): the audit trail
+ * keeps such an object's records at least that long. A bucket without Object Lock answers at once.
+ */
+export async function keyUnderLock(meta: MetaStore, bucket: string, key: string, now: Date): Promise<boolean> {
+  if ((await meta.getBucketConfig(bucket, OBJECT_LOCK_CONFIG).catch(() => undefined)) === undefined) return false;
+  const locked = (v: ObjectRecord | undefined) => v !== undefined && (v.legalHold === true || (v.retention !== undefined && v.retention.until > now));
+  let after: { key: string; versionId?: string } | undefined;
+  for (;;) {
+    const page = await meta.listVersions(bucket, { prefix: key, after, limit: 1000 });
+    const mine = page.items.filter((v) => v.key === key);
+    for (const v of mine) if (!v.deleteMarker && locked(await meta.getVersion(bucket, key, v.versionId))) return true;
+    const last = page.items[page.items.length - 1];
+    // Versions are listed by key: once past this key (or at the end), there are no more of its versions.
+    if (!page.truncated || last === undefined || last.key !== key) return false;
+    after = { key: last.key, versionId: last.versionId };
+  }
+}
+
 export function lockResponseHeaders(object: ObjectRecord): Record<string, string> {
   const out: Record<string, string> = {};
   if (object.retention) {
