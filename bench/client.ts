@@ -6,13 +6,42 @@ import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 /** `ca`: the certificate an https target's own self-signed certificate is trusted by. */
 export interface Target { readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean; readonly ca?: Buffer }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * Keep-alive pools. Node's agent honours a server's `Keep-Alive: timeout=N` (it drops a pooled connection
+ * after N − 1 s) only when it has a `timeout` of its own; without one a pooled connection waits for the
+ * server to close it, and a client busy at that moment sends its next request into the closing
+ * connection (docs/PERFORMANCE.md, "Connection resets between phases"). POOL_IDLE_MS caps the idle time
+ * when a server gives no hint. It must differ from REQUEST_TIMEOUT_MS: Node re-arms a reused
+ * connection's timer with the request's timeout only when the two differ, otherwise the request
+ * would run under the pooled connection's idle timer (N − 1 s).
+ */
+const POOL_IDLE_MS = 30_000;
+/** Inactivity timeout of one request (a 64 MiB body on a loaded machine may be slow, never silent this long). */
+const REQUEST_TIMEOUT_MS = 120_000;
+const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: POOL_IDLE_MS });
 /** One keep-alive TLS pool per trusted certificate (sessions are reused, as an SDK's pool does). */
 const tlsAgents = new Map<Buffer | undefined, TlsAgent>();
 function tlsAgent(ca: Buffer | undefined): TlsAgent {
   let a = tlsAgents.get(ca);
-  if (!a) tlsAgents.set(ca, (a = new TlsAgent({ keepAlive: true, maxSockets: 64, ca })));
+  if (!a) tlsAgents.set(ca, (a = new TlsAgent({ keepAlive: true, maxSockets: 64, timeout: POOL_IDLE_MS, ca })));
   return a;
+}
+
+/**
+ * A request that went out on a pooled connection and failed before any byte of an answer: the server had
+ * closed that connection (idle past its deadline) just before or as the request arrived. The server
+ * answers every request that reaches it before the deadline (test/edge/keep-alive-reuse.test.ts), so the
+ * request was not served and is sent once more, as SDKs do with a reset connection.
+ */
+class StaleConnection extends Error {
+  constructor(err: NodeJS.ErrnoException) { super(`${err.code ?? err.message} on a reused keep-alive connection`); }
+}
+let retried = 0;
+/** How many requests were sent a second time after a StaleConnection (each is logged on stderr). */
+export function retriedRequests(): number { return retried; }
+/** Every idle connection of that pool is as old as the one that failed: drop them all before the retry. */
+function dropIdle(pool: Agent): void {
+  for (const sockets of Object.values(pool.freeSockets)) for (const s of sockets ?? []) s.destroy();
 }
 const keyCache = new Map<string, Buffer>();
 
@@ -48,8 +77,25 @@ function payloadHash(body: Buffer | Buffer[] | undefined): string {
 
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** Signs (header auth, the current payload mode) and sends one request; resolves with status and the body's byte count and sha256. */
-export function send(t: Target, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Buffer[]): Promise<{ status: number; bytes: number; sha256: string; text: string }> {
+export interface Answer { status: number; bytes: number; sha256: string; text: string }
+
+/**
+ * Signs (header auth, the current payload mode) and sends one request; resolves with status and the body's
+ * byte count and sha256. A request lost to a pooled connection the server had just closed is sent once more.
+ */
+export async function send(t: Target, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Buffer[]): Promise<Answer> {
+  try {
+    return await sendOnce(t, method, path, query, headers, body);
+  } catch (err) {
+    if (!(err instanceof StaleConnection)) throw err;
+    retried++;
+    process.stderr.write(`bench client: ${t.name} ${method} ${path}: ${err.message} before any answer; sent once more on a new connection\n`);
+    dropIdle(new URL(t.url).protocol === 'https:' ? tlsAgent(t.ca) : agent);
+    return sendOnce(t, method, path, query, headers, body);
+  }
+}
+
+function sendOnce(t: Target, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Buffer[]): Promise<Answer> {
   const u = new URL(t.url);
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
@@ -65,9 +111,11 @@ export function send(t: Target, method: string, path: string, query: Record<stri
   h['authorization'] = `AWS4-HMAC-SHA256 Credential=${t.accessKey}/${scope},SignedHeaders=${names.join(';')},Signature=${sig}`;
   const qs = canonicalQuery === '' ? '' : `?${canonicalQuery}`;
   return new Promise((resolve, reject) => {
-    const options = { host: u.hostname, port: u.port, method, path: path.split('/').map(enc).join('/') + qs, headers: h, timeout: 120_000 };
+    const options = { host: u.hostname, port: u.port, method, path: path.split('/').map(enc).join('/') + qs, headers: h, timeout: REQUEST_TIMEOUT_MS };
     const req = (u.protocol === 'https:' ? tlsRequest({ ...options, agent: tlsAgent(t.ca) }, onResponse) : request({ ...options, agent }, onResponse));
+    let answered = false;
     function onResponse(res: import('node:http').IncomingMessage): void {
+      answered = true;
       const hash = createHash('sha256');
       let bytes = 0;
       const small: Buffer[] = [];
@@ -77,7 +125,11 @@ export function send(t: Target, method: string, path: string, query: Record<stri
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), get text() { return Buffer.concat(small).toString(); } }));
       res.on('error', reject);
     }
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // "socket hang up" is ECONNRESET too; EPIPE when the body was still being written.
+      const stale = req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      reject(stale ? new StaleConnection(err) : err);
+    });
     req.on('timeout', () => req.destroy(new Error(`${t.name}: request timed out`)));
     if (Array.isArray(body)) {
       void (async () => {

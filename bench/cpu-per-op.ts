@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare]`:
+ * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare] [--a-flags "..."] [--b-flags "..."]`:
  * A/B of two Strongroom builds (and optionally the bare server) in alternating rounds with the order rotated;
  * the main figure is the server's CPU time per operation (µs/op, from /proc), which other load on the machine
  * disturbs far less than throughput. Prints medians with [min..max] and the other load per round.
@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runConcurrent, send, setPayloadMode } from './client.js';
+import { retriedRequests, runConcurrent, send, setPayloadMode } from './client.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { startBare, startStrongroom, type Running } from './targets.js';
 import { createBucket } from './workloads.js';
@@ -28,7 +28,9 @@ if (process.argv.includes('--signed')) setPayloadMode('signed');
 interface Sample { putUs: number; getUs: number; putMainShare: number; getMainShare: number; putMBps: number; getMBps: number; otherCores: number; clientCores: number }
 const samples = new Map<string, Sample[]>();
 const targets: Running[] = [];
-for (const [name, entry] of entries) targets.push(await startStrongroom([], entry, name));
+// `--a-flags` / `--b-flags`: Node options for one side only (e.g. "--max-semi-space-size=1"), to A/B a launcher flag.
+const flagsOf = (name: string) => arg(`${name.toLowerCase()}-flags`, '').split(' ').filter((f) => f !== '');
+for (const [name, entry] of entries) targets.push(await startStrongroom(flagsOf(name), entry, name));
 if (process.argv.includes('--bare')) targets.push(await startBare());
 for (const t of targets) if (t.sse) await createBucket(t, 'cpu');
 const body = randomBytes(size);
@@ -70,4 +72,5 @@ const unit = small ? 'ops/s' : 'MB/s';
 const rate = (mbps: number) => (small ? (mbps * 1e6) / size : mbps);
 console.log(`\n| target | PUT µs/op | GET µs/op | PUT ${unit} | GET ${unit} |\n|---|---|---|---|---|`);
 for (const [name, xs] of samples) console.log(`| ${name} | ${stat(xs.map((x) => x.putUs))} | ${stat(xs.map((x) => x.getUs))} | ${stat(xs.map((x) => rate(x.putMBps)))} | ${stat(xs.map((x) => rate(x.getMBps)))} |`);
+if (retriedRequests() > 0) console.log(`\nrequests sent twice after a reused keep-alive connection was closed under them: ${retriedRequests()}`);
 for (const t of targets) await t.stop();

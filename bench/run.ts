@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCeilings } from './ceilings.js';
-import { setPayloadMode, type PayloadMode } from './client.js';
+import { retriedRequests, setPayloadMode, type PayloadMode } from './client.js';
 import { checkBaseline, ratiosOf, type Samples } from './baseline-check.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { rssSampler, startBare, startMoto, startS3rver, startStrongroomWithTls, type Running } from './targets.js';
@@ -16,6 +16,8 @@ import { bareputGet, createBucket, listing, multipart, putGet, putLarge, rangeLa
 const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Math.max(1, Number(process.argv[roundsArg + 1])) : 3;
+/** `--entry path/to/dist/main.js`: bench another build of Strongroom (an older one, to compare rows run against run). */
+const entryArg = process.argv.indexOf('--entry');
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
@@ -27,6 +29,16 @@ const CONCURRENCY = [1, 16] as const;
 /** The cost of TLS: SSE-S3 PUT/GET over the same server's HTTP and HTTPS listeners, back to back in each round. */
 const TLS_ROWS = SIZES.filter((s) => s.label !== '1 MiB').flatMap(({ label, size, ops }) =>
   CONCURRENCY.filter((c) => size < 64 * MIB || c === 1).map((conc) => ({ key: `${label} c${conc}`, size, conc, ops: ops[conc === 1 ? 0 : 1] })));
+/** Strongroom's encryption kinds side by side (same server, same round, order rotated): SSE-KMS uses the aws/s3 key. */
+const SSE = 'x-amz-server-side-encryption';
+const ENCRYPTIONS: ReadonlyArray<readonly [string, Record<string, string>]> = [
+  ['SSE-S3', { [SSE]: 'AES256' }],
+  ['SSE-KMS', { [SSE]: 'aws:kms', [`${SSE}-bucket-key-enabled`]: 'false' }],
+  ['SSE-KMS + bucket key', { [SSE]: 'aws:kms', [`${SSE}-bucket-key-enabled`]: 'true' }],
+  ['DSSE-KMS', { [SSE]: 'aws:kms:dsse' }],
+];
+const ENCRYPTION_ROWS = SIZES.filter((s) => s.size <= MIB).flatMap(({ label, size, ops }) =>
+  CONCURRENCY.map((conc, ci) => ({ key: `${label} c${conc}`, size, conc, ops: ops[ci]! })));
 /** Signed payloads (x-amz-content-sha256 = the body's SHA-256, verified by the server) on the large PUT rows. */
 const SIGNED_ROWS = new Set(['1 MiB c16', '64 MiB c1']);
 const out: string[] = [];
@@ -59,7 +71,8 @@ async function main(): Promise<void> {
   log('');
 
   const bare = await startBare();
-  const strongroom = await startStrongroomWithTls();
+  // --entry: an older build must also take --listen-tls (bench/targets.ts).
+  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!) : await startStrongroomWithTls();
   const strongroomTls = { ...strongroom.tls, pid: strongroom.pid };
   const s3rver = await startS3rver().catch((e: unknown) => `s3rver failed to start: ${String(e)}`);
   const moto = await startMoto();
@@ -70,6 +83,8 @@ async function main(): Promise<void> {
   const results: Record<string, Samples> = {};
   /** TLS row → 'http' | 'https' → one Throughput pair per round (kept out of `results`: not a peer comparison). */
   const tlsResults: Record<string, Samples> = {};
+  /** Encryption row → kind → one Throughput pair per round. */
+  const encResults: Record<string, Samples> = {};
   const roundLoad: Array<{ round: number; otherCores: number; clientCores: number; loadavg: string }> = [];
   try {
     for (const t of targets) if (t !== bare) await createBucket(t, 'bench');
@@ -97,6 +112,13 @@ async function main(): Promise<void> {
         const row = (tlsResults[key] ??= {});
         for (const [name, t] of round % 2 === 0 ? [['http', strongroom], ['https', strongroomTls]] as const : [['https', strongroomTls], ['http', strongroom]] as const) {
           (row[name] ??= []).push(await putGet(t, 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
+        }
+      }
+      for (const { key, size, conc, ops } of ENCRYPTION_ROWS) {
+        const row = (encResults[key] ??= {});
+        for (let i = 0; i < ENCRYPTIONS.length; i++) {
+          const [name, headers] = ENCRYPTIONS[(i + round) % ENCRYPTIONS.length]!;
+          (row[name] ??= []).push(await putGet(strongroom, 'bench', size, conc, ops, headers).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
       const cw = w();
@@ -132,7 +154,22 @@ async function main(): Promise<void> {
     for (const l of roundLoad) log(`- round ${l.round}: ${f(l.otherCores, 2)} cores busy besides the client (client ${f(l.clientCores, 2)}), load average ${l.loadavg}`);
     const lat = results['4 KiB c1']?.['strongroom']?.map((r) => (typeof r === 'string' ? undefined : r)).filter((r): r is { put: Throughput; get: Throughput } => r !== undefined) ?? [];
     if (lat.length > 0) log(`\n4 KiB latency (c1, median of rounds): PUT p50 ${f(median(lat.map((r) => r.put.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.put.p99)), 2)} ms; GET p50 ${f(median(lat.map((r) => r.get.p50)), 2)} ms, p99 ${f(median(lat.map((r) => r.get.p99)), 2)} ms`);
-    log('\nSSE-KMS (with and without a bucket key) and SSE-C (TLS and the insecure test switch): not implemented yet — rows arrive with their issues.');
+    log('');
+    json['encryption'] = encResults;
+    log(`## Encryption kinds (Strongroom over HTTP; ops/s for 4 KiB, MB/s for 1 MiB; median [min..max] of ${ROUNDS} rounds; ÷ SSE-S3 is the median of per-round ratios)`);
+    log('');
+    log('SSE-KMS uses the account\'s aws/s3 key in the built-in KMS (one GenerateDataKey per PUT, one Decrypt per GET); with a bucket key one per bucket key lifetime. SSE-C is not in this table.');
+    log('');
+    log('| workload | op | ' + ENCRYPTIONS.map(([n]) => `${n} | ÷ SSE-S3`).join(' | ') + ' |');
+    log('|---|---|' + ENCRYPTIONS.map(() => '---|---|').join(''));
+    for (const [key, row] of Object.entries(encResults)) {
+      for (const op of ['put', 'get'] as const) {
+        const rate = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : small(key) ? r[op].opsps : r[op].mbps));
+        const base = rate('SSE-S3');
+        log(`| ${key} | ${op.toUpperCase()} | ` + ENCRYPTIONS.map(([n]) => `${spread(rate(n))} | ${spread(rate(n).map((v, i) => v / base[i]!), 2)}`).join(' | ') + ' |');
+      }
+    }
+    for (const [key, row] of Object.entries(encResults)) for (const [name, xs] of Object.entries(row)) for (const x of xs) if (typeof x === 'string') log(`- encryption ${key} ${name}: ${x}`);
     log('');
     json['tls'] = tlsResults;
     log(`## The cost of TLS (SSE-S3, the same Strongroom over its HTTP and HTTPS listeners; MB/s, or ops/s for 4 KiB; median [min..max] of ${ROUNDS} rounds)`);
@@ -234,6 +271,9 @@ async function main(): Promise<void> {
     for (const t of [bare, strongroom, ...peers]) if (typeof t !== 'string') await t.stop();
     for (const p of peers) if (typeof p === 'string') log(`\n(${p})`);
   }
+  // Requests lost to a pooled connection the server had just closed, sent once more (bench/client.ts).
+  json['retriedRequests'] = retriedRequests();
+  log(`\nrequests sent twice after a reused keep-alive connection was closed under them: ${retriedRequests()}`);
   mkdirSync(join(new URL('.', import.meta.url).pathname, 'results'), { recursive: true });
   const file = join(new URL('.', import.meta.url).pathname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   writeFileSync(file, JSON.stringify(json, null, 2));

@@ -14,13 +14,13 @@ export async function createBucket(t: Target, bucket: string): Promise<void> {
 }
 
 /** PUTs `ops` objects of `size` bytes, then GETs them back and checks every body's SHA-256. */
-export async function putGet(t: Target & { pid?: number }, bucket: string, size: number, concurrency: number, ops: number): Promise<{ put: Throughput; get: Throughput }> {
+export async function putGet(t: Target & { pid?: number }, bucket: string, size: number, concurrency: number, ops: number, encryption?: Record<string, string>): Promise<{ put: Throughput; get: Throughput }> {
   const body = randomBytes(size);
   const expected = createHash('sha256').update(body).digest('hex');
   const prefix = `pg-${size}-${concurrency}-${Date.now()}`;
   let cpu = t.pid === undefined ? undefined : cpuWindow(t.pid);
   const put = await runConcurrent(ops, concurrency, async (i) => {
-    const r = await send(t, 'PUT', `/${bucket}/${prefix}/${i}`, {}, { 'content-type': 'application/octet-stream', ...sseHeaders(t) }, body);
+    const r = await send(t, 'PUT', `/${bucket}/${prefix}/${i}`, {}, { 'content-type': 'application/octet-stream', ...(encryption ?? sseHeaders(t)) }, body);
     if (r.status !== 200) throw new Error(`${t.name}: PUT ${r.status} ${r.text}`);
   });
   const putCpu = cpu?.().server.totalMs;
@@ -72,8 +72,18 @@ export async function multipart(t: Target, bucket: string, total: number, partSi
 
 /** Creates `count` small keys, then pages through them with ListObjectsV2; returns pages per second. */
 export async function listing(t: Target, bucket: string, count: number): Promise<{ pagesPerSecond: number; keys: number }> {
+  await fillListing(t, bucket, count);
+  return listPass(t, bucket);
+}
+
+/** PUTs `count` one-byte keys list/0000000… (16 at a time) for listPass. */
+export async function fillListing(t: Target, bucket: string, count: number): Promise<void> {
   const body = Buffer.from('x');
   await runConcurrent(count, 16, async (i) => { await send(t, 'PUT', `/${bucket}/list/${String(i).padStart(7, '0')}`, {}, {}, body); });
+}
+
+/** One ListObjectsV2 pass over list/ (1,000 keys a page): pages per second and keys seen. */
+export async function listPass(t: Target, bucket: string): Promise<{ pagesPerSecond: number; keys: number }> {
   let token: string | undefined;
   let pages = 0;
   let keys = 0;

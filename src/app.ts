@@ -121,6 +121,7 @@ export async function openData(
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
         kms.wipe();
+        envelope.wipe();
         opened.wipe();
         rootKey.key.wipe();
       },

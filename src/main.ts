@@ -9,6 +9,7 @@ import { addAccount, listAccounts, removeAccount } from './tools/accounts.js';
 import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
 import { verifyAuditTrail } from './tools/audit.js';
+import { kmsImpact } from './tools/kms-impact.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
@@ -21,6 +22,7 @@ const USAGE = `usage:
   strongroom audit verify [--from TIME] [--to TIME] [--data DIR] [--root-key-file FILE]
   strongroom keys rotate|rewrap|list [--data DIR] [--root-key-file FILE]
   strongroom scrub [--data DIR] [--bucket NAME] [--root-key-file FILE]
+  strongroom kms impact KEY-ID|KEY-ARN|ALIAS-ARN [--data DIR] [--bucket NAME] [--root-key-file FILE]
   strongroom accounts add NAME [--access-key AK --secret-key SK] [--canonical-id ID] [--display-name N] [--email E]
                              [--data DIR] [--root-key-file FILE]
   strongroom accounts list|remove [NAME] [--data DIR] [--root-key-file FILE]`;
@@ -139,6 +141,23 @@ async function scrubCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** `kms impact KEY`: lists the object versions a KMS key protects; only reads (beside a running server too). */
+async function kmsCommand(argv: string[]): Promise<void> {
+  const [sub, keyRef, ...rest] = argv;
+  if (sub !== 'impact' || keyRef === undefined || keyRef.startsWith('--')) throw new ConfigError(`usage: strongroom kms impact KEY\n${USAGE}`);
+  const config = offlineConfig(rest);
+  const data = await openData(config, undefined, 'read');
+  try {
+    const r = await kmsImpact(data, keyRef, config.bucket);
+    for (const o of r.objects) {
+      process.stdout.write(`${o.bucket}/${o.key}\tversion ${o.versionId ?? 'null'}\t${o.kind}${o.bucketKey ? ' (bucket key)' : ''}\t${o.parts} part${o.parts === 1 ? '' : 's'}\n`);
+    }
+    process.stdout.write(`kms impact: key ${r.keyId} protects ${r.objects.length} object version${r.objects.length === 1 ? '' : 's'}.\n`);
+  } finally {
+    await data.close();
+  }
+}
+
 /** `audit verify`: offline (or beside a running server), with the root key; exit 1 when anything changed. */
 async function audit(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
@@ -197,6 +216,8 @@ async function main(): Promise<void> {
       return accounts(rest);
     case 'audit':
       return audit(rest);
+    case 'kms':
+      return kmsCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

@@ -48,7 +48,8 @@ export function canonicalUri(rawPath: string): string {
 
 export function canonicalHeaders(headers: IncomingHttpHeaders, names: readonly string[]): string {
   return names.map((n) => {
-    const v = headers[n];
+    // Own properties only: a signed name such as `constructor` must read as absent, not as Object.prototype's.
+    const v = Object.hasOwn(headers, n) ? headers[n] : undefined;
     const value = Array.isArray(v) ? v.map((x) => x.trim()).join(',') : (v ?? '');
     return `${n}:${value.trim().replace(/\s+/g, ' ')}\n`;
   }).join('');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { authenticate } from './authenticate.js';
-import { canonicalQuery, canonicalUri, uriEncode } from './sigv4-canonical-request.js';
+import { canonicalHeaders, canonicalQuery, canonicalUri, uriEncode } from './sigv4-canonical-request.js';
 import type { Principal } from '../common/principal.js';
 
 const ACCESS = 'AKIAIOSFODNN7EXAMPLE';
@@ -148,4 +148,9 @@ test('URI encoding and canonical query follow the AWS rules', () => {
   assert.equal(canonicalUri('/bucket/a%20b/%E2%82%AC'), '/bucket/a%20b/%E2%82%AC');
   assert.equal(canonicalQuery('b=2&a=1&a=0&uploads'), 'a=0&a=1&b=2&uploads=');
   assert.equal(canonicalQuery('prefix=a%2Fb&delimiter=%2F'), 'delimiter=%2F&prefix=a%2Fb');
+});
+
+test('canonicalHeaders reads own header properties only: a signed name like constructor or __proto__ is an absent header, not a crash (fuzz seed 775598459 answered 500)', () => {
+  const headers = { host: 'h' } as Record<string, string>;
+  assert.equal(canonicalHeaders(headers, ['constructor', 'host', 'tostring', '__proto__']), 'constructor:\nhost:h\ntostring:\n__proto__:\n');
 });

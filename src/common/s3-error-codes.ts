@@ -37,6 +37,10 @@ export const S3_ERROR_CODES = {
   InvalidTag: { status: 400, message: 'The tag provided was not a valid tag.' },
   InvalidURI: { status: 400, message: 'Couldn\'t parse the specified URI.' },
   KeyTooLongError: { status: 400, message: 'Your key is too long' },
+  // SSE-KMS: S3 passes KMS's exception on under the KMS. prefix, with KMS's message.
+  'KMS.DisabledException': { status: 400, message: 'The request was rejected because the specified KMS key is not enabled.' },
+  'KMS.KMSInvalidStateException': { status: 400, message: 'The request was rejected because the state of the specified resource is not valid for this request.' },
+  'KMS.NotFoundException': { status: 400, message: 'The request was rejected because the specified entity or resource could not be found.' },
   MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
   MalformedXML: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
   MaxPostPreDataLengthExceeded: { status: 400, message: 'Your POST request fields preceding the upload file were too large.' },

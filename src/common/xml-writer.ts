@@ -1,7 +1,15 @@
 /** Escaping XML serializer for S3 response bodies: plain objects in, a document string out. */
 
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlNode | XmlValue[];
+export type XmlValue = string | number | boolean | Date | undefined | null | XmlNode | XmlValue[] | XmlSequence;
 export interface XmlNode { [name: string]: XmlValue }
+
+/**
+ * Sibling elements of different names in one given order (ListObjectVersions interleaves <Version> and
+ * <DeleteMarker>), which an object's keys cannot express. The name it is stored under is not written.
+ */
+export class XmlSequence {
+  constructor(readonly elements: ReadonlyArray<readonly [string, XmlValue]>) {}
+}
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -27,6 +35,7 @@ function children(node: XmlNode): string {
 
 function element(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
+  if (value instanceof XmlSequence) return value.elements.map(([n, v]) => element(n, v)).join('');
   if (Array.isArray(value)) return value.map((v) => element(name, v)).join('');
   if (value instanceof Date) return `<${name}>${value.toISOString()}</${name}>`;
   if (typeof value === 'object') return `<${name}>${children(value)}</${name}>`;

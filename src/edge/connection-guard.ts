@@ -9,7 +9,7 @@ export interface ConnectionLimits {
   readonly headersTimeoutMs: number;
   /** A connection that moves no byte for this long while a request body is due is answered 400 RequestTimeout and closed. */
   readonly bodyIdleTimeoutMs: number;
-  /** An idle kept-alive connection is closed after this. */
+  /** Advertised as the idle kept-alive connection's lifetime (`Keep-Alive: timeout=`); Node closes it 1 s later. */
   readonly keepAliveTimeoutMs: number;
   /** Connections beyond this are closed as they are accepted. */
   readonly maxConnections: number;

@@ -43,6 +43,9 @@ export async function startHttpServer(
     // A body may legitimately take long (5 GiB); what is bounded is how long it may stall (bodyIdleTimeoutMs).
     requestTimeout: 0,
     headersTimeout: limits.headersTimeoutMs,
+    // Advertised as `Keep-Alive: timeout=⌊s⌋`; Node (20.20) closes the idle connection 1 s after that, the
+    // margin that keeps a client honouring the hint from reusing a connection as it closes
+    // (test/edge/keep-alive-reuse.test.ts pins both; docs/ARCHITECTURE.md "Reusing an idle connection").
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks header deadlines on this interval (default 30 s): keep it well below the deadline.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),

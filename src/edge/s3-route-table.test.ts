@@ -22,6 +22,7 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['PUT /examplebucket?encryption HTTP/1.1', [], 'PutBucketEncryption'],
   ['GET /examplebucket?encryption HTTP/1.1', [], 'GetBucketEncryption'],
   ['DELETE /examplebucket?encryption HTTP/1.1', [], 'DeleteBucketEncryption'],
+  ['PUT /examplebucket/my-image.jpg?encryption HTTP/1.1', [], 'UpdateObjectEncryption'],
   ['PUT /examplebucket?policy HTTP/1.1', [], 'PutBucketPolicy'],
   ['GET /examplebucket?policy HTTP/1.1', [], 'GetBucketPolicy'],
   ['DELETE /examplebucket?policy HTTP/1.1', [], 'DeleteBucketPolicy'],

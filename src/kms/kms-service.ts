@@ -532,6 +532,17 @@ export class KmsService {
     };
   }
 
+  /**
+   * For operator tools (no caller, no key policy): the key id that a key id, key ARN or alias ARN names,
+   * also of a key already deleted (its objects are listed even then). Undefined for an alias that does not exist.
+   */
+  async keyIdFor(ref: string): Promise<string | undefined> {
+    const parsed = parseKeyRef(ref, this.region);
+    if (parsed.kind === 'key') return parsed.keyId;
+    if (parsed.accountId === undefined) throw kmsError('NotFoundException', { message: `An alias needs its account: give the alias ARN (arn:aws:kms:${this.region}:ACCOUNT:${parsed.aliasName})` });
+    return (await this.#store.getAlias(parsed.accountId, parsed.aliasName))?.keyId;
+  }
+
   /** Wipes every key version held in memory. */
   wipe(): void {
     this.#ring.wipe();

@@ -209,10 +209,11 @@ export function createPolicyAuthorizer(deps: AuthorizerDeps): Authorizer {
   };
 }
 
-/** Whether a conditional permission (tagging, ACL, ownership) applies: only when the request carries what it sets. */
+/** Whether a conditional permission (tagging, ACL, ownership, Object Lock) applies: only when the request carries what it sets. */
 function applies(perm: S3Permission, request: AccessRequest): boolean {
   if (perm.whenPresent === undefined) return true;
   const headers = request.facts?.headers ?? {};
   if (perm.whenPresent === 'acl') return ACL_HEADERS.some((h) => headers[h] !== undefined);
+  if (perm.whenPresent === 'retention') return headers['x-amz-object-lock-mode'] !== undefined || headers['x-amz-object-lock-retain-until-date'] !== undefined;
   return headers[perm.whenPresent] !== undefined;
 }

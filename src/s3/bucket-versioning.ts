@@ -5,8 +5,8 @@ import { toXml } from '../common/xml-writer.js';
 import { requireBucket } from './object-names.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { loadVersioning, VERSIONING_CONFIG } from './versioning.js';
-import { loadLockConfiguration } from './object-lock.js';
+import { VERSIONING_CONFIG, versioningOf } from './versioning.js';
+import { lockConfigurationOf } from './object-lock.js';
 
 const XML = { 'content-type': 'application/xml' };
 
@@ -19,7 +19,7 @@ export async function putBucketVersioning(req: S3Request, ctx: S3Context): Promi
   }
   const status = xmlText(doc, 'Status');
   if (status !== 'Enabled' && status !== 'Suspended') throw s3Error('MalformedXML');
-  if (status === 'Suspended' && (await loadLockConfiguration(ctx.meta, bucket.name)) !== undefined) {
+  if (status === 'Suspended' && lockConfigurationOf(bucket) !== undefined) {
     throw s3Error('InvalidBucketState', { message: 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.' });
   }
   await ctx.meta.putBucketConfig(bucket.name, VERSIONING_CONFIG, status);
@@ -29,6 +29,6 @@ export async function putBucketVersioning(req: S3Request, ctx: S3Context): Promi
 export async function getBucketVersioning(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
   // A bucket whose versioning was never enabled answers an empty configuration, as S3 does.
-  const status = await loadVersioning(ctx.meta, bucket.name);
+  const status = versioningOf(bucket);
   return { status: 200, headers: XML, body: toXml('VersioningConfiguration', { Status: status }) };
 }

@@ -9,7 +9,8 @@ import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import { copySourceKey, partPlan } from './customer-keys.js';
 import { checksumHeader } from './checksums.js';
 import { copySourceVersionHeader, MAX_COPY_SOURCE, parseCopySource, withCopySource } from './copy-source.js';
-import { loadBucketEncryption, resolveEncryption, sseApplied, type ResolvedEncryption } from './encryption-resolution.js';
+import { contextRequested, loadBucketEncryption, resolveEncryption, sseApplied, withKmsKeyArn, type ResolvedEncryption } from './encryption-resolution.js';
+import { writeTarget } from './sse-kms-requests.js';
 import { header, parseTaggingHeader, storageClass, storedHeaders, userMetadata } from './metadata-headers.js';
 import { commitPart, partTarget } from './upload-parts.js';
 import { partChecks } from './multipart-checksums.js';
@@ -20,7 +21,7 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseCopySourceCustomerKey, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
-import { loadVersioning } from './versioning.js';
+import { versioningOf } from './versioning.js';
 
 const NO_CHECKS = { contentMd5: undefined, checksum: undefined, checksumValue: undefined, checksumInTrailer: false } as const;
 
@@ -39,7 +40,7 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
   const givenSourceKey = parseCopySourceCustomerKey(req.headers, transport);
   const explicitDefault = await loadBucketEncryption(ctx.meta, bucket.name);
   // The target's encryption comes from this request or the destination's default — never the source.
-  const encryption = resolveEncryption(sse, explicitDefault, ctx.envelope);
+  const encryption = resolveEncryption(sse, explicitDefault, ctx.envelope, writeTarget(req, bucket.name, key));
   const caller: KeyCaller = { principal: req.principal, requestId: req.requestId };
   return withCopySource(req, ctx, async (source) => {
     if (source.size > MAX_COPY_SOURCE) {
@@ -65,18 +66,23 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
     };
-    // On a bucket that has never had versioning, an SSE-C key change onto itself replaces the one version: INVARIANT 8,
-    // each data key is resealed and the blobs are neither read nor written. A versioned bucket gets a new version.
-    if (sameObject && source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c' && await loadVersioning(ctx.meta, bucket.name) === undefined) {
-      const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey!, encryption, metadata, caller);
+    // On a bucket that has never had versioning, an SSE-C key change onto itself, or a copy onto itself that changes
+    // only the encryption to SSE-S3 or SSE-KMS, replaces the one version: INVARIANT 8, each data key is resealed and
+    // the blobs are neither read nor written, onto the null version only. A versioned bucket gets a new version
+    // (which must not share the old one's blobs).
+    const resealable = (source.encryption.algorithm === 'SSE-C' && encryption.plan.kind === 'sse-c')
+      || (metadataDirective === 'COPY' && taggingDirective === 'COPY' && targetClass === undefined && sse.kind !== 'none' && onlyEncryptionChanges(req, source, encryption));
+    if (sameObject && resealable && source.versionId === undefined && versioningOf(bucket) === undefined) {
+      const resealed = await resealInPlace(ctx, req, bucket, source, sourceKey, encryption, metadata, caller);
       return {
         status: 200,
-        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...copySourceVersionHeader(source) },
+        headers: { 'content-type': 'application/xml', ...sseResponseHeaders(resealed.info, contextRequested(sse), customerKeyMd5(sse)), ...copySourceVersionHeader(source) },
         body: toXml('CopyObjectResult', { ETag: quoted(resealed.etag), LastModified: resealed.lastModified }),
+        audit: { sseApplied: sseApplied(resealed.info, encryption.defaultApplied) },
       };
     }
 
-    const lock = await requestedLock(req, ctx, bucket.name);
+    const lock = requestedLock(req, ctx, bucket);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.
@@ -85,19 +91,20 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       plan: encryption.plan, binding: { bucket: bucket.name, key, writeId, partNumber: 1 }, caller,
     });
     const now = ctx.clock.now();
+    const info = withKmsKeyArn(encryption.info, blob.kmsKeyArn);
     const object: ObjectRecord = {
       bucket: bucket.name, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       ...metadata,
-      checksums: {}, checksumType: undefined, encryption: encryption.info, partsCount: undefined,
+      checksums: {}, checksumType: undefined, encryption: info, partsCount: undefined,
       acl: await newObjectAcl(ctx, req, bucket), ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: {}, lastModified: now }],
     };
-    const version = await commitObject(ctx, object, undefined, guard);
+    const version = await commitObject(ctx, object, versioningOf(bucket), undefined, guard);
     return {
       status: 200,
-      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },
+      headers: { 'content-type': 'application/xml', ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version, ...copySourceVersionHeader(source) },
       body: toXml('CopyObjectResult', { ETag: quoted(blob.etag), LastModified: now }),
-      audit: { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) },
+      audit: { sseApplied: sseApplied(info, encryption.defaultApplied) },
     };
   });
 }
@@ -108,16 +115,18 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
  * (its ETag is unique to that write); the blobs stay, so a failure here deletes nothing.
  */
 async function resealInPlace(
-  ctx: S3Context, req: S3Request, bucket: BucketRecord, source: ObjectRecord, sourceKey: NonNullable<ReturnType<typeof copySourceKey>>,
+  ctx: S3Context, req: S3Request, bucket: BucketRecord, source: ObjectRecord, sourceKey: ReturnType<typeof copySourceKey>,
   encryption: ResolvedEncryption, metadata: Pick<ObjectRecord, 'headers' | 'userMetadata' | 'tags' | 'storageClass'>, caller: KeyCaller,
-): Promise<{ etag: string; lastModified: Date }> {
+): Promise<{ etag: string; lastModified: Date; info: ObjectRecord['encryption'] }> {
   const parts = [];
   for (const part of source.parts) {
     const binding = { bucket: source.bucket, key: source.key, writeId: part.writeId, partNumber: part.partNumber };
     parts.push({ ...part, sealedKey: await ctx.envelope.rekey(part.sealedKey, binding, { customerKey: sourceKey, caller }, encryption.plan, caller) });
   }
+  // SSE-KMS: the key ARN KMS resolved for the reseal (every part names the same key).
+  const info = withKmsKeyArn(encryption.info, parts[0] && ctx.envelope.describeSealedKey(parts[0].sealedKey).kmsKeyArn);
   const object: ObjectRecord = {
-    ...source, ...metadata, lastModified: ctx.clock.now(), encryption: encryption.info, parts, acl: await newObjectAcl(ctx, req, bucket),
+    ...source, ...metadata, lastModified: ctx.clock.now(), encryption: info, parts, acl: await newObjectAcl(ctx, req, bucket),
   };
   try {
     await ctx.meta.putObject({ ...object, manifest: ctx.envelope.sealLayout(object) }, (existing) => {
@@ -126,7 +135,20 @@ async function resealInPlace(
   } catch (err) {
     throw bucketGoneAsNoSuchBucket(err);
   }
-  return { etag: object.etag, lastModified: object.lastModified };
+  return { etag: object.etag, lastModified: object.lastModified, info };
+}
+
+/**
+ * A copy onto itself that changes only the encryption may reseal in place: a source whose data key this
+ * request can open (not SSE-C, whose key a plain encryption change does not carry), a target another
+ * key can be sealed for (SSE-S3 or SSE-KMS, not DSSE-KMS), and no ACL, lock or redirect headers.
+ */
+function onlyEncryptionChanges(req: S3Request, source: ObjectRecord, target: ResolvedEncryption): boolean {
+  if (target.plan.kind !== 'sse-s3' && target.plan.kind !== 'sse-kms') return false;
+  if (source.encryption.algorithm === 'SSE-C') return false;
+  const h = req.headers;
+  if (h['x-amz-acl'] !== undefined || Object.keys(h).some((n) => n.startsWith('x-amz-grant-') || n.startsWith('x-amz-object-lock-'))) return false;
+  return h['x-amz-website-redirect-location'] === undefined;
 }
 
 /** x-amz-copy-source-range: bytes=first-last, inside the source. */

@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { isApiError, s3Error } from '../common/api-error.js';
 import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
-import type { Precondition } from '../stores/meta-store.js';
+import type { BucketRecord, Precondition } from '../stores/meta-store.js';
 import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader, type ChecksumAlgorithm } from './checksums.js';
 import { etagMatches } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
 import { checkVersionId, isVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
-import { loadVersioning, writeVersionId } from './versioning.js';
+import { versioningOf, writeVersionId } from './versioning.js';
 import { lockGuard } from './object-lock.js';
 import { NULL_VERSION_ID } from '../stores/meta-store.js';
 import { readBody } from './request-body.js';
@@ -22,7 +22,7 @@ export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Re
   parseSseRequest(req.headers, 'none', transportOf(req, ctx));
   const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  const done = await deleteOne(req, ctx, bucket.name, key, versionId, header(req.headers, 'if-match'), () => noSuchKey(req));
+  const done = await deleteOne(req, ctx, bucket, key, versionId, header(req.headers, 'if-match'), () => noSuchKey(req));
   // 204 whether or not the key or version existed, as S3 answers (without If-Match).
   const headers: Record<string, string> = {};
   if (done.deleteMarker) headers['x-amz-delete-marker'] = 'true';
@@ -36,7 +36,8 @@ export async function deleteObject(req: S3Request, ctx: S3Context): Promise<S3Re
  * suspended one a null delete marker replacing the null version, an unversioned one loses the object.
  * `versionId`/`deleteMarker` describe what was removed or added, for the answer.
  */
-async function deleteOne(req: S3Request, ctx: S3Context, bucket: string, key: string, versionId: string | undefined, ifMatch: string | undefined, missing: () => Error): Promise<{ versionId?: string; deleteMarker: boolean }> {
+async function deleteOne(req: S3Request, ctx: S3Context, record: BucketRecord, key: string, versionId: string | undefined, ifMatch: string | undefined, missing: () => Error): Promise<{ versionId?: string; deleteMarker: boolean }> {
+  const bucket = record.name;
   const guard = await lockGuard(req, ctx, bucket, key);
   if (versionId !== undefined) {
     if (ifMatch !== undefined) await checkVersionEtag(ctx, bucket, key, versionId, ifMatch, missing);
@@ -45,7 +46,7 @@ async function deleteOne(req: S3Request, ctx: S3Context, bucket: string, key: st
     return { versionId, deleteMarker: removed.deleteMarker };
   }
   const precondition = deletePrecondition(ifMatch, missing);
-  const state = await loadVersioning(ctx.meta, bucket);
+  const state = versioningOf(record);
   if (state === undefined) {
     const { blobIds } = await ctx.meta.deleteObject(bucket, key, precondition, guard);
     await ctx.blobs.delete(blobIds);
@@ -105,7 +106,7 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
     }
     let done;
     try {
-      done = await deleteOne(req, ctx, bucket.name, key, versionId, xmlText(o, 'ETag'), () => s3Error('NoSuchKey'));
+      done = await deleteOne(req, ctx, bucket, key, versionId, xmlText(o, 'ETag'), () => s3Error('NoSuchKey'));
     } catch (err) {
       if (!isApiError(err)) throw err;
       errors.push({ Key: key, Code: err.code, Message: err.message });

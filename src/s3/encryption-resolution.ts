@@ -36,16 +36,24 @@ export interface ResolvedEncryption {
 
 const SSE_S3: ResolvedEncryption = { plan: { kind: 'sse-s3' }, info: { algorithm: 'AES256' }, defaultApplied: false };
 
-/** `envelope` makes an SSE-C write's salted key check (the transport was checked when the headers were parsed). */
-export function resolveEncryption(request: SseRequest, explicit: BucketEncryptionConfig | undefined, envelope: Envelope): ResolvedEncryption {
+/** The object a write is for, and whether it came signed with SigV4 or over TLS (SSE-KMS needs one of them). */
+export interface WriteTarget { readonly bucket: string; readonly key: string; readonly signedV4OrTls: boolean }
+
+/**
+ * `envelope` makes an SSE-C write's salted key check (the transport was checked when the headers were parsed);
+ * `target` is the object an SSE-KMS write is for.
+ */
+export function resolveEncryption(request: SseRequest, explicit: BucketEncryptionConfig | undefined, envelope: Envelope, target?: WriteTarget): ResolvedEncryption {
   const config = explicit ?? IMPLICIT_DEFAULT;
   switch (request.kind) {
     case 'sse-s3':
       return SSE_S3;
     case 'sse-kms':
-      // DEVIATION: SSE-KMS and DSSE-KMS arrive with the KMS issue; until then refuse rather than store under another scheme.
-      throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
+      // S3: the request's key id, else the AWS managed aws/s3 key (not the bucket default's key); the bucket
+      // key flag from the request, else the bucket's.
+      return kmsEncryption(request.dsse, request.keyId, request.context, request.bucketKey ?? (explicit !== undefined && explicit.algorithm === 'aws:kms' && config.bucketKeyEnabled), false, target);
     case 'sse-c':
+      // A bucket that blocks SSE-C was refused before this (sse-c-block.ts assertSseCAllowed).
       // Only a salted check of the key is kept with the object or upload; the key lives in this request only.
       return {
         plan: { kind: 'sse-c', key: request.key, keyMd5: request.keyMd5 },
@@ -54,8 +62,71 @@ export function resolveEncryption(request: SseRequest, explicit: BucketEncryptio
       };
     case 'none':
       if (config.algorithm === 'AES256') return { ...SSE_S3, defaultApplied: true };
-      throw s3Error('NotImplemented', { message: 'The bucket default asks for SSE-KMS, which is not implemented yet.' });
+      return kmsEncryption(config.algorithm === 'aws:kms:dsse', config.kmsMasterKeyId, undefined, config.bucketKeyEnabled, true, target);
   }
+}
+
+const CONTEXT_HEADER = 'x-amz-server-side-encryption-context';
+
+/**
+ * SSE-KMS or DSSE-KMS for one object: the caller's context (base64 JSON string map) merged with
+ * {"aws:s3:arn": object ARN}, or the bucket ARN under a bucket key (DSSE-KMS has none: S3 ignores the flag).
+ * `kmsKeyArn` is filled in once KMS has resolved the key (withKmsKeyArn).
+ */
+function kmsEncryption(dsse: boolean, keyId: string | undefined, contextHeader: string | undefined, bucketKey: boolean, defaultApplied: boolean, target: WriteTarget | undefined): ResolvedEncryption {
+  if (target === undefined) throw new Error('an SSE-KMS write needs its target object');
+  if (!target.signedV4OrTls) {
+    throw s3Error('InvalidArgument', {
+      message: 'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
+      details: { ArgumentName: 'Authorization', ArgumentValue: 'null' },
+    });
+  }
+  const useBucketKey = bucketKey && !dsse;
+  const arn = useBucketKey ? `arn:aws:s3:::${target.bucket}` : `arn:aws:s3:::${target.bucket}/${target.key}`;
+  const context = { ...parseContextHeader(contextHeader), 'aws:s3:arn': arn };
+  const plan: EncryptionPlan = dsse ? { kind: 'dsse-kms', keyId, context } : { kind: 'sse-kms', keyId, context, bucketKey: useBucketKey };
+  const info: EncryptionInfo = {
+    algorithm: dsse ? 'aws:kms:dsse' : 'aws:kms',
+    kmsContext: Buffer.from(JSON.stringify(context), 'utf8').toString('base64'),
+    ...(useBucketKey ? { bucketKeyEnabled: true } : {}),
+  };
+  return { plan, info, defaultApplied };
+}
+
+/** The caller's encryption context: base64 of UTF-8 JSON holding a string-to-string map; InvalidArgument otherwise, as S3 answers. */
+function parseContextHeader(value: string | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  const invalid = () => s3Error('InvalidArgument', {
+    message: `The header '${CONTEXT_HEADER}' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map`,
+    details: { ArgumentName: CONTEXT_HEADER, ArgumentValue: value },
+  });
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw invalid();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== 'string') throw invalid();
+    out[k] = v;
+  }
+  // The object's ARN is S3's to set: a caller's own aws:s3:arn would let one object's context pass for another's.
+  if ('aws:s3:arn' in out) throw invalid();
+  return out;
+}
+
+/** The encryption info of a KMS write completed with the key ARN KMS resolved (responses always carry the full ARN). */
+export function withKmsKeyArn(info: EncryptionInfo, kmsKeyArn: string | undefined): EncryptionInfo {
+  return kmsKeyArn === undefined ? info : { ...info, kmsKeyArn };
+}
+
+/** Whether a request supplied its own encryption context: only then do PUT, COPY and CreateMultipartUpload echo it. */
+export function contextRequested(request: SseRequest): boolean {
+  return request.kind === 'sse-kms' && request.context !== undefined;
 }
 
 /** CloudTrail's `SSEApplied` for a data event: how the write was encrypted, and whether the bucket default chose it. */
@@ -68,5 +139,12 @@ export function sseApplied(info: EncryptionInfo, defaultApplied: boolean): strin
 /** The envelope plan that continues an existing encryption (parts of an upload follow its initiation; SSE-C parts: customer-keys.ts partPlan). */
 export function planFor(info: EncryptionInfo): EncryptionPlan {
   if (info.algorithm === 'AES256') return { kind: 'sse-s3' };
+  if ((info.algorithm === 'aws:kms' || info.algorithm === 'aws:kms:dsse') && info.kmsContext !== undefined) {
+    // The key by the ARN resolved at initiation, and the context fixed then: every part is sealed alike.
+    const context = JSON.parse(Buffer.from(info.kmsContext, 'base64').toString('utf8')) as Record<string, string>;
+    return info.algorithm === 'aws:kms:dsse'
+      ? { kind: 'dsse-kms', keyId: info.kmsKeyArn, context }
+      : { kind: 'sse-kms', keyId: info.kmsKeyArn, context, bucketKey: info.bucketKeyEnabled === true };
+  }
   throw s3Error('NotImplemented', { message: `Encryption ${info.algorithm} is not implemented yet.` });
 }

@@ -1,6 +1,6 @@
 /** GetObject and HeadObject: conditionals, Range and partNumber, response-* overrides, checksums, decrypting only what is asked. */
 import { s3Error } from '../common/api-error.js';
-import type { ObjectRecord } from '../stores/meta-store.js';
+import type { BucketRecord, ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
 import { checkConditions } from './conditional-headers.js';
 import { checkHeaderValue, header, metadataResponseHeaders } from './metadata-headers.js';
@@ -12,6 +12,7 @@ import { parseRange } from './range-header.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { readKey } from './customer-keys.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf, type SseRequest } from './sse-headers.js';
+import { requireKmsTransport } from './sse-kms-requests.js';
 
 const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
   ['response-content-type', 'content-type'],
@@ -44,14 +45,14 @@ async function readObject(req: S3Request, ctx: S3Context, head: boolean): Promis
   if (!object) throw versionId === undefined ? await missingCurrent(req, ctx, bucket.name, key) : noSuchVersion(key, versionId);
   try {
     if (object.deleteMarker) throw deleteMarkerNamed(object);
-    return await respond(req, ctx, head, object, overrides, versionId, sse, pinned?.release);
+    return await respond(req, ctx, head, object, overrides, versionId, bucket, sse, pinned?.release);
   } catch (err) {
     pinned?.release();
     throw err;
   }
 }
 
-async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, sse: SseRequest, release?: () => void): Promise<S3Response> {
+async function respond(req: S3Request, ctx: S3Context, head: boolean, object: ObjectRecord, overrides: Record<string, string>, versionId: string | undefined, bucket: BucketRecord, sse: SseRequest, release?: () => void): Promise<S3Response> {
   // An SSE-C object is not even described (HEAD) without its key; a wrong key is AccessDenied.
   const customerKey = readKey(object.encryption, sse.kind === 'sse-c' ? sse : undefined, ctx.envelope);
   checkConditions(req.headers, object);
@@ -64,7 +65,7 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
     etag: quoted(object.etag),
     'accept-ranges': 'bytes',
     ...sseResponseHeaders(object.encryption, false, customerKeyMd5(sse)),
-    ...readVersionHeader(object, versionId),
+    ...readVersionHeader(object, versionId, bucket),
     ...lockResponseHeaders(object),
   };
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
@@ -85,6 +86,8 @@ async function respond(req: S3Request, ctx: S3Context, head: boolean, object: Ob
   }
   headers['content-length'] = length;
   if (head) return { status, headers };
+  requireKmsTransport(req, object.encryption.algorithm);
+  // The caller is who KMS authorizes to open an SSE-KMS object's data key (kms:Decrypt).
   const body = await openObjectStream(ctx, object, range, release, { customerKey, caller: { principal: req.principal, requestId: req.requestId } });
   return { status, headers, body };
 }

@@ -1,6 +1,6 @@
 /** ListObjectVersions: every version and delete marker, key order then newest first, paged by key-marker and version-id-marker. */
 import { s3Error } from '../common/api-error.js';
-import { toXml } from '../common/xml-writer.js';
+import { toXml, XmlSequence, type XmlValue } from '../common/xml-writer.js';
 import type { VersionSummary } from '../stores/meta-store.js';
 import { walkKeys } from './listing-walk.js';
 import { listingEncoder, parseMaxKeys } from './listing-params.js';
@@ -38,21 +38,21 @@ export async function listObjectVersions(req: S3Request, ctx: S3Context): Promis
     { prefix, delimiter, startAfter: keyMarker, maxKeys },
   );
   const owner = ownerElement(bucket.ownerAccountId, req.principal);
-  const versions: unknown[] = [];
-  const markers: unknown[] = [];
+  // One sequence in the walk's order (key, then newest first): S3 interleaves markers and versions by recency.
+  const entries: Array<[string, XmlValue]> = [];
   const prefixes: Array<{ Prefix: string }> = [];
   for (const e of result.entries) {
     if (e.kind === 'prefix') { prefixes.push({ Prefix: encode(e.key) }); continue; }
     const v = e.item;
     if (v.deleteMarker) {
-      markers.push({ Owner: owner, Key: encode(e.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.lastModified });
+      entries.push(['DeleteMarker', { Owner: owner, Key: encode(e.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.lastModified }]);
       continue;
     }
-    versions.push({
+    entries.push(['Version', {
       Key: encode(e.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.lastModified, ETag: quoted(v.etag),
       ChecksumAlgorithm: v.checksumAlgorithms.length > 0 ? [...v.checksumAlgorithms] : undefined,
       ChecksumType: v.checksumType, Size: v.size, Owner: owner, StorageClass: v.storageClass,
-    });
+    }]);
   }
 
   const last = result.entries[result.entries.length - 1];
@@ -68,8 +68,7 @@ export async function listObjectVersions(req: S3Request, ctx: S3Context): Promis
     Delimiter: delimiter !== '' ? encode(delimiter) : undefined,
     EncodingType: q.get('encoding-type') ?? undefined,
     IsTruncated: result.truncated,
-    Version: versions as never,
-    DeleteMarker: markers as never,
+    Entries: new XmlSequence(entries),
     CommonPrefixes: prefixes,
   });
   return { status: 200, headers: { 'content-type': 'application/xml' }, body };

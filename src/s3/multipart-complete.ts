@@ -13,8 +13,8 @@ import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, transportOf } from './sse-headers.js';
 import { writePrecondition } from './write-preconditions.js';
-import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
-import { lockGuard, requestedLock } from './object-lock.js';
+import { versioningOf, versionIdHeader, writeVersionId } from './versioning.js';
+import { lockGuard, withDefaultRetention } from './object-lock.js';
 
 /** Every part but the last must be at least 5 MiB. */
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -32,7 +32,8 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
   const requested = await requestedParts(req);
   // The body may have taken a while: a bucket deleted meanwhile (which aborted this upload) is NoSuchBucket.
-  await requireBucket(req, ctx);
+  // Its row, read again, carries the versioning and lock settings the completed object gets.
+  const settings = await requireBucket(req, ctx);
 
   const stored = new Map((await ctx.meta.allUploadParts(bucket.name, upload.uploadId)).map((p) => [p.partNumber, p]));
   const chosen: PartRecord[] = [];
@@ -73,10 +74,12 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   // Metadata only: the object row takes the chosen parts' records and the manifest authenticating
   // their order, sizes and count (INVARIANT 9); unused parts are released.
   const manifest = ctx.envelope.sealLayout(object);
-  // The bucket's default retention applies to the completed object (lock headers on CreateMultipartUpload are refused).
-  const lock = await requestedLock(req, ctx, bucket.name);
+  // The lock CreateMultipartUpload asked for, else the bucket's default retention from now (S3 reads no lock headers on Complete).
+  const lock = withDefaultRetention({
+    ...(upload.retention ? { retention: upload.retention } : {}), ...(upload.legalHold !== undefined ? { legalHold: upload.legalHold } : {}),
+  }, settings, object.lastModified);
   const guard = await lockGuard(req, ctx, bucket.name, key);
-  const versioning = await loadVersioning(ctx.meta, bucket.name);
+  const versioning = versioningOf(settings);
   const versionId = writeVersionId(versioning, object.lastModified);
   let result;
   try {

@@ -2,7 +2,7 @@
 import type { ObjectRecord, Precondition, RemovalGuard } from '../stores/meta-store.js';
 import { bucketGoneAsNoSuchBucket } from './missing-bucket.js';
 import type { AuditRider, S3Context, S3Response } from './s3-request.js';
-import { loadVersioning, versionIdHeader, writeVersionId } from './versioning.js';
+import { versionIdHeader, writeVersionId, type VersioningState } from './versioning.js';
 
 /** The answer a write gives once committed, from its version header; with a rider, the write's record rides in the commit. */
 export interface CommitAnswer {
@@ -11,7 +11,7 @@ export interface CommitAnswer {
 }
 
 /**
- * Makes `object` the key's current version (a fresh version id while the bucket's versioning is enabled,
+ * Makes `object` the key's current version (a fresh version id while the bucket's `versioning` is enabled,
  * else the null version, replacing it) with its layout manifest, in one transaction that also checks the
  * bucket still exists. On failure the new blobs are deleted and the error (NoSuchBucket for a bucket
  * deleted meanwhile) rethrown. After the commit, the replaced blobs are released best effort: the write
@@ -20,8 +20,7 @@ export interface CommitAnswer {
  * With `audit`, the answer is known before the commit, so the write's audit record is journalled in the same
  * transaction (no second commit to wait for).
  */
-export async function commitObject(ctx: S3Context, object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard, audit?: CommitAnswer): Promise<Record<string, string>> {
-  const versioning = await loadVersioning(ctx.meta, object.bucket);
+export async function commitObject(ctx: S3Context, object: ObjectRecord, versioning: VersioningState, precondition?: Precondition, guard?: RemovalGuard, audit?: CommitAnswer): Promise<Record<string, string>> {
   const versionId = writeVersionId(versioning, object.lastModified);
   // The version id is not in the manifest's binding: the write id it binds is already unique to this version (docs/FORMAT.md).
   const manifest = ctx.envelope.sealLayout(object);

@@ -2,12 +2,12 @@
 import { s3Error } from '../common/api-error.js';
 import { xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
-import type { ObjectRecord, Retention } from '../stores/meta-store.js';
+import type { BucketRecord, ObjectRecord, Retention } from '../stores/meta-store.js';
 import { checkVersionId, requireBucket, requireKey } from './object-names.js';
-import { checkRemovable, isLockMode, loadLockConfiguration, mayBypassGovernance, OBJECT_LOCK_CONFIG, parseRetainUntil, type LockConfiguration } from './object-lock.js';
+import { checkRemovable, isLockMode, lockConfigurationOf, mayBypassGovernance, OBJECT_LOCK_CONFIG, parseRetainUntil, type LockConfiguration } from './object-lock.js';
 import { readXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
-import { loadVersioning, readableVersion, readVersionHeader } from './versioning.js';
+import { readableVersion, readVersionHeader, versioningOf } from './versioning.js';
 
 const XML = { 'content-type': 'application/xml' };
 
@@ -30,7 +30,7 @@ export async function putObjectLockConfiguration(req: S3Request, ctx: S3Context)
     }
     config = { enabled: true, defaultRetention: { mode, ...(days !== undefined ? { days: n } : { years: n }) } };
   }
-  if ((await loadVersioning(ctx.meta, bucket.name)) !== 'Enabled') {
+  if (versioningOf(bucket) !== 'Enabled') {
     throw s3Error('InvalidBucketState', { message: "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration" });
   }
   await ctx.meta.putBucketConfig(bucket.name, OBJECT_LOCK_CONFIG, JSON.stringify(config));
@@ -39,7 +39,7 @@ export async function putObjectLockConfiguration(req: S3Request, ctx: S3Context)
 
 export async function getObjectLockConfiguration(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  const config = await loadLockConfiguration(ctx.meta, bucket.name);
+  const config = lockConfigurationOf(bucket);
   if (!config) throw s3Error('ObjectLockConfigurationNotFoundError', { details: { BucketName: bucket.name } });
   const d = config.defaultRetention;
   const body = toXml('ObjectLockConfiguration', {
@@ -50,13 +50,13 @@ export async function getObjectLockConfiguration(req: S3Request, ctx: S3Context)
 }
 
 /** The version a retention or legal-hold request names, on a bucket that has Object Lock. */
-async function lockTarget(req: S3Request, ctx: S3Context): Promise<{ bucket: string; key: string; versionId: string | undefined; object: ObjectRecord }> {
+async function lockTarget(req: S3Request, ctx: S3Context): Promise<{ bucket: string; record: BucketRecord; key: string; versionId: string | undefined; object: ObjectRecord }> {
   const key = requireKey(req);
   const versionId = checkVersionId(req.query.get('versionId'));
   const bucket = await requireBucket(req, ctx);
-  if (!(await loadLockConfiguration(ctx.meta, bucket.name))) throw s3Error('InvalidRequest', { message: 'Bucket is missing Object Lock Configuration' });
+  if (!lockConfigurationOf(bucket)) throw s3Error('InvalidRequest', { message: 'Bucket is missing Object Lock Configuration' });
   const object = await readableVersion(req, ctx, bucket.name, key, versionId);
-  return { bucket: bucket.name, key, versionId, object };
+  return { bucket: bucket.name, record: bucket, key, versionId, object };
 }
 
 /**
@@ -81,7 +81,7 @@ export async function putObjectRetention(req: S3Request, ctx: S3Context): Promis
     if (!extends_) checkRemovable({ retention: old, deleteMarker: false }, now, bypass);
   });
   if (!changed) await readableVersion(req, ctx, t.bucket, t.key, t.object.versionId ?? 'null');
-  return { status: 200, headers: readVersionHeader(t.object, t.versionId) };
+  return { status: 200, headers: readVersionHeader(t.object, t.versionId, t.record) };
 }
 
 export async function getObjectRetention(req: S3Request, ctx: S3Context): Promise<S3Response> {
@@ -99,10 +99,12 @@ export async function putObjectLegalHold(req: S3Request, ctx: S3Context): Promis
   if (!(await ctx.meta.putObjectLock(t.bucket, t.key, t.object.versionId ?? 'null', { legalHold: status === 'ON' }))) {
     await readableVersion(req, ctx, t.bucket, t.key, t.object.versionId ?? 'null');
   }
-  return { status: 200, headers: readVersionHeader(t.object, t.versionId) };
+  return { status: 200, headers: readVersionHeader(t.object, t.versionId, t.record) };
 }
 
 export async function getObjectLegalHold(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const t = await lockTarget(req, ctx);
+  // A version that never had a legal hold has no configuration to show, as S3 answers; one set OFF shows OFF.
+  if (t.object.legalHold === undefined) throw s3Error('NoSuchObjectLockConfiguration');
   return { status: 200, headers: XML, body: toXml('LegalHold', { Status: t.object.legalHold ? 'ON' : 'OFF' }) };
 }

@@ -1,12 +1,13 @@
 /** Object Lock: the bucket's configuration, the lock a write asks for, the guard every destroying write passes, the lock headers of a read. */
 import { s3Error } from '../common/api-error.js';
-import type { MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { BucketRecord, MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
 import { header } from './metadata-headers.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 /** Bucket config holding the bucket's Object Lock configuration (JSON); absent: Object Lock is not enabled. */
-export const OBJECT_LOCK_CONFIG = 'object-lock';
+export { OBJECT_LOCK_CONFIG } from '../stores/meta-store.js';
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 export const isLockMode = (v: string | undefined): v is LockMode => v === 'GOVERNANCE' || v === 'COMPLIANCE';
@@ -16,9 +17,9 @@ export interface LockConfiguration {
   readonly defaultRetention?: { readonly mode: LockMode; readonly days?: number; readonly years?: number };
 }
 
-export async function loadLockConfiguration(meta: MetaStore, bucket: string): Promise<LockConfiguration | undefined> {
-  const raw = await meta.getBucketConfig(bucket, OBJECT_LOCK_CONFIG);
-  return raw === undefined ? undefined : JSON.parse(raw) as LockConfiguration;
+/** The bucket's Object Lock configuration, carried by its row (read with it, no second read). */
+export function lockConfigurationOf(bucket: Pick<BucketRecord, 'objectLock'>): LockConfiguration | undefined {
+  return bucket.objectLock === undefined ? undefined : JSON.parse(bucket.objectLock) as LockConfiguration;
 }
 
 /**
@@ -26,8 +27,8 @@ export async function loadLockConfiguration(meta: MetaStore, bucket: string): Pr
  * keeps such an object's records at least that long. A bucket without Object Lock answers at once.
  */
 export async function keyUnderLock(meta: MetaStore, bucket: string, key: string, now: Date): Promise<boolean> {
-  if ((await meta.getBucketConfig(bucket, OBJECT_LOCK_CONFIG).catch(() => undefined)) === undefined) return false;
-  const locked = (v: ObjectRecord | undefined) => v !== undefined && (v.legalHold === true || (v.retention !== undefined && v.retention.until > now));
+  if ((await meta.getBucket(bucket))?.objectLock === undefined) return false;
+  const locked = (v: ObjectRecord | undefined): boolean => v !== undefined && (v.legalHold === true || (v.retention !== undefined && v.retention.until > now));
   let after: { key: string; versionId?: string } | undefined;
   for (;;) {
     const page = await meta.listVersions(bucket, { prefix: key, after, limit: 1000 });
@@ -46,7 +47,7 @@ export function lockResponseHeaders(object: ObjectRecord): Record<string, string
     out['x-amz-object-lock-mode'] = object.retention.mode;
     out['x-amz-object-lock-retain-until-date'] = object.retention.until.toISOString();
   }
-  if (object.legalHold) out['x-amz-object-lock-legal-hold'] = 'ON';
+  if (object.legalHold !== undefined) out['x-amz-object-lock-legal-hold'] = object.legalHold ? 'ON' : 'OFF';
   return out;
 }
 
@@ -60,34 +61,51 @@ export function parseRetainUntil(raw: string, now: Date, argument: string): Date
   return until;
 }
 
+/** A version's lock as a write asks for it: a retention, a legal hold (ON true, OFF false), either, neither. */
+export interface RequestedLock { readonly retention?: Retention; readonly legalHold?: boolean }
+
 /**
  * The lock a write's x-amz-object-lock-* headers ask for, else the bucket's default retention (Days or
- * Years from now). Headers on a bucket without Object Lock: 400 InvalidRequest; mode and date only
- * together; explicit lock headers need Content-MD5 or an x-amz-checksum-* / x-amz-sdk-checksum-algorithm, as S3 requires.
+ * Years from now): PutObject and CopyObject.
  */
-export async function requestedLock(req: S3Request, ctx: S3Context, bucket: string): Promise<{ retention?: Retention; legalHold?: boolean }> {
-  const mode = header(req.headers, 'x-amz-object-lock-mode');
-  const until = header(req.headers, 'x-amz-object-lock-retain-until-date');
-  const hold = header(req.headers, 'x-amz-object-lock-legal-hold');
+export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketRecord): RequestedLock {
+  const now = ctx.clock.now();
+  return withDefaultRetention(explicitLock(req.headers, bucket, now, true), bucket, now);
+}
+
+/**
+ * The x-amz-object-lock-* headers (or a POST form's fields of those names), validated as S3 does: on a
+ * bucket without Object Lock 400 InvalidRequest; mode and date only together, a known mode, a future
+ * date, ON/OFF (else 400 InvalidArgument). With `integrity`, lock headers need Content-MD5 or an
+ * x-amz-checksum-* / x-amz-sdk-checksum-algorithm, as S3 requires of a write that carries the object's
+ * bytes; CreateMultipartUpload carries none (its parts do), so it is asked without.
+ */
+export function explicitLock(headers: IncomingHttpHeaders, bucket: BucketRecord, now: Date, integrity: boolean): RequestedLock {
+  const mode = header(headers, 'x-amz-object-lock-mode');
+  const until = header(headers, 'x-amz-object-lock-retain-until-date');
+  const hold = header(headers, 'x-amz-object-lock-legal-hold');
   const asked = mode !== undefined || until !== undefined || (hold !== undefined && hold.trim().toUpperCase() !== 'OFF');
-  const config = await loadLockConfiguration(ctx.meta, bucket);
-  if (!config) {
+  if (!lockConfigurationOf(bucket)) {
     if (asked) throw s3Error('InvalidRequest', { message: 'Bucket is missing ObjectLockConfiguration' });
     return {};
   }
-  const now = ctx.clock.now();
   if (hold !== undefined && hold !== 'ON' && hold !== 'OFF') throw invalid("Legal Hold must be either of 'ON' or 'OFF'", 'x-amz-object-lock-legal-hold', hold);
   if ((mode === undefined) !== (until === undefined)) {
     throw invalid('x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied', mode === undefined ? 'x-amz-object-lock-mode' : 'x-amz-object-lock-retain-until-date', mode ?? until ?? '');
   }
   if (mode !== undefined && !isLockMode(mode)) throw invalid('Unknown wormMode directive.', 'x-amz-object-lock-mode', mode);
-  if ((mode !== undefined || hold !== undefined) && !hasIntegrityHeader(req)) {
+  if (integrity && (mode !== undefined || hold !== undefined) && !hasIntegrityHeader(headers)) {
     throw s3Error('InvalidRequest', { message: 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters' });
   }
-  let retention: Retention | undefined;
-  if (mode !== undefined) retention = { mode: mode as LockMode, until: parseRetainUntil(until!, now, 'x-amz-object-lock-retain-until-date') };
-  else if (config.defaultRetention) retention = { mode: config.defaultRetention.mode, until: defaultUntil(now, config.defaultRetention) };
-  return { ...(retention ? { retention } : {}), ...(hold === 'ON' ? { legalHold: true } : {}) };
+  const retention = mode === undefined ? undefined : { mode: mode as LockMode, until: parseRetainUntil(until!, now, 'x-amz-object-lock-retain-until-date') };
+  return { ...(retention ? { retention } : {}), ...(hold !== undefined ? { legalHold: hold === 'ON' } : {}) };
+}
+
+/** `lock` with the bucket's default retention (from `now`) when it asks for no retention of its own. */
+export function withDefaultRetention(lock: RequestedLock, bucket: BucketRecord, now: Date): RequestedLock {
+  const d = lockConfigurationOf(bucket)?.defaultRetention;
+  if (lock.retention || !d) return lock;
+  return { ...lock, retention: { mode: d.mode, until: defaultUntil(now, d) } };
 }
 
 function defaultUntil(now: Date, d: { days?: number; years?: number }): Date {
@@ -97,10 +115,10 @@ function defaultUntil(now: Date, d: { days?: number; years?: number }): Date {
   return until;
 }
 
-function hasIntegrityHeader(req: S3Request): boolean {
-  return req.headers['content-md5'] !== undefined || req.headers['x-amz-sdk-checksum-algorithm'] !== undefined
-    || CHECKSUM_ALGORITHMS.some((a) => req.headers[checksumHeader(a)] !== undefined)
-    || (header(req.headers, 'x-amz-trailer') ?? '').toLowerCase().startsWith('x-amz-checksum-');
+function hasIntegrityHeader(headers: IncomingHttpHeaders): boolean {
+  return headers['content-md5'] !== undefined || headers['x-amz-sdk-checksum-algorithm'] !== undefined
+    || CHECKSUM_ALGORITHMS.some((a) => headers[checksumHeader(a)] !== undefined)
+    || (header(headers, 'x-amz-trailer') ?? '').toLowerCase().startsWith('x-amz-checksum-');
 }
 
 /** True when the request sends x-amz-bypass-governance-retention: true and may use it (s3:BypassGovernanceRetention). */
@@ -124,11 +142,12 @@ export function checkRemovable(v: Pick<RemovedVersion, 'retention' | 'legalHold'
 }
 
 /**
- * The removal guard of a delete or an overwrite in place, run by the store inside its transaction. On a
- * bucket without Object Lock no version can carry a lock (it cannot be turned off once on), so there is none.
+ * The removal guard of a delete or an overwrite in place, run by the store inside its transaction. Always
+ * given, whatever the bucket's configuration looked like when the request arrived: the guard reads only the
+ * version being removed (a version without a lock passes at no cost), so a lock enabled meanwhile is still
+ * honoured. The bypass permission is asked only when the header asks for it.
  */
-export async function lockGuard(req: S3Request, ctx: S3Context, bucket: string, key?: string): Promise<RemovalGuard | undefined> {
-  if (!(await loadLockConfiguration(ctx.meta, bucket))) return undefined;
+export async function lockGuard(req: S3Request, ctx: S3Context, bucket: string, key?: string): Promise<RemovalGuard> {
   const bypass = await mayBypassGovernance(req, ctx, bucket, key ?? req.key);
   const now = ctx.clock.now();
   return (removed) => checkRemovable(removed, now, bypass);

@@ -1,11 +1,12 @@
 /** The shared read path: pin an object's blobs, check its layout, then ranged, authenticated plaintext; the first package is proven before any header is sent. */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { s3Error } from '../common/api-error.js';
+import { kmsError, s3Error, type ApiError } from '../common/api-error.js';
 import { BufferPool } from '../common/buffer-pool.js';
 import type { BlobReader } from '../stores/blob-store.js';
 import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import type { PackageOpener, ReadKeys } from '../sse/envelope.js';
+import { isKmsError } from './sse-kms-requests.js';
 import type { S3Context } from './s3-request.js';
 
 /** Inclusive plaintext byte range. */
@@ -77,6 +78,8 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
   } catch (err) {
     release();
     body.destroy();
+    // A KMS key use that failed (disabled, pending deletion, deleted, denied) is the caller's answer, not a fault.
+    if (isKmsError(err)) throw readKmsError(err);
     ctx.log('object read failed before headers', { bucket: object.bucket, key: object.key, error: err instanceof Error ? err.message : String(err) });
     throw s3Error('InternalError');
   }
@@ -299,4 +302,10 @@ export function partRange(object: ObjectRecord, n: number): ByteRange | undefine
     offset += part.size;
   }
   return undefined;
+}
+
+/** A read whose KMS key no longer exists says so plainly: the object is crypto-shredded, not missing or damaged. */
+function readKmsError(err: ApiError): ApiError {
+  if (err.code !== 'NotFoundException') return err;
+  return kmsError('NotFoundException', { message: `${err.message}. The KMS key that protects this object's data key was deleted, so the object can no longer be decrypted.` });
 }

@@ -61,6 +61,8 @@ export interface WrittenBlob {
   readonly etag: string;
   readonly checksums: Readonly<Record<string, string>>;
   readonly sealedKey: Buffer;
+  /** The full ARN of the KMS key that sealed the data key (SSE-KMS, DSSE-KMS). */
+  readonly kmsKeyArn: string | undefined;
 }
 
 export interface WriteRequest {
@@ -115,7 +117,7 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
       checksums[w.checks.checksum] = actual;
     }
     const inline = 'bytes' in written.value ? written.value.bytes : undefined;
-    return { blobId, inline, size: hashing.bytes, etag: session.etag(md5), checksums, sealedKey: session.sealedKey };
+    return { blobId, inline, size: hashing.bytes, etag: session.etag(md5), checksums, sealedKey: session.sealedKey, kmsKeyArn: session.kmsKeyArn };
   } catch (err) {
     await ctx.blobs.delete([blobId]);
     throw err;

@@ -6,7 +6,7 @@ import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import type { ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader } from './checksums.js';
-import { loadBucketEncryption, resolveEncryption, sseApplied } from './encryption-resolution.js';
+import { contextRequested, loadBucketEncryption, resolveEncryption, sseApplied, withKmsKeyArn } from './encryption-resolution.js';
 import { formBoundary, parseForm, type ParsedForm } from './form-data-parser.js';
 import { checkHeaderName, checkHeaderValue, header, storageClass, storedHeaders, userMetadata, validateTags } from './metadata-headers.js';
 import { checkKeyLength, newWriteId, quoted, requireBucket } from './object-names.js';
@@ -15,6 +15,8 @@ import { commitObject } from './object-commit.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
+import { versioningOf } from './versioning.js';
+import { explicitLock, lockGuard, withDefaultRetention } from './object-lock.js';
 
 /** Keys are at most 1,024 bytes of UTF-8: the bound edge/pipeline.ts applies to keys in a request path. */
 
@@ -46,7 +48,9 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   // Everything the form asks for is checked before a byte of the file is stored.
   if (requestsSseC(headers)) await assertSseCAllowed(ctx.meta, bucket);
   const sse = parseSseRequest(headers, 'all', transportOf(req, ctx));
-  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), ctx.envelope);
+  // The form's own signature is what SSE-KMS's SigV4 requirement reads.
+  const signedV4OrTls = req.secure || form.fields.has('x-amz-algorithm');
+  const encryption = resolveEncryption(sse, await loadBucketEncryption(ctx.meta, bucket), ctx.envelope, { bucket, key, signedV4OrTls });
   const checks = payloadChecks(headers);
   const stored = storedHeaders(headers);
   for (const [name, value] of Object.entries(stored)) checkHeaderValue(name, value);
@@ -61,6 +65,10 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
   const aclField = form.fields.get('acl');
   const bucketRecord = await ctx.meta.getBucket(bucket);
   const acl = bucketRecord === undefined ? undefined : await newObjectAcl(ctx, { headers: aclField === undefined ? {} : { 'x-amz-acl': aclField }, principal: policy.principal }, bucketRecord);
+  // The x-amz-object-lock-* fields are held to the rules of the headers of the same names (Content-MD5 or a checksum field too).
+  const lockTime = ctx.clock.now();
+  const lock = bucketRecord === undefined ? {} : withDefaultRetention(explicitLock(headers, bucketRecord, lockTime, true), bucketRecord, lockTime);
+  const guard = await lockGuard(req, ctx, bucket, key);
 
   const writeId = newWriteId();
   // content-length-range is enforced by the file stream itself: an oversized file fails at its first
@@ -70,25 +78,26 @@ async function storeUpload(req: S3Request, ctx: S3Context, bucket: string, form:
     plan: encryption.plan, binding: { bucket, key, writeId, partNumber: 1 }, caller: { principal: policy.principal, requestId: req.requestId },
   });
   let version: Record<string, string> = {};
+  const info = withKmsKeyArn(encryption.info, blob.kmsKeyArn);
   try {
     const now = ctx.clock.now();
     const object: ObjectRecord = {
       bucket, key, writeId, size: blob.size, etag: blob.etag, lastModified: now,
       headers: stored, userMetadata: meta, tags,
       checksums: blob.checksums, checksumType: Object.keys(blob.checksums).length > 0 ? 'FULL_OBJECT' : undefined,
-      encryption: encryption.info, partsCount: undefined, storageClass: storage, acl,
+      encryption: info, partsCount: undefined, storageClass: storage, acl, ...lock,
       parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
     };
-    version = await commitObject(ctx, object);
+    version = await commitObject(ctx, object, versioningOf(bucketRecord ?? {}), undefined, guard);
   } catch (err) {
     await ctx.blobs.delete([blob.blobId]);
     throw err;
   }
 
   const location = `${req.origin}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
-  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(encryption.info, true, customerKeyMd5(sse)), ...version };
+  const out: Record<string, string> = { etag: quoted(blob.etag), location, ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version };
   for (const [alg, value] of Object.entries(blob.checksums)) out[checksumHeader(alg as never)] = value;
-  const audit = { sseApplied: sseApplied(encryption.info, encryption.defaultApplied) };
+  const audit = { sseApplied: sseApplied(info, encryption.defaultApplied) };
   if (redirect) {
     redirect.searchParams.set('bucket', bucket);
     redirect.searchParams.set('key', key);

@@ -17,6 +17,7 @@ import { listObjects, listObjectsV2 } from './list-objects.js';
 import { listObjectVersions } from './list-object-versions.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
+import { updateObjectEncryption } from './update-object-encryption.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket-cors.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging.js';
@@ -24,6 +25,7 @@ import { deleteBucketOwnershipControls, getBucketOwnershipControls, putBucketOwn
 import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
 import { refuseUnsupportedHeaders } from './unsupported-headers.js';
+import { kmsErrorAsS3 } from './sse-kms-requests.js';
 
 // CORS outside the operations: the edge answers preflights before authentication, and adds the headers of a
 // matching rule to the answers of actual requests.
@@ -67,6 +69,7 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutBucketEncryption: putBucketEncryption,
   GetBucketEncryption: getBucketEncryption,
   DeleteBucketEncryption: deleteBucketEncryption,
+  UpdateObjectEncryption: updateObjectEncryption,
   PutBucketPolicy: putBucketPolicy,
   GetBucketPolicy: getBucketPolicy,
   DeleteBucketPolicy: deleteBucketPolicy,
@@ -93,6 +96,11 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
 export const S3_OPERATIONS: Readonly<Record<string, S3Handler>> = Object.fromEntries(
   Object.entries(HANDLERS).map(([operation, handler]): [string, S3Handler] => [operation, async (req, ctx) => {
     await refuseUnsupportedHeaders(operation, req, ctx);
-    return handler(req, ctx);
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      // A KMS key use made on the caller's behalf failed: answered as S3 answers it.
+      throw kmsErrorAsS3(err);
+    }
   }]),
 );

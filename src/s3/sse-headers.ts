@@ -103,6 +103,7 @@ export function parseCopySourceCustomerKey(headers: IncomingHttpHeaders, transpo
   return parseCustomerKey(headers, COPY_SOURCE);
 }
 
+/** Any SSE-C header over plain HTTP is refused first, before the key is even parsed, unless the operator allowed it. */
 function requireSecure(transport: Transport): void {
   if (!transport.secure && !transport.allowInsecureSseC) {
     throw s3Error('InvalidRequest', { message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' });

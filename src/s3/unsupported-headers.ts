@@ -1,29 +1,12 @@
-/** Request headers that ask for something Strongroom does not do (object lock on multipart uploads, size/time conditions, another bucket owner) or that the bucket's settings refuse (ACLs under Object Ownership and Block Public Access): refused with S3's answer, never ignored. */
+/** Request headers that ask for something Strongroom does not do (size/time conditions, another bucket owner) or that the bucket's settings refuse (ACLs under Object Ownership and Block Public Access): refused with S3's answer, never ignored. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error } from '../common/api-error.js';
 import { isObjectOwnership } from '../common/bucket-access.js';
 import { checkAclWrite, loadBucketAccess, requestedAcl } from './acl-state.js';
 import { header } from './metadata-headers.js';
-import { loadLockConfiguration } from './object-lock.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 const hasAclHeader = (headers: IncomingHttpHeaders) => headers['x-amz-acl'] !== undefined || Object.keys(headers).some((h) => h.startsWith('x-amz-grant-'));
-
-/**
- * Object Lock headers on CreateMultipartUpload: InvalidRequest on a bucket without Object Lock, as S3
- * answers; on a bucket with it, not implemented (the completed object gets the bucket's default retention).
- * PutObject and CopyObject handle them (object-lock.ts requestedLock).
- */
-async function uploadLock(req: S3Request, ctx: S3Context): Promise<void> {
-  const headers = req.headers;
-  const legalHold = header(headers, 'x-amz-object-lock-legal-hold');
-  if (header(headers, 'x-amz-object-lock-mode') === undefined && header(headers, 'x-amz-object-lock-retain-until-date') === undefined
-    && (legalHold === undefined || legalHold.trim().toUpperCase() === 'OFF')) return;
-  if (req.bucket !== undefined && (await loadLockConfiguration(ctx.meta, req.bucket)) !== undefined) {
-    throw s3Error('NotImplemented', { message: 'Object Lock headers on CreateMultipartUpload are not implemented.' });
-  }
-  throw s3Error('InvalidRequest', { message: 'Bucket is missing ObjectLockConfiguration' });
-}
 
 /** CreateBucket: an ownership that exists (its ACL is checked by the operation, which knows the defaults). */
 function createBucket(headers: IncomingHttpHeaders): void {
@@ -70,7 +53,6 @@ const CHECKS: Readonly<Record<string, (headers: IncomingHttpHeaders) => void>> =
  */
 export async function refuseUnsupportedHeaders(operation: string, req: S3Request, ctx: S3Context): Promise<void> {
   CHECKS[operation]?.(req.headers);
-  if (operation === 'CreateMultipartUpload') await uploadLock(req, ctx);
   if (ACL_CHECKED.has(operation)) await objectAcl(req, ctx);
   await expectOwner(ctx, req.bucket, header(req.headers, 'x-amz-expected-bucket-owner'));
   const source = header(req.headers, 'x-amz-copy-source');

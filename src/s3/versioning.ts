@@ -1,16 +1,21 @@
 /** A bucket's versioning state and what it means for a write or a delete: the version id it gets, the headers S3 answers with. */
 import { s3Error } from '../common/api-error.js';
-import { NULL_VERSION_ID, type MetaStore, type ObjectRecord } from '../stores/meta-store.js';
+import { NULL_VERSION_ID, type BucketRecord, type ObjectRecord } from '../stores/meta-store.js';
 import { newVersionId } from './object-names.js';
 import type { S3Context, S3Request } from './s3-request.js';
 
 /** Bucket config holding 'Enabled' or 'Suspended'; absent: versioning was never enabled. */
-export const VERSIONING_CONFIG = 'versioning';
+export { VERSIONING_CONFIG } from '../stores/meta-store.js';
 
 export type VersioningState = 'Enabled' | 'Suspended' | undefined;
 
-export async function loadVersioning(meta: MetaStore, bucket: string): Promise<VersioningState> {
-  const v = await meta.getBucketConfig(bucket, VERSIONING_CONFIG);
+/**
+ * The versioning state carried by the bucket's row (read with it, no second read). A write uses the state
+ * its request found when it arrived, as S3 applies a versioning change to the writes that follow it; Object
+ * Lock never depends on it (every destroying write passes the lock guard, lockGuard in object-lock.ts).
+ */
+export function versioningOf(bucket: Pick<BucketRecord, 'versioning'>): VersioningState {
+  const v = bucket.versioning;
   return v === 'Enabled' || v === 'Suspended' ? v : undefined;
 }
 
@@ -24,9 +29,14 @@ export function versionIdHeader(state: VersioningState, versionId: string | unde
   return state === undefined ? {} : { 'x-amz-version-id': versionId ?? NULL_VERSION_ID };
 }
 
-/** x-amz-version-id on a read's answer: the version's id when it has one, or when the request named one. */
-export function readVersionHeader(object: ObjectRecord, asked: string | undefined): Record<string, string> {
-  return object.versionId !== undefined || asked !== undefined ? { 'x-amz-version-id': object.versionId ?? NULL_VERSION_ID } : {};
+/**
+ * x-amz-version-id on a read's answer: the version's id when it has one, when the request named one, or
+ * ("null" for the null version) when the bucket has had versioning, as S3 answers; never on a
+ * never-versioned bucket's plain read.
+ */
+export function readVersionHeader(object: ObjectRecord, asked: string | undefined, bucket: Pick<BucketRecord, 'versioning'>): Record<string, string> {
+  return object.versionId !== undefined || asked !== undefined || versioningOf(bucket) !== undefined
+    ? { 'x-amz-version-id': object.versionId ?? NULL_VERSION_ID } : {};
 }
 
 /**

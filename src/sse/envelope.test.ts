@@ -13,7 +13,7 @@ import { Secret } from '../common/secret.js';
 import { systemRandom } from '../common/random.js';
 import { openSqliteDatabase } from '../stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
-import { decodeRecord, SALTED_RECORD_SIZE } from './sealed-key-record.js';
+import { decodeRecord, encodeRecord, SALTED_RECORD_SIZE } from './sealed-key-record.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -181,4 +181,62 @@ test('SSE-KMS through the envelope: key use goes through the KmsDataKeys port wi
   const without = new Envelope(keys);
   await assert.rejects(without.beginWrite({ kind: 'sse-kms', context, bucketKey: false }, binding, caller), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
   await assert.rejects(without.openRead(w.sealedKey, binding, plain.length, undefined, { caller }), (e: unknown) => (e as { code?: string }).code === 'NotImplemented');
+});
+
+/** A KMS port that counts its calls and hands out a fresh key-encryption key per GenerateDataKey, found again by its blob. */
+function countingKms() {
+  const made = new Map<string, Buffer>();
+  const calls = { generate: 0, decrypt: 0 };
+  const kms: KmsDataKeys = {
+    generateDataKey: async () => {
+      calls.generate++;
+      const kek = randomBytes(32);
+      const blob = randomBytes(16);
+      made.set(blob.toString('hex'), kek);
+      return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)), ciphertextBlob: blob };
+    },
+    decrypt: async (use) => {
+      calls.decrypt++;
+      const kek = made.get(use.ciphertextBlob.toString('hex'));
+      if (!kek) throw new Error('unknown blob');
+      return { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', plaintext: new Secret(Buffer.from(kek)) };
+    },
+  };
+  return { kms, calls };
+}
+
+test('S3 Bucket Keys: 200 writes with bucketKey cause one GenerateDataKey and their reads one Decrypt; every object still has its own data key; without it, one per write', async () => {
+  const { keys } = await setup();
+  const { kms, calls } = countingKms();
+  const envelope = new Envelope(keys, systemRandom, kms);
+  const context = { 'aws:s3:arn': 'arn:aws:s3:::b' };
+  const plain = Buffer.from('bucket key data');
+  const written = [];
+  for (let i = 0; i < 200; i++) written.push(await write(envelope, { kind: 'sse-kms', context, bucketKey: true }, plain));
+  assert.equal(calls.generate, 1);
+  assert.equal(new Set(written.map((w) => w.blob.toString('hex'))).size, 200, 'a fresh data key per object');
+  for (const w of written) assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { caller })).equals(plain));
+  assert.equal(calls.decrypt, 1);
+  const record = decodeRecord(written[0]!.sealedKey);
+  assert.ok(record.kind === 'sse-kms' && record.bucketKey);
+  for (let i = 0; i < 5; i++) await write(envelope, { kind: 'sse-kms', context, bucketKey: false }, plain);
+  assert.equal(calls.generate, 6);
+  envelope.wipe();
+});
+
+test('DSSE-KMS: two independent KMS data keys per write (two GenerateDataKey, two Decrypt), and a record whose layers are swapped does not open', async () => {
+  const { keys } = await setup();
+  const { kms, calls } = countingKms();
+  const envelope = new Envelope(keys, systemRandom, kms);
+  const plain = randomBytes(100_000);
+  const w = await write(envelope, { kind: 'dsse-kms', context: { 'aws:s3:arn': 'arn:aws:s3:::b/k' } }, plain);
+  assert.equal(calls.generate, 2);
+  const record = decodeRecord(w.sealedKey);
+  assert.ok(record.kind === 'dsse-kms' && !record.ciphertextBlobs[0].equals(record.ciphertextBlobs[1]));
+  assert.ok((await read(envelope, w.sealedKey, w.blob, plain.length, { caller })).equals(plain));
+  assert.equal(calls.decrypt, 2);
+  assert.notEqual(w.etag, createHash('md5').update(plain).digest('hex'));
+  // Each layer's KMS data key opens only its own layer key: swapped, neither opens.
+  const swapped = encodeRecord({ ...record, ciphertextBlobs: [record.ciphertextBlobs[1], record.ciphertextBlobs[0]] });
+  await assert.rejects(read(envelope, swapped, w.blob, plain.length, { caller }), /did not open/);
 });

@@ -21,7 +21,8 @@ import type { ObjectRecord, PartRecord } from '../stores/meta-store.js';
 import { manifestKey, sealManifest, verifyManifest, type ObjectLayout } from './layout-manifest.js';
 import { decodeRecord, KIND_SSE_S3, RECORD_VERSION_LEGACY, type ObjectBinding, type RecordKind } from './sealed-key-record.js';
 import { customerKeyCheck, customerKeyMatches, openSseC, sealSseC } from './seal-sse-c.js';
-import { openSseKms, sealSseKms } from './seal-sse-kms.js';
+import { combineDsseKeys, openDsseKms, openSseKms, sealDsseKms, sealSseKms } from './seal-sse-kms.js';
+import { BucketKeys } from './bucket-keys.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
 /** How a write is encrypted. SSE-KMS contexts arrive complete (S3 adds aws:s3:arn); SSE-C carries the customer key for this request only. */
@@ -38,7 +39,7 @@ export interface ReadKeys { readonly caller?: KeyCaller; readonly customerKey?: 
  * `etag(md5)` is the object's or part's ETag: the MD5 itself for SSE-S3, an opaque HMAC of it for the
  * other kinds (S3's ETag of SSE-KMS and SSE-C objects is not the MD5 of the data).
  */
-export interface WriteSession { encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string }
+export interface WriteSession { encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string; kmsKeyArn?: string | undefined }
 /** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
 /** `opener` owns the unsealed data key: open every package or call `wipe()`. */
@@ -52,40 +53,99 @@ export class Envelope {
    */
   readonly #manifestKeys = new Map<number, Secret>();
 
-  constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom, private readonly kms: KmsDataKeys = kmsNotAvailable) {}
+  /** Bucket keys of SSE-KMS writes and reads with BucketKeyEnabled (bucket-keys.ts). */
+  readonly #bucketKeys: BucketKeys;
 
-  /** INVARIANT 2: a fresh random 256-bit data key for every write. */
+  constructor(private readonly keys: KeyManager, private readonly random: Random = systemRandom, private readonly kms: KmsDataKeys = kmsNotAvailable) {
+    this.#bucketKeys = new BucketKeys(kms);
+  }
+
+  /**
+   * INVARIANT 2: a fresh random 256-bit data key for every write. DSSE-KMS draws two, each sealed under its
+   * own KMS data key; the data key is their combination (seal-sse-kms.ts, docs/FORMAT.md).
+   */
   async beginWrite(plan: EncryptionPlan, binding: ObjectBinding, caller: KeyCaller): Promise<WriteSession> {
-    // DEVIATION: DSSE-KMS's second layer over the packages arrives with the KMS issue; refused before any key use.
-    if (plan.kind === 'dsse-kms') throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
-    const dataKey = new Secret(this.random.bytes(32));
-    let sealedKey: Buffer;
-    try {
-      sealedKey = await this.#seal(plan, dataKey, binding, caller);
-    } catch (err) {
-      dataKey.wipe();
-      throw err;
+    let dataKey: Secret;
+    let sealed: { sealedKey: Buffer; kmsKeyArn?: string | undefined };
+    if (plan.kind === 'dsse-kms') {
+      const layers = [new Secret(this.random.bytes(32)), new Secret(this.random.bytes(32))] as const;
+      try {
+        sealed = await this.#sealDsse(plan, layers, binding, caller);
+        dataKey = combineDsseKeys(layers);
+      } finally {
+        layers[0].wipe();
+        layers[1].wipe();
+      }
+    } else {
+      dataKey = new Secret(this.random.bytes(32));
+      try {
+        sealed = await this.#seal(plan, dataKey, binding, caller);
+      } catch (err) {
+        dataKey.wipe();
+        throw err;
+      }
     }
     const etag = plan.kind === 'sse-s3' ? md5Etag : opaqueEtagOnce(etagKey(dataKey));
     // The stream owns the key from here: it wipes it when it ends, fails or is destroyed.
     const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; });
-    return { encrypt, sealedKey, etag };
+    return { encrypt, sealedKey: sealed.sealedKey, etag, kmsKeyArn: sealed.kmsKeyArn };
   }
 
-  async #seal(plan: Exclude<EncryptionPlan, { kind: 'dsse-kms' }>, dataKey: Secret, binding: ObjectBinding, caller: KeyCaller): Promise<Buffer> {
+  /**
+   * The full ARN of the KMS key a plan names, with the caller's permission to make data keys under it and
+   * the key's state checked (CreateMultipartUpload: its parts then name the key by this ARN). Undefined for
+   * plans without a KMS key.
+   */
+  async kmsKeyArn(plan: EncryptionPlan, caller: KeyCaller): Promise<string | undefined> {
+    if (plan.kind !== 'sse-kms' && plan.kind !== 'dsse-kms') return undefined;
+    if (plan.kind === 'sse-kms' && plan.bucketKey) {
+      const bk = await this.#bucketKeys.forWrite({ caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId });
+      bk.key.wipe();
+      return bk.keyArn;
+    }
+    const kek = await this.kms.generateDataKey({ caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId });
+    kek.plaintext.wipe();
+    return kek.keyArn;
+  }
+
+  async #seal(plan: Exclude<EncryptionPlan, { kind: 'dsse-kms' }>, dataKey: Secret, binding: ObjectBinding, caller: KeyCaller): Promise<{ sealedKey: Buffer; kmsKeyArn?: string | undefined }> {
     switch (plan.kind) {
       case 'sse-s3':
-        return sealSseS3(this.keys, this.random, dataKey, binding);
+        return { sealedKey: sealSseS3(this.keys, this.random, dataKey, binding) };
       case 'sse-c':
-        return sealSseC(plan.key, dataKey, binding, this.random);
+        return { sealedKey: sealSseC(plan.key, dataKey, binding, this.random) };
       case 'sse-kms': {
-        const kek = await this.kms.generateDataKey({ caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId });
+        // With a bucket key the KMS data key is the bucket's (context: the bucket ARN), shared by many objects;
+        // each object's record key still differs (its own salt), and its data key is its own.
+        const use = { caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId };
+        const kek = plan.bucketKey
+          ? await this.#bucketKeys.forWrite(use).then((b) => ({ keyArn: b.keyArn, plaintext: b.key, ciphertextBlob: b.ciphertextBlob }))
+          : await this.kms.generateDataKey(use);
         try {
-          return sealSseKms(kek.plaintext, { keyArn: kek.keyArn, ciphertextBlob: kek.ciphertextBlob, bucketKey: plan.bucketKey, context: JSON.stringify(plan.context) }, dataKey, binding, this.random);
+          const sealedKey = sealSseKms(kek.plaintext, { keyArn: kek.keyArn, ciphertextBlob: kek.ciphertextBlob, bucketKey: plan.bucketKey, context: JSON.stringify(plan.context) }, dataKey, binding, this.random);
+          return { sealedKey, kmsKeyArn: kek.keyArn };
         } finally {
           kek.plaintext.wipe();
         }
       }
+    }
+  }
+
+  /** DSSE-KMS: two KMS data keys from two independent GenerateDataKey calls, one per layer key. */
+  async #sealDsse(plan: Extract<EncryptionPlan, { kind: 'dsse-kms' }>, layers: readonly [Secret, Secret], binding: ObjectBinding, caller: KeyCaller): Promise<{ sealedKey: Buffer; kmsKeyArn: string }> {
+    const use = { caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId };
+    const first = await this.kms.generateDataKey(use);
+    try {
+      // The second names the key by the ARN the first resolved, so an alias moved in between cannot split the layers.
+      const second = await this.kms.generateDataKey({ ...use, keyId: first.keyArn });
+      try {
+        const sealedKey = sealDsseKms([first.plaintext, second.plaintext], { keyArn: first.keyArn, context: JSON.stringify(plan.context), ciphertextBlobs: [first.ciphertextBlob, second.ciphertextBlob] }, layers, binding, this.random);
+        return { sealedKey, kmsKeyArn: first.keyArn };
+      } finally {
+        second.plaintext.wipe();
+      }
+    } finally {
+      first.plaintext.wipe();
     }
   }
 
@@ -102,11 +162,34 @@ export class Envelope {
       case 'sse-c':
         if (!keys.customerKey) throw new Error('an SSE-C data key needs the customer key');
         return openSseC(record, keys.customerKey, binding);
-      case 'sse-kms':
-        return this.kms.decrypt({ caller: keys.caller?.principal, requestId: keys.caller?.requestId ?? '', context: JSON.parse(record.context) as Record<string, string>, ciphertextBlob: record.ciphertextBlob })
-          .then((kek) => { try { return openSseKms(record, kek.plaintext, binding); } finally { kek.plaintext.wipe(); } });
+      case 'sse-kms': {
+        const use = { caller: keys.caller?.principal, requestId: keys.caller?.requestId ?? '', context: JSON.parse(record.context) as Record<string, string>, ciphertextBlob: record.ciphertextBlob };
+        const kek = record.bucketKey ? this.#bucketKeys.forRead(use) : this.kms.decrypt(use).then((k) => k.plaintext);
+        return kek.then((k) => { try { return openSseKms(record, k, binding); } finally { k.wipe(); } });
+      }
       case 'dsse-kms':
-        throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
+        return this.#openDsse(record, binding, keys);
+    }
+  }
+
+  async #openDsse(record: Extract<ReturnType<typeof decodeRecord>, { kind: 'dsse-kms' }>, binding: ObjectBinding, keys: ReadKeys): Promise<Secret> {
+    const use = { caller: keys.caller?.principal, requestId: keys.caller?.requestId ?? '', context: JSON.parse(record.context) as Record<string, string> };
+    const first = await this.kms.decrypt({ ...use, ciphertextBlob: record.ciphertextBlobs[0] });
+    try {
+      const second = await this.kms.decrypt({ ...use, ciphertextBlob: record.ciphertextBlobs[1] });
+      try {
+        const layers = openDsseKms(record, [first.plaintext, second.plaintext], binding);
+        try {
+          return combineDsseKeys(layers);
+        } finally {
+          layers[0].wipe();
+          layers[1].wipe();
+        }
+      } finally {
+        second.plaintext.wipe();
+      }
+    } finally {
+      first.plaintext.wipe();
     }
   }
 
@@ -115,11 +198,12 @@ export class Envelope {
    * SSE-KMS): opens it with `from`, seals it under `plan` for the same binding. The ETag stays valid.
    */
   async rekey(sealedKey: Buffer, binding: ObjectBinding, from: ReadKeys, plan: EncryptionPlan, caller: KeyCaller): Promise<Buffer> {
-    if (plan.kind === 'dsse-kms') throw s3Error('NotImplemented', { message: 'Server-side encryption with KMS keys is not implemented yet.' });
+    // A DSSE-KMS data key is a combination of two layer keys, so another kind's key cannot become one.
+    if (plan.kind === 'dsse-kms') throw s3Error('InvalidRequest', { message: "The UpdateObjectEncryption operation doesn't support updating the encryption type to DSSE-KMS or SSE-C. Modify the request to specify SSE-KMS for the updated encryption type, and then try again." });
     const got = this.#dataKey(sealedKey, binding, from);
     const dataKey = got instanceof Secret ? got : await got;
     try {
-      return await this.#seal(plan, dataKey, binding, caller);
+      return (await this.#seal(plan, dataKey, binding, caller)).sealedKey;
     } finally {
       dataKey.wipe();
     }
@@ -232,9 +316,17 @@ export class Envelope {
   }
 
   /** A record's kind and, for SSE-S3, the master-key version that sealed it. */
-  describeSealedKey(sealedKey: Buffer): { kind: RecordKind; masterKeyVersion: number | undefined } {
+  describeSealedKey(sealedKey: Buffer): { kind: RecordKind; masterKeyVersion: number | undefined; kmsKeyArn: string | undefined; bucketKey: boolean } {
     const r = decodeRecord(sealedKey);
-    return { kind: r.kind, masterKeyVersion: r.kind === 'sse-s3' ? r.masterKeyVersion : undefined };
+    return {
+      kind: r.kind, masterKeyVersion: r.kind === 'sse-s3' ? r.masterKeyVersion : undefined,
+      kmsKeyArn: r.kind === 'sse-kms' || r.kind === 'dsse-kms' ? r.keyArn : undefined, bucketKey: r.kind === 'sse-kms' && r.bucketKey,
+    };
+  }
+
+  /** Wipes the cached bucket keys (shutdown). */
+  wipe(): void {
+    this.#bucketKeys.wipe();
   }
 
   static ciphertextLength(plainSize: number): number {

@@ -1,6 +1,7 @@
 /** SSE-KMS and DSSE-KMS: the object's data key(s) sealed under the KMS data key(s) (key-encryption keys), bound to the object, the key ARN and the context. */
+import { createHmac } from 'node:crypto';
 import type { Random } from '../common/random.js';
-import type { Secret } from '../common/secret.js';
+import { Secret } from '../common/secret.js';
 import { openDataKey, recordKey, sealDataKey } from './record-seal.js';
 import { associatedPrefix, bindingAad, encodeRecord, RECORD_VERSION_FIELDS, SALT_SIZE, type DsseKmsRecord, type ObjectBinding, type SseKmsRecord } from './sealed-key-record.js';
 
@@ -9,6 +10,7 @@ const KMS_DOMAIN = 'strongroom/sse-kms/v4';
 const KMS_RECORD_KEY = 'strongroom/sse-kms/record-key/v4';
 const DSSE_DOMAIN = 'strongroom/dsse-kms/v4';
 const DSSE_RECORD_KEY = ['strongroom/dsse-kms/record-key/v4/layer-1', 'strongroom/dsse-kms/record-key/v4/layer-2'] as const;
+const DSSE_DATA_KEY = 'strongroom/dsse-kms/data-key/v4';
 
 /** What KMS said about the key-encryption key: its key ARN, its ciphertext, the context it is bound to. */
 export interface KmsSealing { readonly keyArn: string; readonly ciphertextBlob: Buffer; readonly bucketKey: boolean; readonly context: string }
@@ -47,4 +49,13 @@ export function openDsseKms(record: DsseKmsRecord, keks: readonly [Secret, Secre
     throw new Error('sealed data key did not open: wrong object binding or damaged record');
   }
   return [first, second];
+}
+
+/**
+ * The data key of a DSSE-KMS object: HMAC-SHA256(layer-1 key, domain ‖ layer-2 key). Each layer key is
+ * sealed under its own KMS data key, so opening the object needs both KMS decryptions; knowing one layer
+ * key tells nothing about the data key. One AES-GCM pass encrypts the data (docs/FORMAT.md, docs/SECURITY.md).
+ */
+export function combineDsseKeys(layers: readonly [Secret, Secret]): Secret {
+  return new Secret(createHmac('sha256', layers[0].reveal()).update(DSSE_DATA_KEY, 'utf8').update(layers[1].reveal()).digest());
 }

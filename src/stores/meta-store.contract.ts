@@ -1,7 +1,7 @@
 /** The contract every MetaStore implementation must pass; each implementation's test file calls runMetaStoreContract. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MetaStore, ObjectRecord, PartRecord, UploadRecord } from './meta-store.js';
+import { OBJECT_LOCK_CONFIG, VERSIONING_CONFIG, type MetaStore, type ObjectRecord, type PartRecord, type UploadRecord } from './meta-store.js';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 
@@ -136,6 +136,32 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.equal((await s.putUploadPart('b', 'u1', part(1, 'z'))).result, 'missing');
   });
 
+  withStore('an upload keeps the Object Lock its object is to get (retention, legal hold ON or OFF, or none)', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const retention = { mode: 'COMPLIANCE' as const, until: new Date('2031-01-01T00:00:00Z') };
+    await s.createUpload({ ...upload('b', 'k', 'u1'), retention, legalHold: true });
+    await s.createUpload({ ...upload('b', 'k', 'u2'), legalHold: false });
+    await s.createUpload(upload('b', 'k', 'u3'));
+    const [u1, u2, u3] = [await s.getUpload('b', 'u1'), await s.getUpload('b', 'u2'), await s.getUpload('b', 'u3')];
+    assert.deepEqual([u1?.retention, u1?.legalHold], [retention, true]);
+    assert.deepEqual([u2?.retention, u2?.legalHold], [undefined, false]);
+    assert.deepEqual([u3?.retention, u3?.legalHold], [undefined, undefined]);
+  });
+
+  withStore('getBucket carries the versioning and object-lock configs a write needs, as they are now (no second read per write)', async (s) => {
+    await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
+    const plain = await s.getBucket('b');
+    assert.deepEqual([plain?.versioning, plain?.objectLock], [undefined, undefined]);
+    await s.putBucketConfig('b', VERSIONING_CONFIG, 'Enabled');
+    await s.putBucketConfig('b', OBJECT_LOCK_CONFIG, '{"enabled":true}');
+    await s.putBucketConfig('b', 'encryption', '{"x":1}');
+    const locked = await s.getBucket('b');
+    assert.deepEqual([locked?.name, locked?.ownerAccountId, locked?.versioning, locked?.objectLock], ['b', 'a', 'Enabled', '{"enabled":true}']);
+    await s.putBucketConfig('b', VERSIONING_CONFIG, 'Suspended');
+    assert.equal((await s.getBucket('b'))?.versioning, 'Suspended');
+    assert.equal(await s.getBucket('nope'), undefined);
+  });
+
   withStore('bucket configs, tags, rewrap scan and sealed-key update', async (s) => {
     await s.createBucket({ name: 'b', region: 'r', createdAt: T0, ownerAccountId: 'a' });
     await s.putBucketConfig('b', 'encryption', '{"x":1}');
@@ -238,6 +264,9 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual((await s.getVersion('b', 'k', 'v1'))?.retention, { mode: 'GOVERNANCE', until });
     assert.equal((await s.getVersion('b', 'k', 'v1'))?.legalHold, undefined);
     assert.equal((await s.getObject('b', 'k'))?.legalHold, true);
+    assert.equal(await s.putObjectLock('b', 'k', undefined, { legalHold: false }), true);
+    assert.equal((await s.getObject('b', 'k'))?.legalHold, false, 'a hold set OFF reads back OFF, not as never set');
+    assert.equal((await s.getVersion('b', 'k', 'v1'))?.legalHold, undefined);
     assert.equal(await s.putObjectLock('b', 'k', 'v1', { retention: null }), true);
     assert.equal((await s.getVersion('b', 'k', 'v1'))?.retention, undefined);
     assert.equal(await s.putObjectLock('b', 'k', 'nope', { legalHold: true }), false);

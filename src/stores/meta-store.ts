@@ -5,7 +5,15 @@ export interface BucketRecord {
   readonly region: string;
   readonly createdAt: Date;
   readonly ownerAccountId: string;
+  /** The bucket's VERSIONING_CONFIG ('Enabled' / 'Suspended'), read with the row: every write needs it. */
+  readonly versioning?: string;
+  /** The bucket's OBJECT_LOCK_CONFIG (JSON), read with the row: every write needs it. */
+  readonly objectLock?: string;
 }
+
+/** Bucket configs getBucket returns inside the record (absent: not configured); set through putBucketConfig like the others. */
+export const VERSIONING_CONFIG = 'versioning';
+export const OBJECT_LOCK_CONFIG = 'object-lock';
 
 /** One encrypted blob that holds a contiguous slice of an object's plaintext: the whole object for a single PUT, one part for multipart. */
 export interface PartRecord {
@@ -77,7 +85,7 @@ export interface ObjectRecord {
   readonly deleteMarker?: boolean;
   /** Object Lock retention of this version (absent: none). */
   readonly retention?: Retention;
-  /** Object Lock legal hold of this version. */
+  /** Object Lock legal hold of this version: true ON, false set OFF, absent never set. */
   readonly legalHold?: boolean;
 }
 
@@ -147,6 +155,9 @@ export interface UploadRecord {
   readonly ownerAccountId: string;
   /** The ACL the completed object gets (JSON), from CreateMultipartUpload's headers. */
   readonly acl?: string;
+  /** The Object Lock retention and legal hold the completed object gets, from CreateMultipartUpload's headers. */
+  readonly retention?: Retention;
+  readonly legalHold?: boolean;
 }
 
 export interface ListPage<T> { readonly items: T[]; readonly truncated: boolean }
@@ -232,6 +243,12 @@ export interface MetaStore {
   scanObjectParts(options: { bucket?: string; after?: string; limit: number }): Promise<{ items: Array<{ cursor: string; object: ObjectRecord }>; truncated: boolean }>;
   /** Replaces one part's sealed key (rewrap); false when the part no longer exists. */
   updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean>;
+  /**
+   * Replaces one version's (the write `writeId`'s) encryption info and every part's sealed key in one
+   * transaction, and its Last-Modified when given (UpdateObjectEncryption, a copy onto itself that changes only
+   * the encryption); blobs, ETag and checksums stay. False when that version no longer exists or its parts differ.
+   */
+  updateObjectEncryption(bucket: string, key: string, writeId: string, change: { encryption: EncryptionInfo; sealedKeys: ReadonlyArray<{ partNumber: number; sealedKey: Buffer }>; lastModified?: Date }): Promise<boolean>;
 
   close(): Promise<void>;
 }

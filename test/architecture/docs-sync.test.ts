@@ -132,7 +132,7 @@ test('every test file the document mentions exists (no globs, no prose standing 
 test('the error table and src/common/s3-error-codes.ts hold the same codes with the same HTTP statuses', () => {
   const documented = new Map<string, number>();
   for (const cells of tableRows('Errors')) {
-    const code = /^`(\w+)`$/.exec(cells[0]!)?.[1];
+    const code = /^`([\w.]+)`$/.exec(cells[0]!)?.[1];
     assert.ok(code, `error row "${cells.join(' | ')}" starts with a \`Code\``);
     assert.ok(!documented.has(code), `${code} is listed twice`);
     documented.set(code, Number(cells[1]));

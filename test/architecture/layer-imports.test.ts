@@ -44,12 +44,13 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
 const S3_INDEX = 's3/s3-operations.ts';
 const S3_OPERATION_FILES = new Set([
   'acl', 'bucket-cors', 'bucket-encryption', 'bucket-ownership', 'bucket-policy', 'bucket-tagging', 'bucket-versioning', 'buckets', 'public-access-block', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
-  'multipart-listing', 'multipart-upload', 'object-lock-operations', 'object-tagging', 'post-object', 'put-object',
+  'multipart-listing', 'multipart-upload', 'object-lock-operations', 'object-tagging', 'post-object', 'put-object', 'update-object-encryption',
 ].map((n) => `s3/${n}.ts`));
 const S3_SUPPORT_FILES = new Set([
   'acl-state', 'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'cors-rules', 'crc-combine', 'crc64-nvme', 'customer-keys', 'encryption-resolution',
   'form-data-parser', 'listing-params', 'listing-walk', 'metadata-headers', 'missing-bucket', 'multipart-checksums', 'object-commit', 'object-lock', 'object-names', 'object-reader', 'object-writer', 'owner', 'range-header',
   'request-body', 's3-request', 'sse-c-block', 'sse-headers', 'unsupported-headers', 'upload-parts', 'versioning', 'write-preconditions',
+  'object-reseal', 'sse-kms-requests',
 ].map((n) => `s3/${n}.ts`));
 
 /** Capabilities confined to some files (regex on comment-free source → allowed path prefixes or exact files). */

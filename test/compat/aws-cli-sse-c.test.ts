@@ -1,4 +1,4 @@
-/** `aws s3 cp --sse-c` of 100 MiB in 5 MiB parts and back, a range across a part boundary with `aws s3api get-object --sse-customer-key`, and without the key a 400 (plain HTTP under --allow-insecure-sse-c until TLS lands). */
+/** `aws s3 cp --sse-c` over HTTPS (the self-signed certificate) of 100 MiB in 5 MiB parts and back, a range across a part boundary with `aws s3api get-object --sse-customer-key`, and without the key a 400. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,21 +15,23 @@ const work = mkdtempSync(join(tmpdir(), 'strongroom-cli-ssec-'));
 const bucket = bucketName('cli-ssec');
 
 before(async () => {
-  if (HAS_AWS_CLI) server = await startServer({ args: ['--allow-insecure-sse-c'] });
+  // As shipped: no --allow-insecure-sse-c, SSE-C over the TLS listener.
+  if (HAS_AWS_CLI) server = await startServer({ args: ['--listen-tls', '127.0.0.1:0', '--tls-self-signed'] });
 });
 after(async () => {
   await server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-/** The CLI with a config file asking for 5 MiB parts (multipart from 8 MiB up). */
+/** The CLI over HTTPS trusting the development certificate, with a config file asking for 5 MiB parts (multipart from 8 MiB up). */
 function cli(args: string[]) {
   const config = join(work, 'config');
   writeFileSync(config, '[default]\ns3 =\n  multipart_chunksize = 5MB\n  multipart_threshold = 8MB\n');
-  return run('aws', [...args, '--endpoint-url', server.url], { ...awsEnv(server), AWS_CONFIG_FILE: config });
+  const url = server.tlsUrl!;
+  return run('aws', [...args, '--endpoint-url', url], { ...awsEnv({ url }), AWS_CONFIG_FILE: config, AWS_CA_BUNDLE: join(server.dataDir, 'tls', 'localhost.crt') });
 }
 
-test('aws s3 cp --sse-c: 100 MiB in 5 MiB parts up and back identical; a range across a part boundary with the key works, without it 400', { skip: HAS_AWS_CLI ? false : AWS_CLI_MISSING }, async () => {
+test('aws s3 cp --sse-c over HTTPS: 100 MiB in 5 MiB parts up and back identical; a range across a part boundary with the key works, without it 400', { skip: HAS_AWS_CLI ? false : AWS_CLI_MISSING }, async () => {
   const key = randomBytes(32);
   const keyFile = join(work, 'key.bin');
   writeFileSync(keyFile, key);

@@ -1,4 +1,5 @@
 /** Identities for authorization tests: IAM users with keys and inline policies made through the IAM API, SDK clients for any keys, refusal checks. */
+import { testHttpAgent } from './clients.js';
 import assert from 'node:assert/strict';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { queryRequest } from './query-request.js';
@@ -8,7 +9,7 @@ export interface Keys { readonly accessKey: string; readonly secretKey: string }
 
 /** An SDK v3 client signing with `keys`. */
 export function clientFor(url: string, keys: Keys): S3Client {
-  return new S3Client({ endpoint: url, region: TEST_REGION, forcePathStyle: true, credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey }, maxAttempts: 1 });
+  return new S3Client({ endpoint: url, region: TEST_REGION, forcePathStyle: true, credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey }, maxAttempts: 1, requestHandler: { httpAgent: testHttpAgent() } });
 }
 
 async function iam(url: string, params: Record<string, string>, as?: Keys): Promise<string> {

@@ -6,14 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
+  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
   GetObjectLegalHoldCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, PutBucketVersioningCommand,
-  PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand, PutObjectRetentionCommand, type S3Client,
+  ListMultipartUploadsCommand, ListObjectVersionsCommand, PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand,
+  PutObjectRetentionCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
 import { errorCode, rawRequest } from '../helpers/raw-request.js';
 import { strongroomCommand } from '../helpers/data-dir.js';
+import { formBody, postForm, signedFields } from '../helpers/post-form.js';
 
 const work = mkdtempSync(join(tmpdir(), 'strongroom-lock-'));
 const dataDir = join(work, 'data');
@@ -93,8 +95,6 @@ test('per-request lock headers: both mode and date, in the future, with Content-
   const plain = await s3.send(new PutObjectCommand({ Bucket, Key: 'plain', Body: 'x' }));
   const none = await rawRequest(server.url, { method: 'GET', path: `/${Bucket}/plain?retention&versionId=${plain.VersionId}` });
   assert.deepEqual([none.status, errorCode(none.body)], [404, 'NoSuchObjectLockConfiguration']);
-  const upload = await rawRequest(server.url, { method: 'POST', path: `/${Bucket}/mp?uploads`, headers: { ...md5, 'x-amz-object-lock-legal-hold': 'ON' } });
-  assert.deepEqual([upload.status, errorCode(upload.body)], [501, 'NotImplemented'], 'lock headers on CreateMultipartUpload are refused, never ignored');
 });
 
 test('a COMPLIANCE-locked version survives every delete path, as the account root, and every admin tool (scrub, keys rewrap, the orphan sweeper)', async () => {
@@ -148,4 +148,98 @@ test('GOVERNANCE yields only to x-amz-bypass-governance-retention; a legal hold 
   await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'h', VersionId: held.VersionId, BypassGovernanceRetention: true })), denied);
   await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'h', VersionId: held.VersionId, LegalHold: { Status: 'OFF' } }));
   await s3.send(new DeleteObjectCommand({ Bucket, Key: 'h', VersionId: held.VersionId }));
+});
+
+test('GetObjectLegalHold of a version that never had a legal hold is 404 NoSuchObjectLockConfiguration; once set, ON or OFF', async () => {
+  const Bucket = await lockBucket('legal-hold-none');
+  const md5 = { 'content-md5': 'ndTkYSaMgDT1yFZOFVxnpg==' };
+  const plain = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+  const hold = (versionId: string) => rawRequest(server.url, { method: 'GET', path: `/${Bucket}/k?legal-hold&versionId=${versionId}` });
+  const none = await hold(plain.VersionId!);
+  assert.deepEqual([none.status, errorCode(none.body)], [404, 'NoSuchObjectLockConfiguration'], none.body);
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId, LegalHold: { Status: 'ON' } }));
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }))).LegalHold?.Status, 'ON');
+  await s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId, LegalHold: { Status: 'OFF' } }));
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }))).LegalHold?.Status, 'OFF');
+  // A write that asks for OFF has a legal hold configuration: OFF.
+  const off = await rawRequest(server.url, { method: 'PUT', path: `/${Bucket}/k`, body: 'x', headers: { ...md5, 'x-amz-object-lock-legal-hold': 'OFF' } });
+  assert.equal(off.status, 200, off.body);
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: off.headers['x-amz-version-id'] as string }))).LegalHold?.Status, 'OFF');
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: off.headers['x-amz-version-id'] as string }));
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: plain.VersionId }));
+});
+
+test('CreateMultipartUpload keeps the lock headers with the upload and CompleteMultipartUpload applies them; bad ones are refused and store no upload', async () => {
+  const Bucket = await lockBucket('lock-multipart');
+  const until = new Date(Math.ceil(inDays(2).getTime() / 1000) * 1000);
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mp', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON' }));
+  const part = await s3.send(new UploadPartCommand({ Bucket, Key: 'mp', UploadId: created.UploadId, PartNumber: 1, Body: 'part one' }));
+  const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'mp', UploadId: created.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+  const VersionId = done.VersionId!;
+  const retention = await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'mp', VersionId }));
+  assert.deepEqual([retention.Retention?.Mode, retention.Retention?.RetainUntilDate?.getTime()], ['COMPLIANCE', until.getTime()]);
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'mp', VersionId }))).LegalHold?.Status, 'ON');
+  const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'mp' }));
+  assert.deepEqual([head.ObjectLockMode, head.ObjectLockLegalHoldStatus], ['COMPLIANCE', 'ON']);
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'mp', VersionId })), denied);
+
+  const start = (headers: Record<string, string>, bucket = Bucket) => rawRequest(server.url, { method: 'POST', path: `/${bucket}/bad?uploads`, headers });
+  const cases: Array<[Record<string, string>, number, string]> = [
+    [{ 'x-amz-object-lock-mode': 'COMPLIANCE' }, 400, 'InvalidArgument'],
+    [{ 'x-amz-object-lock-retain-until-date': inDays(1).toISOString() }, 400, 'InvalidArgument'],
+    [{ 'x-amz-object-lock-mode': 'FOREVER', 'x-amz-object-lock-retain-until-date': inDays(1).toISOString() }, 400, 'InvalidArgument'],
+    [{ 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': inDays(-1).toISOString() }, 400, 'InvalidArgument'],
+    [{ 'x-amz-object-lock-legal-hold': 'MAYBE' }, 400, 'InvalidArgument'],
+  ];
+  for (const [h, status, code] of cases) {
+    const r = await start(h);
+    assert.deepEqual([r.status, errorCode(r.body)], [status, code], JSON.stringify(h));
+  }
+  const plain = bucketName('lock-multipart-plain');
+  await s3.send(new CreateBucketCommand({ Bucket: plain }));
+  const noLock = await start({ 'x-amz-object-lock-legal-hold': 'ON' }, plain);
+  assert.deepEqual([noLock.status, errorCode(noLock.body)], [400, 'InvalidRequest']);
+  assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads, undefined, 'no refused upload was stored');
+  assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket: plain }))).Uploads, undefined);
+
+  // Without lock headers the completed object gets the bucket's default retention.
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } } }));
+  const bare = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mp2' }));
+  const p2 = await s3.send(new UploadPartCommand({ Bucket, Key: 'mp2', UploadId: bare.UploadId, PartNumber: 1, Body: 'two' }));
+  const d2 = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'mp2', UploadId: bare.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p2.ETag }] } }));
+  assert.equal((await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'mp2', VersionId: d2.VersionId }))).Retention?.Mode, 'GOVERNANCE');
+});
+
+test('POST form object-lock fields are validated and applied like the headers; without them the bucket default applies', async () => {
+  const Bucket = await lockBucket('lock-post');
+  const until = new Date(Math.ceil(inDays(3).getTime() / 1000) * 1000).toISOString();
+  const post = (fields: Record<string, string>, key: string) => {
+    const conditions = [{ key }, ...Object.entries(fields).map(([k, v]) => ({ [k]: v }))];
+    return postForm(`${server.url}/${Bucket}`, formBody(signedFields(Bucket, conditions, { key, ...fields }), 'x'));
+  };
+  const md5 = { 'Content-MD5': 'ndTkYSaMgDT1yFZOFVxnpg==' };
+  const ok = await post({ ...md5, 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': until, 'x-amz-object-lock-legal-hold': 'ON' }, 'locked');
+  assert.equal(ok.status, 204, ok.body);
+  const VersionId = ok.headers['x-amz-version-id'] as string;
+  const retention = await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'locked', VersionId }));
+  assert.deepEqual([retention.Retention?.Mode, retention.Retention?.RetainUntilDate?.toISOString()], ['GOVERNANCE', until]);
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'locked', VersionId }))).LegalHold?.Status, 'ON');
+
+  const cases: Array<[Record<string, string>, number, string]> = [
+    [{ 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': until }, 400, 'InvalidRequest'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'GOVERNANCE' }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'FOREVER', 'x-amz-object-lock-retain-until-date': until }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': inDays(-1).toISOString() }, 400, 'InvalidArgument'],
+    [{ ...md5, 'x-amz-object-lock-legal-hold': 'MAYBE' }, 400, 'InvalidArgument'],
+  ];
+  for (const [fields, status, code] of cases) {
+    const r = await post(fields, 'refused');
+    assert.deepEqual([r.status, errorCode(r.body)], [status, code], JSON.stringify(fields));
+  }
+  assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'refused' }))).Versions, undefined, 'a refused form stores nothing');
+
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
+  const plain = await post({}, 'default');
+  assert.equal(plain.status, 204, plain.body);
+  assert.equal((await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'default', VersionId: plain.headers['x-amz-version-id'] as string }))).Retention?.Mode, 'COMPLIANCE');
 });

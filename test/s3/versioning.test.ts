@@ -241,3 +241,74 @@ test('PostObject answers x-amz-version-id; GetObjectAcl reads a noncurrent versi
   const put = await rawRequest(suite.server.url, { method: 'PUT', path: `/${Bucket}/form?acl&versionId=${first.VersionId}`, headers: { 'x-amz-acl': 'bucket-owner-full-control' } });
   assert.deepEqual([put.status, errorCode(put.body)], [501, 'NotImplemented']);
 });
+
+/** The <Version> / <DeleteMarker> elements of a ListVersionsResult, in document order, as [kind, key, versionId]. */
+function versionEntries(xml: string): Array<[string, string, string]> {
+  return [...xml.matchAll(/<(Version|DeleteMarker)>(.*?)<\/\1>/gs)]
+    .map((m): [string, string, string] => [m[1]!, /<Key>([^<]*)<\/Key>/.exec(m[2]!)![1]!, /<VersionId>([^<]*)<\/VersionId>/.exec(m[2]!)![1]!]);
+}
+
+test('ListObjectVersions interleaves Version and DeleteMarker elements newest first within a key, also across pages that end between a marker and a version', async () => {
+  const s3 = suite.s3;
+  const Bucket = await versionedBucket('interleave');
+  const put = async (Key: string) => ['Version', Key, (await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }))).VersionId!] as [string, string, string];
+  const del = async (Key: string) => ['DeleteMarker', Key, (await s3.send(new DeleteObjectCommand({ Bucket, Key }))).VersionId!] as [string, string, string];
+  // a: version, marker, version, marker (latest a marker); b: one version; c: marker on top of a version.
+  const a = [await put('a'), await del('a'), await put('a'), await del('a')];
+  const b = [await put('b')];
+  const c = [await put('c'), await del('c')];
+  const expected = [...a.reverse(), ...b, ...c.reverse()];
+  const whole = await rawRequest(suite.server.url, { method: 'GET', path: `/${Bucket}?versions` });
+  assert.equal(whole.status, 200, whole.body);
+  assert.deepEqual(versionEntries(whole.body), expected);
+  // Every page size, so a page ends after each entry (between a marker and a version and the other way round).
+  for (const maxKeys of [1, 2, 3]) {
+    const seen: Array<[string, string, string]> = [];
+    let marker = '';
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 20);
+      const page = await rawRequest(suite.server.url, { method: 'GET', path: `/${Bucket}?versions&max-keys=${maxKeys}${marker}` });
+      assert.equal(page.status, 200, page.body);
+      const entries = versionEntries(page.body);
+      assert.ok(entries.length <= maxKeys);
+      seen.push(...entries);
+      if (!page.body.includes('<IsTruncated>true</IsTruncated>')) break;
+      const last = entries[entries.length - 1]!;
+      assert.equal(/<NextKeyMarker>([^<]*)</.exec(page.body)?.[1], last[1]);
+      assert.equal(/<NextVersionIdMarker>([^<]*)</.exec(page.body)?.[1], last[2]);
+      marker = `&key-marker=${last[1]}&version-id-marker=${last[2]}`;
+    }
+    assert.deepEqual(seen, expected, `max-keys ${maxKeys}`);
+  }
+  // The SDK still sorts them into its two lists.
+  const sdk = await s3.send(new ListObjectVersionsCommand({ Bucket }));
+  assert.deepEqual(sdk.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest]), [['a', a[0]![2], true], ['a', a[2]![2], false], ['c', c[0]![2], true]]);
+  assert.deepEqual(sdk.Versions?.map((v) => [v.Key, v.VersionId, v.IsLatest]), [['a', a[1]![2], false], ['a', a[3]![2], false], ['b', b[0]![2], true], ['c', c[1]![2], false]]);
+});
+
+test('a null version read without versionId answers x-amz-version-id: null once the bucket has had versioning (enabled or suspended); never-versioned: no header', async () => {
+  const s3 = suite.s3;
+  const Bucket = bucketName('null-read');
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'before', Body: 'written unversioned' }));
+  const read = (method: string, path: string) => rawRequest(suite.server.url, { method, path: `/${Bucket}/${path}` });
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'before');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, undefined], `${method} never versioned`);
+  }
+  assert.equal((await read('GET', 'before?tagging')).headers['x-amz-version-id'], undefined);
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'before');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, 'null'], `${method} enabled`);
+  }
+  assert.equal((await read('GET', 'before?tagging')).headers['x-amz-version-id'], 'null');
+  assert.equal((await s3.send(new GetObjectCommand({ Bucket, Key: 'before' }))).VersionId, 'null');
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'during', Body: 'written suspended' }));
+  for (const method of ['GET', 'HEAD']) {
+    const r = await read(method, 'during');
+    assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, 'null'], `${method} suspended`);
+  }
+  assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: 'during' }))).VersionId, 'null');
+});

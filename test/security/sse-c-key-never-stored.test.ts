@@ -1,9 +1,9 @@
-/** INVARIANT (SSE-C): the customer key is never kept — not in the data directory (blobs, SQLite and its WAL), not in the server's logs — in raw, base64 or hex form; the insecure switch says so loudly. */
+/** INVARIANT (SSE-C): the customer key is never kept — not in the data directory (blobs, SQLite and its WAL, the audit trail), not in the server's logs — in raw, base64 or hex form; the insecure switch says so loudly. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
   PutBucketEncryptionCommand, PutObjectCommand, UploadPartCommand,
@@ -70,6 +70,7 @@ test('the customer keys of PUT, multipart, copy, rotation and failed requests ar
     const everything = files(server.dataDir);
     assert.ok(everything.some((f) => f.endsWith('meta.sqlite')), 'the SQLite file is searched');
     assert.ok(everything.some((f) => f.includes('blobs')), 'the blob files are searched');
+    assert.ok(everything.some((f) => f.includes(`${sep}audit${sep}`)), 'the audit trail files are searched');
     const sources: Array<[string, Buffer]> = [
       ...everything.map((f): [string, Buffer] => [f, readFileSync(f)]),
       ['server stdout', Buffer.from(server.stdout())], ['server stderr', Buffer.from(server.stderr())],

@@ -1,5 +1,5 @@
 /** Every row of SSE-REFERENCE.md's SSE-C error table, with its exact status, code and message, through @aws-sdk/client-s3 and through boto3. */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -11,9 +11,6 @@ import { bucketName, s3Client } from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { BOTO3_MISSING, HAS_BOTO3, python } from '../helpers/python-tools.js';
 
-const suite = serverSuite('sse-c-errors', async (s) => {
-  await s.s3.send(new PutBucketEncryptionCommand({ Bucket: s.bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
-}, { args: ['--allow-insecure-sse-c'] });
 
 /** A second server as shipped: no --allow-insecure-sse-c, so SSE-C over plain HTTP is refused. */
 let strict: TestServer | undefined;
@@ -29,18 +26,21 @@ const md5b64 = (b: Buffer) => createHash('md5').update(b).digest('base64');
 let sseUpload = '';
 let plainUpload = '';
 
-before(async () => {
+// One setup hook (Node 20 does not order separate root-level before hooks): the suite's.
+const suite = serverSuite('sse-c-errors', async (s) => {
+  await s.s3.send(new PutBucketEncryptionCommand({ Bucket: s.bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
   strict = await startServer();
   strictS3 = s3Client(strict);
   await strictS3.send(new CreateBucketCommand({ Bucket: strictBucket }));
-  // Unblocked (an explicit configuration without BlockedEncryptionTypes), so the plain-HTTP check is what answers.
+  // Unblocked, so the refusal seen is the secure-connection one (a blocking bucket answers its 403 first).
   await strictS3.send(new PutBucketEncryptionCommand({ Bucket: strictBucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
-  const { s3, bucket } = suite;
+  const { s3, bucket } = s;
   await s3.send(new CreateBucketCommand({ Bucket: blockingBucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ssec-object', Body: 'secret', SSECustomerAlgorithm: 'AES256', SSECustomerKey: b64(KEY) }));
   sseUpload = (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'ssec-upload', SSECustomerAlgorithm: 'AES256', SSECustomerKey: b64(KEY) }))).UploadId!;
   plainUpload = (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'plain-upload' }))).UploadId!;
-});
+}, { args: ['--allow-insecure-sse-c'] });
+
 
 after(async () => {
   strictS3?.destroy();

@@ -5,8 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
-  ListObjectsV2Command, ListPartsCommand, PutBucketEncryptionCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
+  ListObjectsV2Command, ListPartsCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { serverSuite } from '../helpers/suite.js';
@@ -215,4 +215,29 @@ test('SignatureDoesNotMatch does not echo the customer key in the canonical requ
   assert.match(res.body, /x-amz-copy-source-server-side-encryption-customer-key:\[redacted\]/);
   assert.ok(!res.body.includes(key.toString('base64')), 'the key is echoed');
   assert.ok(res.body.includes(md5b64(key)), 'the key MD5 line stays for debugging');
+});
+
+test('on a versioned bucket each version keeps its own customer key; a key change by copy onto itself is a new version, the old one still needs the old key', async () => {
+  const { s3 } = suite;
+  const bucket = `${suite.bucket}-v`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  const k1 = randomBytes(32);
+  const k2 = randomBytes(32);
+  const k3 = randomBytes(32);
+  const v1 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'doc', Body: 'first', ...ssec(k1) }));
+  const v2 = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'doc', Body: 'second', ...ssec(k2) }));
+  assert.ok(v1.VersionId && v2.VersionId && v1.VersionId !== v2.VersionId);
+  const read = async (versionId: string | undefined, k: Buffer) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: versionId, ...ssec(k) }))).Body!.transformToString();
+  assert.equal(await read(v1.VersionId, k1), 'first');
+  assert.equal(await read(v2.VersionId, k2), 'second');
+  assert.equal(await read(undefined, k2), 'second');
+  await rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: v1.VersionId, ...ssec(k2) })), 403, 'AccessDenied', WRONG);
+  await rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: v1.VersionId })), 400, 'InvalidRequest', MISSING);
+  const rotated = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'doc', CopySource: `${bucket}/doc`, ...sourceSsec(k2), ...ssec(k3) }));
+  assert.ok(rotated.VersionId && rotated.VersionId !== v2.VersionId, 'a new version');
+  assert.equal(await read(undefined, k3), 'second');
+  assert.equal(await read(v2.VersionId, k2), 'second', 'the old version keeps its own key');
+  await rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: v2.VersionId, ...ssec(k3) })), 403, 'AccessDenied', WRONG);
 });

@@ -6,13 +6,15 @@ import { actionPatternMatches } from './match-action.js';
  * source object (CopyObject, UploadPartCopy), or the account (ListBuckets, resource "*"). `versioned` replaces
  * `action` when the request names a versionId ("GetObject (with a versionId specified): s3:GetObjectVersion").
  * `whenPresent` limits an extra permission to requests carrying that header or form field (a PUT with
- * x-amz-tagging also needs s3:PutObjectTagging; one with x-amz-acl or x-amz-grant-* also s3:PutObjectAcl).
+ * x-amz-tagging also needs s3:PutObjectTagging; one with x-amz-acl or x-amz-grant-* also s3:PutObjectAcl; one with
+ * x-amz-object-lock-mode / -retain-until-date ('retention') also s3:PutObjectRetention; one with
+ * x-amz-object-lock-legal-hold also s3:PutObjectLegalHold, as the Object Lock guide requires).
  */
 export interface S3Permission {
   readonly action: string;
   readonly on: 'bucket' | 'object' | 'copy-source' | 'account';
   readonly versioned?: string;
-  readonly whenPresent?: 'x-amz-tagging' | 'acl' | 'x-amz-object-ownership';
+  readonly whenPresent?: 'x-amz-tagging' | 'acl' | 'x-amz-object-ownership' | 'retention' | 'x-amz-object-lock-legal-hold';
 }
 
 const bucket = (action: string, extra: Partial<S3Permission> = {}): S3Permission => ({ action, on: 'bucket', ...extra });
@@ -23,8 +25,11 @@ const object = (action: string, versioned?: string, extra: Partial<S3Permission>
   ...extra,
 });
 
-/** Writes of a new object: s3:PutObject, plus the tagging and ACL permissions when the request sets them. */
-const WRITE = [object('s3:PutObject'), object('s3:PutObjectTagging', undefined, { whenPresent: 'x-amz-tagging' }), object('s3:PutObjectAcl', undefined, { whenPresent: 'acl' })];
+/** Writes of a new object: s3:PutObject, plus the tagging, ACL and Object Lock permissions when the request sets them. */
+const WRITE = [
+  object('s3:PutObject'), object('s3:PutObjectTagging', undefined, { whenPresent: 'x-amz-tagging' }), object('s3:PutObjectAcl', undefined, { whenPresent: 'acl' }),
+  object('s3:PutObjectRetention', undefined, { whenPresent: 'retention' }), object('s3:PutObjectLegalHold', undefined, { whenPresent: 'x-amz-object-lock-legal-hold' }),
+];
 const COPY_SOURCE: S3Permission = { action: 's3:GetObject', on: 'copy-source', versioned: 's3:GetObjectVersion' };
 
 /**
@@ -83,6 +88,8 @@ export const S3_OPERATION_PERMISSIONS: Readonly<Record<string, readonly S3Permis
   DeleteObjects: [object('s3:DeleteObject', 's3:DeleteObjectVersion')],
   GetObjectTagging: [object('s3:GetObjectTagging', 's3:GetObjectVersionTagging')],
   PutObjectTagging: [object('s3:PutObjectTagging', 's3:PutObjectVersionTagging')],
+  // "To use the UpdateObjectEncryption operation, you must have s3:PutObject and s3:UpdateObjectEncryption" (plus the KMS ones, which KMS checks).
+  UpdateObjectEncryption: [object('s3:UpdateObjectEncryption'), object('s3:PutObject')],
   DeleteObjectTagging: [object('s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging')],
   GetObjectAcl: [object('s3:GetObjectAcl', 's3:GetObjectVersionAcl')],
   PutObjectAcl: [object('s3:PutObjectAcl', 's3:PutObjectVersionAcl')],

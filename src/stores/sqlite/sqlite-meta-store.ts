@@ -1,7 +1,7 @@
 /** MetaStore on embedded SQLite (better-sqlite3): each switch is one synchronous, durable transaction. */
-import { BucketMissingError, NULL_VERSION_ID } from '../meta-store.js';
+import { BucketMissingError, NULL_VERSION_ID, OBJECT_LOCK_CONFIG, VERSIONING_CONFIG } from '../meta-store.js';
 import type {
-  BucketRecord, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
+  BucketRecord, EncryptionInfo, ListPage, MetaStore, ObjectRecord, ObjectSummary, PartRecord, Precondition, Released, RemovalGuard, Retention,
   UploadRecord, VersionSummary,
 } from '../meta-store.js';
 import { SqliteVersionStack } from './sqlite-version-stack.js';
@@ -35,7 +35,12 @@ export class SqliteMetaStore implements MetaStore {
     const p = (sql: string) => db.prepare(sql);
     this.#q = {
       insertBucket: p('INSERT INTO buckets (name, region, created_at, owner) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      getBucket: p('SELECT * FROM buckets WHERE name = ?'),
+      // The row and the two configs every write consults, in one statement (two primary-key probes of bucket_configs).
+      getBucket: p(`SELECT b.*,
+          (SELECT value FROM bucket_configs c WHERE c.bucket = b.name AND c.name = '${VERSIONING_CONFIG}') AS versioning,
+          (SELECT value FROM bucket_configs c WHERE c.bucket = b.name AND c.name = '${OBJECT_LOCK_CONFIG}') AS object_lock
+        FROM buckets b WHERE b.name = ?`),
+      bucketExists: p('SELECT 1 FROM buckets WHERE name = ?'),
       listBuckets: p('SELECT * FROM buckets ORDER BY name'),
       deleteBucket: p('DELETE FROM buckets WHERE name = ?'),
       bucketUploadBlobs: p('SELECT p.blob_id FROM upload_parts p JOIN uploads u USING (upload_id) WHERE u.bucket = ?'),
@@ -46,8 +51,10 @@ export class SqliteMetaStore implements MetaStore {
       putAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       listAfter: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key > ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
       listAt: p(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? AND (key < ? OR ?) ORDER BY key LIMIT ?`),
-      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl)
-        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl)`),
+      insertUpload: p(`INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_meta, tags, encryption, checksum_algorithm, checksum_type, storage_class, owner, acl,
+          retention_mode, retain_until, legal_hold)
+        VALUES (@upload_id, @bucket, @key, @initiated, @headers, @user_meta, @tags, @encryption, @checksum_algorithm, @checksum_type, @storage_class, @owner, @acl,
+          @retention_mode, @retain_until, @legal_hold)`),
       getUpload: p('SELECT * FROM uploads WHERE bucket = ? AND upload_id = ?'),
       uploadPart: p('SELECT blob_id FROM upload_parts WHERE upload_id = ? AND part_number = ?'),
       upsertUploadPart: p(`INSERT INTO upload_parts (upload_id, part_number, write_id, blob_id, size, etag, sealed_key, checksums, last_modified, inline_data, layout_tag)
@@ -63,6 +70,9 @@ export class SqliteMetaStore implements MetaStore {
       objectBlobRef: p('SELECT 1 FROM object_parts WHERE blob_id = ? LIMIT 1'),
       uploadBlobRef: p('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1'),
       updateSealedKey: p('UPDATE object_parts SET sealed_key = ? WHERE bucket = ? AND key = ? AND write_id = ? AND part_number = ?'),
+      encryptionCurrent: p('UPDATE objects SET encryption = ?, last_modified = coalesce(?, last_modified) WHERE bucket = ? AND key = ? AND write_id = ?'),
+      encryptionNoncurrent: p('UPDATE object_versions SET encryption = ?, last_modified = coalesce(?, last_modified) WHERE bucket = ? AND key = ? AND write_id = ? AND delete_marker = 0'),
+      partLastModified: p('UPDATE object_parts SET last_modified = ? WHERE bucket = ? AND key = ? AND write_id = ?'),
     };
     // One read transaction, so the row and its parts come from the same snapshot.
     this.#readObject = db.transaction((bucket: string, key: string) => this.#stack.current(bucket, key));
@@ -84,7 +94,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async deleteBucket(name: string) {
     return this.#db.transaction(() => {
-      if (!this.#q.getBucket.get(name)) return { result: 'missing' as const, blobIds: [] };
+      if (!this.#q.bucketExists.get(name)) return { result: 'missing' as const, blobIds: [] };
       if (this.#stack.bucketHasVersions(name)) return { result: 'not-empty' as const, blobIds: [] };
       const blobIds = this.#blobIds(this.#q.bucketUploadBlobs.all(name));
       this.#q.deleteBucketUploads.run(name);
@@ -246,6 +256,26 @@ export class SqliteMetaStore implements MetaStore {
     return this.#q.updateSealedKey.run(sealedKey, bucket, key, writeId, partNumber).changes === 1;
   }
 
+  async updateObjectEncryption(bucket: string, key: string, writeId: string, change: { encryption: EncryptionInfo; sealedKeys: ReadonlyArray<{ partNumber: number; sealedKey: Buffer }>; lastModified?: Date }): Promise<boolean> {
+    const encryption = JSON.stringify(change.encryption);
+    const modified = change.lastModified?.getTime() ?? null;
+    const txn = this.#db.transaction(() => {
+      const rows = this.#q.encryptionCurrent.run(encryption, modified, bucket, key, writeId).changes + this.#q.encryptionNoncurrent.run(encryption, modified, bucket, key, writeId).changes;
+      if (rows !== 1) throw new Rollback();
+      for (const p of change.sealedKeys) {
+        if (this.#q.updateSealedKey.run(p.sealedKey, bucket, key, writeId, p.partNumber).changes !== 1) throw new Rollback();
+      }
+      if (modified !== null) this.#q.partLastModified.run(modified, bucket, key, writeId);
+    });
+    try {
+      txn();
+      return true;
+    } catch (err) {
+      if (err instanceof Rollback) return false;
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -256,7 +286,7 @@ export class SqliteMetaStore implements MetaStore {
    * with deleteBucket's emptiness check: one of the two fails).
    */
   #requireBucket(bucket: string): void {
-    if (!this.#q.getBucket.get(bucket)) throw new BucketMissingError(bucket);
+    if (!this.#q.bucketExists.get(bucket)) throw new BucketMissingError(bucket);
   }
 
   /** Blob ids of rows, leaving out inline parts (which have none). */
@@ -265,3 +295,6 @@ export class SqliteMetaStore implements MetaStore {
   }
 }
 
+
+/** Thrown inside a transaction to undo it when a row it must change is gone. */
+class Rollback extends Error {}

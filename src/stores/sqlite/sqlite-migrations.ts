@@ -87,4 +87,11 @@ export const META_MIGRATIONS: readonly string[] = [
   ALTER TABLE object_parts_by_version RENAME TO object_parts;
   CREATE INDEX object_parts_blob ON object_parts (blob_id);
   `,
+  // 6: the Object Lock an upload's object gets, from CreateMultipartUpload's headers (NULL: none asked;
+  // legal_hold as in objects: 1 ON, 2 OFF).
+  `
+  ALTER TABLE uploads ADD COLUMN retention_mode TEXT;
+  ALTER TABLE uploads ADD COLUMN retain_until INTEGER;
+  ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -2,7 +2,7 @@
 import { NULL_VERSION_ID } from '../meta-store.js';
 import type { BucketRecord, ObjectRecord, ObjectSummary, PartRecord, RemovedVersion, UploadRecord } from '../meta-store.js';
 
-export interface BucketRow { name: string; region: string; created_at: number; owner: string }
+export interface BucketRow { name: string; region: string; created_at: number; owner: string; versioning?: string | null; object_lock?: string | null }
 export interface ObjectRow {
   bucket: string; key: string; write_id: string; size: number; etag: string; last_modified: number;
   headers: string; user_meta: string; tags: string; checksums: string; checksum_type: string | null;
@@ -20,12 +20,14 @@ export interface UploadRow {
   upload_id: string; bucket: string; key: string; initiated: number; headers: string; user_meta: string;
   tags: string; encryption: string; checksum_algorithm: string | null; checksum_type: string | null;
   storage_class: string; owner: string; acl: string | null;
+  retention_mode: string | null; retain_until: number | null; legal_hold: number;
 }
 
 type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE' | undefined;
 
 export const toBucket = (r: BucketRow): BucketRecord => ({
   name: r.name, region: r.region, createdAt: new Date(r.created_at), ownerAccountId: r.owner,
+  ...(r.versioning != null ? { versioning: r.versioning } : {}), ...(r.object_lock != null ? { objectLock: r.object_lock } : {}),
 });
 
 export const toPart = (r: PartRow): PartRecord => ({
@@ -54,11 +56,16 @@ export const toObject = (r: ObjectRow, parts: PartRecord[]): ObjectRecord => ({
   ...('delete_marker' in r && (r as VersionRow).delete_marker === 1 ? { deleteMarker: true } : {}),
 });
 
-const lockFields = (r: ObjectRow) => ({
+const lockFields = (r: Pick<ObjectRow, 'retention_mode' | 'retain_until' | 'legal_hold'>) => ({
   ...(r.retention_mode !== null && r.retain_until !== null
     ? { retention: { mode: r.retention_mode as 'GOVERNANCE' | 'COMPLIANCE', until: new Date(r.retain_until) } } : {}),
-  ...(r.legal_hold === 1 ? { legalHold: true } : {}),
+  ...(r.legal_hold === LEGAL_HOLD_ON ? { legalHold: true } : r.legal_hold === LEGAL_HOLD_OFF ? { legalHold: false } : {}),
 });
+
+/** `legal_hold`: 0 never set (the column's default), 1 ON, 2 set OFF; GetObjectLegalHold answers the first differently. */
+const LEGAL_HOLD_ON = 1;
+const LEGAL_HOLD_OFF = 2;
+export const legalHoldColumn = (hold: boolean | undefined) => (hold === undefined ? 0 : hold ? LEGAL_HOLD_ON : LEGAL_HOLD_OFF);
 
 /** What a RemovalGuard sees of a row. */
 export const toRemoved = (r: ObjectRow & { delete_marker?: number }): RemovedVersion => ({
@@ -81,6 +88,7 @@ export const toUpload = (r: UploadRow): UploadRecord => ({
   checksumType: (r.checksum_type ?? undefined) as ChecksumType,
   storageClass: r.storage_class, ownerAccountId: r.owner,
   ...(r.acl ? { acl: r.acl } : {}),
+  ...lockFields(r),
 });
 
 export const objectParams = (o: ObjectRecord) => ({
@@ -90,7 +98,7 @@ export const objectParams = (o: ObjectRecord) => ({
   checksums: JSON.stringify(o.checksums), checksum_type: o.checksumType ?? null,
   encryption: JSON.stringify(o.encryption), parts_count: o.partsCount ?? null, storage_class: o.storageClass,
   manifest: o.manifest ?? null, acl: o.acl ?? null, version_id: o.versionId ?? NULL_VERSION_ID,
-  retention_mode: o.retention?.mode ?? null, retain_until: o.retention?.until.getTime() ?? null, legal_hold: o.legalHold ? 1 : 0,
+  retention_mode: o.retention?.mode ?? null, retain_until: o.retention?.until.getTime() ?? null, legal_hold: legalHoldColumn(o.legalHold),
 });
 
 export const partParams = (p: PartRecord) => ({
@@ -105,4 +113,5 @@ export const uploadParams = (u: UploadRecord) => ({
   encryption: JSON.stringify(u.encryption), checksum_algorithm: u.checksumAlgorithm ?? null,
   checksum_type: u.checksumType ?? null, storage_class: u.storageClass, owner: u.ownerAccountId,
   acl: u.acl ?? null,
+  retention_mode: u.retention?.mode ?? null, retain_until: u.retention?.until.getTime() ?? null, legal_hold: legalHoldColumn(u.legalHold),
 });

@@ -6,7 +6,7 @@ import type {
 import { prefixUpperBound } from '../../common/key-order.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import {
-  objectParams, partParams, toObject, toPart, toRemoved, toSummary, type ObjectRow, type PartRow, type VersionRow,
+  legalHoldColumn, objectParams, partParams, toObject, toPart, toRemoved, toSummary, type ObjectRow, type PartRow, type VersionRow,
 } from './sqlite-rows.js';
 
 /** The columns `objects` and `object_versions` share, in one order, for moving a row between them. */
@@ -134,8 +134,8 @@ export class SqliteVersionStack {
     if (!target || target.deleteMarker) return false;
     guard?.(target);
     const retention = change.retention === undefined ? target.retention : change.retention ?? undefined;
-    const hold = change.legalHold ?? target.legalHold ?? false;
-    const args = [retention?.mode ?? null, retention?.until.getTime() ?? null, hold ? 1 : 0, bucket, key, target.versionId ?? NULL_VERSION_ID] as const;
+    const hold = change.legalHold ?? target.legalHold;
+    const args = [retention?.mode ?? null, retention?.until.getTime() ?? null, legalHoldColumn(hold), bucket, key, target.versionId ?? NULL_VERSION_ID] as const;
     return this.#q.lockCurrent.run(...args).changes === 1 || this.#q.lockVersion.run(...args).changes === 1;
   }
 
