@@ -84,9 +84,13 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
 
   async record(event: AuditEvent): Promise<void> {
     const { accountId, segment, line } = this.#journalLine(event);
-    // A successful read's record is waited for by nobody (edge/pipeline.ts): it rides in the next commit.
-    const durable = !(event.readOnly && event.errorCode === undefined);
-    await this.#o.journal.append(accountId, segment, line, durable);
+    // A successful read's record (a key use S3 made for a write included: it is read-only) needs no wait: it rides in
+    // the next commit, which for a write's key use is that write's own or an earlier one (the use comes first).
+    if (event.readOnly && event.errorCode === undefined) {
+      this.#o.journal.append(accountId, segment, line, false).catch((error: unknown) => this.#o.log('audit record failed', { requestId: event.requestId, error: String(error) }));
+      return;
+    }
+    await this.#o.journal.append(accountId, segment, line, true);
   }
 
   /** The record rides in the caller's own metadata commit (an object write's): no commit of its own to wait for. */
