@@ -3,8 +3,15 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 
-/** `ca`: the certificate an https target's own self-signed certificate is trusted by. */
-export interface Target { readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean; readonly ca?: Buffer }
+/**
+ * `ca`: the certificate an https target's own self-signed certificate is trusted by. `sseC`: a customer key
+ * (base64, and the base64 MD5 of its bytes): PUTs and GETs then carry the three SSE-C headers instead of
+ * `x-amz-server-side-encryption`.
+ */
+export interface Target {
+  readonly name: string; readonly url: string; readonly accessKey: string; readonly secretKey: string; readonly sse: boolean; readonly ca?: Buffer;
+  readonly sseC?: { readonly key: string; readonly keyMd5: string };
+}
 
 /**
  * Keep-alive pools. Node's agent honours a server's `Keep-Alive: timeout=N` (it drops a pooled connection

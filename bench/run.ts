@@ -4,6 +4,7 @@
  * rotated; tables give the median and [min..max], ratios are medians of the per-round ratios (targets
  * measured side by side), and each round records the other CPU load on the machine.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCeilings } from './ceilings.js';
@@ -26,9 +27,17 @@ const SIZES: Array<{ label: string; size: number; ops: [number, number] }> = qui
   ? [{ label: '4 KiB', size: 4 * KIB, ops: [100, 400] }, { label: '1 MiB', size: MIB, ops: [10, 32] }, { label: '64 MiB', size: 64 * MIB, ops: [2, 4] }]
   : [{ label: '4 KiB', size: 4 * KIB, ops: [400, 1600] }, { label: '1 MiB', size: MIB, ops: [40, 160] }, { label: '64 MiB', size: 64 * MIB, ops: [2, 8] }];
 const CONCURRENCY = [1, 16] as const;
-/** The cost of TLS: SSE-S3 PUT/GET over the same server's HTTP and HTTPS listeners, back to back in each round. */
-const TLS_ROWS = SIZES.filter((s) => s.label !== '1 MiB').flatMap(({ label, size, ops }) =>
-  CONCURRENCY.filter((c) => size < 64 * MIB || c === 1).map((conc) => ({ key: `${label} c${conc}`, size, conc, ops: ops[conc === 1 ? 0 : 1] })));
+/**
+ * The cost of TLS and of SSE-C: SSE-S3 and SSE-C PUT/GET over the same server's HTTP and HTTPS listeners,
+ * the four back to back in each round (1 MiB at c16 only, 64 MiB at c1 only).
+ */
+const TLS_ROWS = SIZES.flatMap(({ label, size, ops }) =>
+  CONCURRENCY.filter((c) => (size < MIB || (size === MIB ? c === 16 : c === 1))).map((conc) => ({ key: `${label} c${conc}`, size, conc, ops: ops[conc === 1 ? 0 : 1] })));
+/** Variants measured per TLS row: transport × encryption mode (the SSE-C ones send a customer key). */
+const TLS_VARIANTS = ['http', 'https', 'http sse-c', 'https sse-c'] as const;
+/** A fixed customer key for the SSE-C rows (bench data only). */
+const BENCH_CUSTOMER_KEY = Buffer.alloc(32, 0x5c);
+const benchSseC = { key: BENCH_CUSTOMER_KEY.toString('base64'), keyMd5: createHash('md5').update(BENCH_CUSTOMER_KEY).digest('base64') };
 /** Strongroom's encryption kinds side by side (same server, same round, order rotated): SSE-KMS uses the aws/s3 key. */
 const SSE = 'x-amz-server-side-encryption';
 const ENCRYPTIONS: ReadonlyArray<readonly [string, Record<string, string>]> = [
@@ -72,8 +81,14 @@ async function main(): Promise<void> {
 
   const bare = await startBare();
   // --entry: an older build must also take --listen-tls (bench/targets.ts).
-  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!) : await startStrongroomWithTls();
+  // SSE-C over HTTP needs the insecure test switch; the bench bucket must allow SSE-C (new buckets block it).
+  const ssecArgs = ['--allow-insecure-sse-c', '--sse-c-default', 'allowed'];
+  const strongroom = entryArg >= 0 ? await startStrongroomWithTls(process.argv[entryArg + 1]!, ssecArgs) : await startStrongroomWithTls(undefined, ssecArgs);
   const strongroomTls = { ...strongroom.tls, pid: strongroom.pid };
+  const variantTargets = {
+    http: strongroom, https: strongroomTls,
+    'http sse-c': { ...strongroom, name: 'strongroom sse-c', sseC: benchSseC }, 'https sse-c': { ...strongroomTls, name: 'strongroom https sse-c', sseC: benchSseC },
+  };
   const s3rver = await startS3rver().catch((e: unknown) => `s3rver failed to start: ${String(e)}`);
   const moto = await startMoto();
   const rss = rssSampler(strongroom.pid);
@@ -110,8 +125,9 @@ async function main(): Promise<void> {
       }
       for (const { key, size, conc, ops } of TLS_ROWS) {
         const row = (tlsResults[key] ??= {});
-        for (const [name, t] of round % 2 === 0 ? [['http', strongroom], ['https', strongroomTls]] as const : [['https', strongroomTls], ['http', strongroom]] as const) {
-          (row[name] ??= []).push(await putGet(t, 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
+        for (let v = 0; v < TLS_VARIANTS.length; v++) {
+          const name = TLS_VARIANTS[(v + round) % TLS_VARIANTS.length]!;
+          (row[name] ??= []).push(await putGet(variantTargets[name], 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
       for (const { key, size, conc, ops } of ENCRYPTION_ROWS) {
@@ -174,7 +190,7 @@ async function main(): Promise<void> {
     json['tls'] = tlsResults;
     log(`## The cost of TLS (SSE-S3, the same Strongroom over its HTTP and HTTPS listeners; MB/s, or ops/s for 4 KiB; median [min..max] of ${ROUNDS} rounds)`);
     log('');
-    log('HTTPS: the self-signed ECDSA P-256 certificate, TLS 1.3, keep-alive connections (one handshake per pooled connection). The ratio is the median of per-round ratios (both measured back to back, order alternating).');
+    log('HTTPS: the self-signed ECDSA P-256 certificate, TLS 1.3, keep-alive connections (one handshake per pooled connection). The ratio is the median of per-round ratios (all four variants of the row measured back to back, order rotated).');
     log('');
     log('| workload | op | HTTP | HTTPS | HTTPS ÷ HTTP | CPU µs/op HTTP | CPU µs/op HTTPS |');
     log('|---|---|---|---|---|---|---|');
@@ -188,6 +204,21 @@ async function main(): Promise<void> {
       }
     }
     for (const [key, row] of Object.entries(tlsResults)) for (const [name, xs] of Object.entries(row)) for (const x of xs) if (typeof x === 'string') log(`- TLS ${key} ${name}: ${x}`);
+    log('');
+    log(`## SSE-C beside SSE-S3 (the same Strongroom, same listeners, same rounds as the TLS table; MB/s, or ops/s for 4 KiB; median [min..max] of ${ROUNDS} rounds)`);
+    log('');
+    log('SSE-C: a customer key in the three headers on every PUT and GET; over HTTP with `--allow-insecure-sse-c` (a test rig switch). ÷ SSE-S3 is on the same transport: the median of per-round ratios.');
+    log('');
+    log('| workload | op | SSE-S3 HTTP | SSE-C HTTP | SSE-C ÷ SSE-S3 (HTTP) | SSE-S3 HTTPS | SSE-C HTTPS | SSE-C ÷ SSE-S3 (HTTPS) | CPU µs/op SSE-C HTTP | CPU µs/op SSE-C HTTPS |');
+    log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const [key, row] of Object.entries(tlsResults)) {
+      for (const op of ['put', 'get'] as const) {
+        const rate = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : small(key) ? r[op].opsps : r[op].mbps));
+        const cpu = (name: string) => (row[name] ?? []).map((r) => (typeof r === 'string' ? NaN : r[op].cpuUsPerOp ?? NaN));
+        const ratio = (a: string, b: string) => { const x = rate(a); return rate(b).map((y, i) => x[i]! / y); };
+        log(`| ${key} | ${op.toUpperCase()} | ${spread(rate('http'))} | ${spread(rate('http sse-c'))} | ${spread(ratio('http sse-c', 'http'), 2)} | ${spread(rate('https'))} | ${spread(rate('https sse-c'))} | ${spread(ratio('https sse-c', 'https'), 2)} | ${spread(cpu('http sse-c'))} | ${spread(cpu('https sse-c'))} |`);
+      }
+    }
     log('');
 
     rss.mark('between rows');

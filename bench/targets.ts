@@ -13,11 +13,12 @@ export interface Running extends Target { readonly pid: number; stop(): Promise<
 
 /**
  * Strongroom with an HTTPS listener beside its HTTP one (`--listen-tls`, the self-signed development
- * certificate): `tls` is the same process reached over TLS, trusting that certificate.
+ * certificate): `tls` is the same process reached over TLS, trusting that certificate. `serveArgs` go to
+ * `serve` as they are (the SSE-C rows pass `--allow-insecure-sse-c --sse-c-default allowed`).
  */
-export async function startStrongroomWithTls(entry = join(root, 'dist/main.js')): Promise<Running & { readonly tls: Target }> {
+export async function startStrongroomWithTls(entry = join(root, 'dist/main.js'), serveArgs: string[] = []): Promise<Running & { readonly tls: Target }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--tls-self-signed', '--data', dir], {
+  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--tls-self-signed', '--data', dir, ...serveArgs], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const [url, tlsUrl] = await waitForLines(child, [/^strongroom listening on (http:\S+)$/, /^strongroom listening on (https:\S+)$/]);

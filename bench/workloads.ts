@@ -6,7 +6,13 @@ import { cpuWindow } from './proc-cpu.js';
 /** `cpuUsPerOp`: the server's CPU time (all its threads) per operation, when its pid is known. */
 export interface Throughput { mbps: number; opsps: number; p50: number; p99: number; cpuUsPerOp?: number }
 
-const sseHeaders = (t: Target): Record<string, string> => (t.sse ? { 'x-amz-server-side-encryption': 'AES256' } : {});
+/** The SSE-C triple (sent on every PUT and GET of an SSE-C target), or none. */
+const customerKeyHeaders = (t: Target): Record<string, string> => (t.sseC === undefined ? {} : {
+  'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+  'x-amz-server-side-encryption-customer-key': t.sseC.key,
+  'x-amz-server-side-encryption-customer-key-md5': t.sseC.keyMd5,
+});
+const sseHeaders = (t: Target): Record<string, string> => (t.sseC !== undefined ? customerKeyHeaders(t) : t.sse ? { 'x-amz-server-side-encryption': 'AES256' } : {});
 
 export async function createBucket(t: Target, bucket: string): Promise<void> {
   const r = await send(t, 'PUT', `/${bucket}`, {}, {});
@@ -26,7 +32,7 @@ export async function putGet(t: Target & { pid?: number }, bucket: string, size:
   const putCpu = cpu?.().server.totalMs;
   cpu = t.pid === undefined ? undefined : cpuWindow(t.pid);
   const get = await runConcurrent(ops, concurrency, async (i) => {
-    const r = await send(t, 'GET', `/${bucket}/${prefix}/${i}`, {}, {});
+    const r = await send(t, 'GET', `/${bucket}/${prefix}/${i}`, {}, customerKeyHeaders(t));
     if (r.status !== 200 || r.sha256 !== expected) throw new Error(`${t.name}: GET ${r.status} returned wrong bytes`);
   });
   const getCpu = cpu?.().server.totalMs;

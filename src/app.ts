@@ -40,6 +40,7 @@ import { FsBlobStore } from './stores/fs/fs-blob-store.js';
 import { LeasedBlobStore } from './stores/blob-leases.js';
 import { sweepOrphans } from './stores/orphan-sweeper.js';
 import { leaveWalMode, openSqliteDatabase, prepareForWrites } from './stores/sqlite/sqlite-database.js';
+import { WalSync } from './stores/fs/wal-sync.js';
 import { SqliteIamStore } from './stores/sqlite/sqlite-iam-store.js';
 import { SqliteKeyStore } from './stores/sqlite/sqlite-key-store.js';
 import { SqliteMetaStore } from './stores/sqlite/sqlite-meta-store.js';
@@ -101,7 +102,9 @@ export async function openData(
       await keys.ensureCurrent();
     }
     const opened = keys;
-    const meta = new SqliteMetaStore(db);
+    // Group commits sync the WAL on the thread pool (stores/fs/wal-sync.ts); read-only: no writes to sync.
+    const walSync = access === 'read' ? undefined : new WalSync(`${dbPath}-wal`);
+    const meta = new SqliteMetaStore(db, walSync);
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
@@ -120,6 +123,7 @@ export async function openData(
         await blobs.close();
         if (access !== 'read') leaveWalMode(db);
         await meta.close();
+        await walSync?.close();
         kms.wipe();
         envelope.wipe();
         opened.wipe();
@@ -138,11 +142,14 @@ export async function openData(
 async function deliverObject(s3: S3Context, owner: Principal, bucket: string, key: string, body: Buffer, contentType: string): Promise<void> {
   const put = S3_OPERATIONS['PutObject']!;
   const headers = { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': String(body.length) };
+  // The delivery sends no customer key; were one ever parsed, it is wiped when the put ends, as a request's is.
+  const owned: Array<{ wipe(): void }> = [];
   const response = await put({
     method: 'PUT', bucket, key, query: new URLSearchParams(), headers, body: Readable.from([body]), contentLength: body.length, trailers: () => ({}),
     principal: owner, requestId: 'strongroom-audit-delivery', secure: false, sourceIp: '127.0.0.1', origin: 'http://localhost',
     facts: { headers, query: new URLSearchParams(), secure: false, sourceIp: '127.0.0.1', authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256' },
-  }, s3);
+    ownSecret: (secret) => { owned.push(secret); },
+  }, s3).finally(() => { for (const s of owned) s.wipe(); });
   if (response.status !== 200) throw new Error(`delivery of ${key} into ${bucket} answered ${response.status}`);
 }
 

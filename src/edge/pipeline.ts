@@ -12,6 +12,7 @@ import { CLIENT_ENDED_EARLY } from './http-server.js';
 import { callEvent, isReadOnly } from './audit-event.js';
 import { claimedAccessKeyId } from './claimed-access-key.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
+import { requestSecrets } from './request-secrets.js';
 import { writeResponse } from './response-writer.js';
 import type { Log, RoutedRequest, RouterSession, ServiceRouter } from './service-dispatch.js';
 
@@ -38,6 +39,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
     const ctx = createRequestContext(req, deps.trustForwardedProto);
+    // Customer keys the operation parses belong to the request: wiped in the `finally` below, on every outcome.
+    const secrets = requestSecrets(req);
     const isHead = req.method === 'HEAD';
     // Errors are written in the format of the API the request is for, once that is known.
     let router: ServiceRouter = s3Router;
@@ -99,7 +102,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const found = deps.routers.get(service);
       if (!found) throw s3Error('NotImplemented', { message: `The ${service} service is not implemented.` });
       router = found;
-      session = await router.begin({ req, rawPath, rawQuery, query, ctx, sendContinue });
+      session = await router.begin({ req, rawPath, rawQuery, query, ctx, sendContinue, secrets });
       // A CORS preflight is anonymous by design: answered from the bucket's rules, before authentication.
       if (session.unauthenticated) {
         await answer(await session.unauthenticated());
@@ -149,6 +152,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (call === undefined && authenticating !== undefined) await refusedBeforeRouting(deps, router.service, session, req, ctx, authenticating, err).catch(() => {});
       else await record({ error: err }).catch(() => {});
       await answer(await decorated(session, response));
+    } finally {
+      // The answer is written (a GET's stream read to its end or failed) or the client is gone: no part of
+      // the request needs its customer keys any more.
+      secrets.wipeAll();
     }
   };
 }

@@ -13,7 +13,7 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
     service: 's3',
     extraSigningRegions: [],
     errorResponse,
-    async begin({ req, rawPath, rawQuery, query, ctx }) {
+    async begin({ req, rawPath, rawQuery, query, ctx, secrets }) {
       const { bucket, key, virtualHosted } = resolveBucketAndKey(rawPath, req.headers.host, deps.domain);
       const method = req.method ?? 'GET';
       return {
@@ -49,6 +49,7 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
             body: verified.body, contentLength: verified.contentLength, trailers: verified.trailers,
             principal: verified.principal, requestId: ctx.requestId, secure: ctx.secure, sourceIp: ctx.sourceIp,
             origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`, facts,
+            ownSecret: (secret, fromHeader) => secrets.own(secret, fromHeader),
           };
           return { operation, bucket, key, facts, run: (auditRider) => handler(auditRider === undefined ? s3req : { ...s3req, auditRider }, deps.s3) };
         },

@@ -4,6 +4,7 @@ import type { AuthInput, VerifiedRequest } from '../auth/authenticate.js';
 import type { RequestFacts } from '../common/authorizer.js';
 import type { AuditRider, S3Response } from '../s3/s3-request.js';
 import type { RequestContext } from './request-context.js';
+import type { RequestSecrets } from './request-secrets.js';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -16,6 +17,8 @@ export interface IncomingRequest {
   readonly ctx: RequestContext;
   /** Sends `100 Continue` once, if the client asked for it: a router calls it before it reads the body. */
   readonly sendContinue: () => void;
+  /** Where the request's secrets go (SSE-C customer keys): the pipeline wipes them when the request ends. */
+  readonly secrets: RequestSecrets;
 }
 
 /** What an authenticated request asks for: the operation and resource the pipeline authorizes, and the operation to run. */

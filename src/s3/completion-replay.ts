@@ -11,9 +11,14 @@ import { sseResponseHeaders } from './sse-headers.js';
 /** One <Part> of a Complete request: its number and ETag without quotes. */
 export interface RequestedPart { readonly partNumber: number; readonly etag: string }
 
-/** The 200 answer for a completed upload: SSE and checksum headers, and the result document. */
+/**
+ * The 200 answer for a completed upload: SSE and checksum headers, and the result document. An SSE-C
+ * upload's answer carries no SSE header: S3's CompleteMultipartUploadOutput models the SSE type, KMS key id
+ * and bucket-key flag but no customer algorithm or key MD5 (botocore's service-2 model, the API reference).
+ */
 export function completionResponse(req: S3Request, object: ObjectRecord): S3Response {
-  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sseResponseHeaders(object.encryption) };
+  const sse = object.encryption.algorithm === 'SSE-C' ? {} : sseResponseHeaders(object.encryption);
+  const headers: Record<string, string> = { 'content-type': 'application/xml', ...sse };
   if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const checksumXml: Record<string, string> = {};
   for (const [alg, value] of Object.entries(object.checksums)) {

@@ -1,17 +1,15 @@
 /** DeleteObject and DeleteObjects: metadata first (conditional on If-Match / <ETag>), then the released blobs. */
-import { createHash } from 'node:crypto';
 import { isApiError, s3Error } from '../common/api-error.js';
 import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { toXml } from '../common/xml-writer.js';
 import type { BucketRecord, Precondition } from '../stores/meta-store.js';
-import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader, type ChecksumAlgorithm } from './checksums.js';
 import { etagMatches } from './conditional-headers.js';
 import { header } from './metadata-headers.js';
 import { checkVersionId, isVersionId, noSuchKey, requireBucket, requireKey } from './object-names.js';
 import { versioningOf, writeVersionId } from './versioning.js';
 import { lockGuard } from './object-lock.js';
 import { NULL_VERSION_ID } from '../stores/meta-store.js';
-import { readBody } from './request-body.js';
+import { readBody, verifyBodyDigest } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { parseSseRequest, transportOf } from './sse-headers.js';
 
@@ -123,32 +121,6 @@ export async function deleteObjects(req: S3Request, ctx: S3Context): Promise<S3R
 }
 
 /**
- * S3 requires Content-MD5 or an x-amz-checksum-* on DeleteObjects, and checks it. A checksum declared
- * by x-amz-trailer counts only once the trailer has arrived (the body is read by now) and matches: a
- * bare x-amz-trailer header must not let the request skip the check.
- */
-function verifyBodyDigest(req: S3Request, body: Buffer): void {
-  const md5 = header(req.headers, 'content-md5');
-  const algorithm = CHECKSUM_ALGORITHMS.find((a) => req.headers[checksumHeader(a)] !== undefined);
-  const trailerName = header(req.headers, 'x-amz-trailer')?.trim().toLowerCase();
-  const trailerAlgorithm = CHECKSUM_ALGORITHMS.find((a) => checksumHeader(a) === trailerName);
-  if (md5 === undefined && algorithm === undefined && trailerAlgorithm === undefined) {
-    throw s3Error('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
-  }
-  if (md5 !== undefined) {
-    const given = Buffer.from(md5, 'base64');
-    if (given.length !== 16) throw s3Error('InvalidDigest');
-    if (!createHash('md5').update(body).digest().equals(given)) throw s3Error('BadDigest');
-  }
-  if (algorithm !== undefined) checkChecksum(algorithm, body, header(req.headers, checksumHeader(algorithm)));
-  if (trailerAlgorithm !== undefined) {
-    const value = req.trailers()[checksumHeader(trailerAlgorithm)];
-    if (value === undefined) throw s3Error('MalformedTrailerError', { details: { TrailerHeader: checksumHeader(trailerAlgorithm) } });
-    checkChecksum(trailerAlgorithm, body, value.trim());
-  }
-}
-
-/**
  * Conditional delete (If-Match header, or <ETag> in a DeleteObjects entry), checked inside the delete's
  * transaction: a missing object is NoSuchKey, another ETag is PreconditionFailed, `*` matches any object.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
@@ -159,11 +131,4 @@ function deletePrecondition(ifMatch: string | undefined, missing: () => Error): 
     if (!existing) throw missing();
     if (!etagMatches(ifMatch, existing.etag)) throw s3Error('PreconditionFailed', { details: { Condition: 'If-Match' } });
   };
-}
-
-
-function checkChecksum(algorithm: ChecksumAlgorithm, body: Buffer, given: string | undefined): void {
-  const h = createHasher(algorithm);
-  h.update(body);
-  if (h.digest() !== given) throw s3Error('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
 }

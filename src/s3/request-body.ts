@@ -1,7 +1,10 @@
-/** Request bodies: the length a body upload must declare, and small bodies (XML documents) read with a size bound. */
+/** Request bodies: the length a body upload must declare, small bodies (XML documents) read with a size bound, and the digest some operations require on them. */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
 import { parseXml, xmlChildren, xmlText, type XmlElement } from '../common/xml-reader.js';
+import { createHasher, CHECKSUM_ALGORITHMS, checksumHeader, type ChecksumAlgorithm } from './checksums.js';
+import { header } from './metadata-headers.js';
 import type { S3Request } from './s3-request.js';
 
 /**
@@ -50,4 +53,37 @@ export async function readTagSet(body: Readable): Promise<Array<[string, string]
     if (k === undefined || v === undefined) throw s3Error('MalformedXML');
     return [k, v];
   });
+}
+
+/**
+ * S3 requires Content-MD5 or an x-amz-checksum-* on the operations botocore marks requestChecksumRequired
+ * (DeleteObjects, UpdateObjectEncryption), and checks it against the body read whole. A checksum declared
+ * by x-amz-trailer counts only once the trailer has arrived (the body is read by now) and matches: a
+ * bare x-amz-trailer header must not let the request skip the check.
+ */
+export function verifyBodyDigest(req: S3Request, body: Buffer): void {
+  const md5 = header(req.headers, 'content-md5');
+  const algorithm = CHECKSUM_ALGORITHMS.find((a) => req.headers[checksumHeader(a)] !== undefined);
+  const trailerName = header(req.headers, 'x-amz-trailer')?.trim().toLowerCase();
+  const trailerAlgorithm = CHECKSUM_ALGORITHMS.find((a) => checksumHeader(a) === trailerName);
+  if (md5 === undefined && algorithm === undefined && trailerAlgorithm === undefined) {
+    throw s3Error('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
+  }
+  if (md5 !== undefined) {
+    const given = Buffer.from(md5, 'base64');
+    if (given.length !== 16) throw s3Error('InvalidDigest');
+    if (!createHash('md5').update(body).digest().equals(given)) throw s3Error('BadDigest');
+  }
+  if (algorithm !== undefined) checkChecksum(algorithm, body, header(req.headers, checksumHeader(algorithm)));
+  if (trailerAlgorithm !== undefined) {
+    const value = req.trailers()[checksumHeader(trailerAlgorithm)];
+    if (value === undefined) throw s3Error('MalformedTrailerError', { details: { TrailerHeader: checksumHeader(trailerAlgorithm) } });
+    checkChecksum(trailerAlgorithm, body, value.trim());
+  }
+}
+
+function checkChecksum(algorithm: ChecksumAlgorithm, body: Buffer, given: string | undefined): void {
+  const h = createHasher(algorithm);
+  h.update(body);
+  if (h.digest() !== given) throw s3Error('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
 }

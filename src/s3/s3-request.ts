@@ -8,6 +8,7 @@ import type { MetaStore } from '../stores/meta-store.js';
 import type { LeasingBlobStore } from '../stores/blob-store.js';
 import type { Envelope } from '../sse/envelope.js';
 import type { PostPolicyVerifier } from '../common/post-policy-verifier.js';
+import type { Secret } from '../common/secret.js';
 
 // The edge checks a URL key's length before routing, with the same rule as a POST form's key.
 export { checkKeyLength } from './object-names.js';
@@ -33,6 +34,11 @@ export interface S3Request {
   readonly origin: string;
   /** What condition keys read (headers, query, transport, signing), for the checks operations make themselves. */
   readonly facts: RequestFacts;
+  /**
+   * Hands a secret parsed from `fromHeader` (an SSE-C customer key) to the request: the edge wipes it when the
+   * request ends (answered, failed or aborted) and removes that header's text from the request at once.
+   */
+  readonly ownSecret: (secret: Secret, fromHeader: string) => void;
   /** Lets an object write's audit record ride in its own metadata commit (absent: the pipeline records it afterwards). */
   readonly auditRider?: AuditRider;
 }

@@ -16,8 +16,11 @@ export type SseRequest =
 /** An SSE-C key as a request gave it: the key a Secret from the moment it is parsed, and the MD5 the client sent (echoed back). */
 export interface CustomerKey { readonly key: Secret; readonly keyMd5: string }
 
-/** Whether the request came over TLS, and whether the operator allowed SSE-C without it (`--allow-insecure-sse-c`). */
-export interface Transport { readonly secure: boolean; readonly allowInsecureSseC?: boolean }
+/**
+ * Whether the request came over TLS, and whether the operator allowed SSE-C without it (`--allow-insecure-sse-c`).
+ * `own`: hands a parsed customer key to the request, which wipes it when it ends and drops the header it came from.
+ */
+export interface Transport { readonly secure: boolean; readonly allowInsecureSseC?: boolean; readonly own?: (secret: Secret, fromHeader: string) => void }
 
 const SSE = 'x-amz-server-side-encryption';
 const SSE_KMS_HEADERS = [`${SSE}-aws-kms-key-id`, `${SSE}-context`, `${SSE}-bucket-key-enabled`];
@@ -28,7 +31,8 @@ const COPY_SOURCE_C_HEADERS = [`${COPY_SOURCE}-customer-algorithm`, `${COPY_SOUR
 /** The MD5 an SSE-C request sent, for the response to echo; undefined for any other request. */
 export const customerKeyMd5 = (sse: SseRequest): string | undefined => (sse.kind === 'sse-c' ? sse.keyMd5 : undefined);
 
-export const transportOf = (req: { readonly secure: boolean }, ctx: { readonly allowInsecureSseC?: boolean }): Transport => ({ secure: req.secure, allowInsecureSseC: ctx.allowInsecureSseC });
+export const transportOf = (req: { readonly secure: boolean; readonly ownSecret?: (secret: Secret, fromHeader: string) => void }, ctx: { readonly allowInsecureSseC?: boolean }): Transport =>
+  ({ secure: req.secure, allowInsecureSseC: ctx.allowInsecureSseC, own: req.ownSecret });
 
 /** How much SSE an operation takes (SSE-REFERENCE.md, "Which operation takes which header"). */
 export type SseAcceptance = 'all' | 'customer-only' | 'none';
@@ -58,7 +62,7 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
       });
     }
     requireSecure(transport);
-    return { kind: 'sse-c', ...parseCustomerKey(headers, SSE) };
+    return { kind: 'sse-c', ...parseCustomerKey(headers, SSE, transport) };
   }
   if (algorithm === undefined) {
     if (hasKmsHeader) {
@@ -100,7 +104,7 @@ export function parseSseRequest(headers: IncomingHttpHeaders, acceptance: SseAcc
 export function parseCopySourceCustomerKey(headers: IncomingHttpHeaders, transport: Transport): CustomerKey | undefined {
   if (!COPY_SOURCE_C_HEADERS.some((h) => headers[h] !== undefined)) return undefined;
   requireSecure(transport);
-  return parseCustomerKey(headers, COPY_SOURCE);
+  return parseCustomerKey(headers, COPY_SOURCE, transport);
 }
 
 /** Any SSE-C header over plain HTTP is refused first, before the key is even parsed, unless the operator allowed it. */
@@ -112,9 +116,9 @@ function requireSecure(transport: Transport): void {
 
 /**
  * Validates a customer-key triple (SSE-REFERENCE.md's SSE-C table) before any body byte is read. The key
- * becomes a Secret at once; no message or detail ever carries it.
+ * becomes a Secret at once, owned by the request (`transport.own`); no message or detail ever carries it.
  */
-function parseCustomerKey(headers: IncomingHttpHeaders, prefix: string): CustomerKey {
+function parseCustomerKey(headers: IncomingHttpHeaders, prefix: string, transport: Transport): CustomerKey {
   const algorithm = header(headers, `${prefix}-customer-algorithm`);
   const keyBase64 = header(headers, `${prefix}-customer-key`);
   const keyMd5 = header(headers, `${prefix}-customer-key-md5`);
@@ -138,6 +142,8 @@ function parseCustomerKey(headers: IncomingHttpHeaders, prefix: string): Custome
     throw s3Error('InvalidArgument', { message: 'The secret key was invalid for the specified algorithm.', details: { ArgumentName: `${prefix}-customer-key` } });
   }
   const key = new Secret(raw);
+  // The request owns the key from here: wiped when it ends (answered, failed or aborted), whatever path it takes.
+  transport.own?.(key, `${prefix}-customer-key`);
   if (!timingSafeEqualString(createHash('md5').update(key.reveal()).digest('base64'), keyMd5.trim())) {
     key.wipe();
     throw s3Error('InvalidArgument', { message: 'The calculated MD5 hash of the key did not match the hash that was provided.', details: { ArgumentName: `${prefix}-customer-key-md5` } });

@@ -1,11 +1,11 @@
 /** UpdateObjectEncryption (PUT /bucket/key?encryption): an SSE-S3 or SSE-KMS object's data keys resealed under a KMS key, without moving its data. */
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateObjectEncryption.html
 import { s3Error } from '../common/api-error.js';
-import { xmlChildren, xmlText } from '../common/xml-reader.js';
+import { parseXml, xmlChildren, xmlText } from '../common/xml-reader.js';
 import { resolveEncryption } from './encryption-resolution.js';
 import { checkVersionId, requireBucket, requireKey } from './object-names.js';
 import { resealObject } from './object-reseal.js';
-import { readXmlBody } from './request-body.js';
+import { readBody, verifyBodyDigest } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { deleteMarkerNamed, missingCurrent, noSuchVersion } from './versioning.js';
 
@@ -22,7 +22,14 @@ export async function updateObjectEncryption(req: S3Request, ctx: S3Context): Pr
   }
   // s3:UpdateObjectEncryption and s3:PutObject were both authorized by the edge (policy/engine/s3-actions.ts).
   const bucket = await requireBucket(req, ctx);
-  const target = parseTarget(await readXmlBody(req.body, 'ObjectEncryption'));
+  // botocore marks this operation requestChecksumRequired: Content-MD5 or an x-amz-checksum-*, checked before the XML is read.
+  const raw = await readBody(req.body);
+  verifyBodyDigest(req, raw);
+  const text = raw.toString('utf8');
+  if (text.trim() === '') throw s3Error('MalformedXML');
+  const doc = parseXml(text);
+  if (doc.root !== 'ObjectEncryption') throw s3Error('MalformedXML');
+  const target = parseTarget(doc.value);
   if (target.accountId !== bucket.ownerAccountId) {
     throw s3Error('AccessDenied', { message: 'The Amazon Web Services KMS key in the request must be owned by the same account as the bucket. Modify the request to specify a KMS key from the same account, and then try again.' });
   }

@@ -49,6 +49,8 @@ function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: 
   const recordWrite = next(events, committedAfter, `${put.key}: a write of its PutObject record into meta.sqlite-wal (the journal row)${put.blobId ? ' after the blob is durable' : ''}`,
     (e) => WRITES.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal') && e.args.includes('\\"eventName\\":\\"PutObject\\"') && e.args.includes(`\\"key\\":\\"${put.key}\\"`), answer);
   const lastWrite = recordWrite.end > walWrite.end ? recordWrite : walWrite;
+  // Group commits write the WAL under synchronous=NORMAL and sync it with the barrier's fdatasync on the thread pool
+  // (stores/fs/wal-sync.ts); without that fdatasync nothing syncs meta.sqlite-wal before the 200 and this step fails.
   next(events, lastWrite, `${put.key}: fsync/fdatasync of meta.sqlite-wal after the commit and its record were written`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
 }
 

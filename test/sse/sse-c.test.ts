@@ -241,3 +241,30 @@ test('on a versioned bucket each version keeps its own customer key; a key chang
   assert.equal(await read(v2.VersionId, k2), 'second', 'the old version keeps its own key');
   await rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: v2.VersionId, ...ssec(k3) })), 403, 'AccessDenied', WRONG);
 });
+
+test('CompleteMultipartUpload of an SSE-C upload answers without SSE-C headers, as the CompleteMultipartUploadOutput of the S3 model has none (with or without the triple); an SSE-S3 upload keeps x-amz-server-side-encryption', async () => {
+  const { s3, bucket, server } = suite;
+  const key = randomBytes(32);
+  const complete = async (name: string, headers: Record<string, string>, uploadId: string, etag: string) => rawRequest(server.url, {
+    method: 'POST', path: `/${bucket}/${name}?uploadId=${encodeURIComponent(uploadId)}`, headers,
+    body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`,
+  });
+  for (const [name, triple] of [['mp-complete-triple', true], ['mp-complete-bare', false]] as const) {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: name, ...ssec(key) }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: name, UploadId, PartNumber: 1, Body: 'only part', ...ssec(key) }));
+    const res = await complete(name, triple ? tripleHeaders(key) : {}, UploadId!, part.ETag!);
+    assert.equal(res.status, 200, res.body);
+    assert.match(res.body, /<CompleteMultipartUploadResult/);
+    for (const h of ['x-amz-server-side-encryption-customer-algorithm', 'x-amz-server-side-encryption-customer-key-md5', 'x-amz-server-side-encryption']) {
+      assert.equal(res.headers[h], undefined, `${name}: ${h} on the Complete answer`);
+    }
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: name, ...ssec(key) }));
+    assert.equal(got.SSECustomerAlgorithm, 'AES256', 'the object is SSE-C all the same');
+    assert.equal((await body(got)).toString(), 'only part');
+  }
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp-complete-s3', ServerSideEncryption: 'AES256' }));
+  const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp-complete-s3', UploadId, PartNumber: 1, Body: 'only part' }));
+  const res = await complete('mp-complete-s3', {}, UploadId!, part.ETag!);
+  assert.equal(res.status, 200, res.body);
+  assert.equal(res.headers['x-amz-server-side-encryption'], 'AES256');
+});

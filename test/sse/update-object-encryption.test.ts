@@ -12,6 +12,7 @@ import { serverSuite } from '../helpers/suite.js';
 import { refused } from '../helpers/policy-rig.js';
 import { blobPath, objectParts } from '../helpers/data-dir.js';
 import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY } from '../helpers/start-server.js';
+import { errorCode, rawRequest } from '../helpers/raw-request.js';
 
 const suite = serverSuite('update-enc');
 const MiB = 1024 * 1024;
@@ -106,4 +107,42 @@ test('CopyObject onto itself that changes only the encryption reseals the data k
   const got = await suite.s3.send(new GetObjectCommand({ Bucket: suite.bucket, Key: 'self' }));
   assert.equal(got.SSEKMSKeyId, key.arn);
   assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(data));
+});
+
+test('UpdateObjectEncryption requires Content-MD5 or an x-amz-checksum-* (botocore: requestChecksumRequired) and checks it: none → 400 InvalidRequest, a wrong one → 400 BadDigest, a malformed MD5 → 400 InvalidDigest; the object stays SSE-S3 until a request with a matching one', async () => {
+  await suite.s3.send(new PutObjectCommand({ Bucket: suite.bucket, Key: 'digest-needed', Body: 'keep me' }));
+  const key = await newKey();
+  const body = `<ObjectEncryption xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><SSE-KMS><KMSKeyArn>${key.arn}</KMSKeyArn></SSE-KMS></ObjectEncryption>`;
+  const send = (headers: Record<string, string>) => rawRequest(suite.server.url, { method: 'PUT', path: `/${suite.bucket}/digest-needed?encryption`, body, headers });
+  const before = await blobState('digest-needed');
+  const stillSseS3 = async () => {
+    assert.equal((await suite.s3.send(new HeadObjectCommand({ Bucket: suite.bucket, Key: 'digest-needed' }))).ServerSideEncryption, 'AES256');
+    assert.deepEqual(await blobState('digest-needed'), before, 'nothing resealed');
+  };
+
+  const none = await send({});
+  assert.equal(none.status, 400, none.body);
+  assert.equal(errorCode(none.body), 'InvalidRequest');
+  assert.match(none.body, /Missing required header for this request: Content-MD5/);
+  await stillSseS3();
+  const wrongMd5 = await send({ 'content-md5': createHash('md5').update('another body').digest('base64') });
+  assert.equal(wrongMd5.status, 400, wrongMd5.body);
+  assert.equal(errorCode(wrongMd5.body), 'BadDigest');
+  await stillSseS3();
+  const badMd5 = await send({ 'content-md5': 'not-an-md5' });
+  assert.equal(badMd5.status, 400, badMd5.body);
+  assert.equal(errorCode(badMd5.body), 'InvalidDigest');
+  await stillSseS3();
+  const wrongCrc = await send({ 'x-amz-checksum-crc32': 'AAAAAA==' });
+  assert.equal(wrongCrc.status, 400, wrongCrc.body);
+  assert.equal(errorCode(wrongCrc.body), 'BadDigest');
+  await stillSseS3();
+
+  const withSha = await send({ 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64') });
+  assert.equal(withSha.status, 200, withSha.body);
+  const after = await suite.s3.send(new HeadObjectCommand({ Bucket: suite.bucket, Key: 'digest-needed' }));
+  assert.equal(after.ServerSideEncryption, 'aws:kms');
+  assert.equal(after.SSEKMSKeyId, key.arn);
+  const withMd5 = await send({ 'content-md5': createHash('md5').update(body).digest('base64') });
+  assert.equal(withMd5.status, 200, withMd5.body);
 });

@@ -1,5 +1,6 @@
 /** CreateAlias, UpdateAlias, DeleteAlias, ListAliases. */
 import { optionalString, requiredString, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const createAlias: KmsHandler = async (input, { service, call }) => {
   await service.createAlias(call, requiredString(input, 'AliasName', 256), requiredString(input, 'TargetKeyId'));
@@ -16,4 +17,8 @@ export const deleteAlias: KmsHandler = async (input, { service, call }) => {
   return {};
 };
 
-export const listAliases: KmsHandler = async (input, { service, call }) => ({ Aliases: await service.listAliases(call, optionalString(input, 'KeyId')), Truncated: false });
+export const listAliases: KmsHandler = async (input, { service, call }) => {
+  const all = await service.listAliases(call, optionalString(input, 'KeyId'));
+  const { items, ...rest } = pageOf(input, all, (a) => String(a['AliasName']), { operation: 'ListAliases', defaultLimit: 50, maxLimit: 100 });
+  return { Aliases: items, ...rest };
+};

@@ -1,6 +1,7 @@
 /** CreateGrant, ListGrants, RetireGrant, RevokeGrant. */
 import { kmsError } from '../../common/api-error.js';
 import { optionalString, refuseMembers, requiredString, stringList, stringMap, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const createGrant: KmsHandler = async (input, { service, call }) => {
   refuseMembers(input, ['DryRun']);
@@ -21,7 +22,14 @@ export const createGrant: KmsHandler = async (input, { service, call }) => {
   return { GrantToken: r.grantToken, GrantId: r.grantId };
 };
 
-export const listGrants: KmsHandler = async (input, { service, call }) => ({ Grants: await service.listGrants(call, requiredString(input, 'KeyId')), Truncated: false });
+export const listGrants: KmsHandler = async (input, { service, call }) => {
+  const grantId = optionalString(input, 'GrantId', 128);
+  const grantee = optionalString(input, 'GranteePrincipal', 256);
+  const all = (await service.listGrants(call, requiredString(input, 'KeyId')))
+    .filter((g) => (grantId === undefined || g['GrantId'] === grantId) && (grantee === undefined || g['GranteePrincipal'] === grantee));
+  const { items, ...rest } = pageOf(input, all, (g) => String(g['GrantId']), { operation: 'ListGrants', defaultLimit: 50, maxLimit: 100 });
+  return { Grants: items, ...rest };
+};
 
 export const retireGrant: KmsHandler = async (input, { service, call }) => {
   refuseMembers(input, ['DryRun']);

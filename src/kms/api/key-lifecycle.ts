@@ -1,6 +1,7 @@
 /** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion. */
 import { kmsError } from '../../common/api-error.js';
 import { optionalBoolean, optionalInteger, optionalString, refuseMembers, requiredString, tagList, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const createKey: KmsHandler = async (input, { service, call }) => {
   refuseMembers(input, ['CustomKeyStoreId', 'XksKeyId', 'MultiRegion']);
@@ -19,7 +20,10 @@ export const createKey: KmsHandler = async (input, { service, call }) => {
 
 export const describeKey: KmsHandler = async (input, { service, call }) => ({ KeyMetadata: service.keyMetadata(await service.describeKey(call, requiredString(input, 'KeyId'))) });
 
-export const listKeys: KmsHandler = async (_input, { service, call }) => ({ Keys: await service.listKeys(call), Truncated: false });
+export const listKeys: KmsHandler = async (input, { service, call }) => {
+  const { items, ...rest } = pageOf(input, await service.listKeys(call), (k) => k.KeyId, { operation: 'ListKeys', defaultLimit: 100, maxLimit: 1000 });
+  return { Keys: items, ...rest };
+};
 
 export const enableKey: KmsHandler = async (input, { service, call }) => {
   await service.setEnabled(call, requiredString(input, 'KeyId'), true);

@@ -1,5 +1,6 @@
 /** GetKeyPolicy, PutKeyPolicy, ListKeyPolicies: one policy per key, named "default". */
 import { optionalBoolean, optionalString, requiredString, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const getKeyPolicy: KmsHandler = async (input, { service, call }) => {
   const name = optionalString(input, 'PolicyName') ?? 'default';
@@ -15,5 +16,6 @@ export const putKeyPolicy: KmsHandler = async (input, { service, call }) => {
 
 export const listKeyPolicies: KmsHandler = async (input, { service, call }) => {
   await service.listKeyPolicies(call, requiredString(input, 'KeyId'));
-  return { PolicyNames: ['default'], Truncated: false };
+  const { items, ...rest } = pageOf(input, ['default'], (n) => n, { operation: 'ListKeyPolicies', defaultLimit: 100, maxLimit: 1000 });
+  return { PolicyNames: items, ...rest };
 };

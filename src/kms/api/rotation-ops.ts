@@ -1,5 +1,6 @@
 /** EnableKeyRotation (RotationPeriodInDays 90–2560, default 365), DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations. */
 import { optionalInteger, requiredString, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const enableKeyRotation: KmsHandler = async (input, { service, call }) => {
   const keyId = requiredString(input, 'KeyId');
@@ -23,4 +24,9 @@ export const getKeyRotationStatus: KmsHandler = async (input, { service, call })
 
 export const rotateKeyOnDemand: KmsHandler = async (input, { service, call }) => ({ KeyId: await service.rotateOnDemand(call, requiredString(input, 'KeyId')) });
 
-export const listKeyRotations: KmsHandler = async (input, { service, call }) => ({ Rotations: await service.listKeyRotations(call, requiredString(input, 'KeyId')), Truncated: false });
+/** Rotations come oldest first and are only ever added, so their position is a stable sort key. */
+export const listKeyRotations: KmsHandler = async (input, { service, call }) => {
+  const all = await service.listKeyRotations(call, requiredString(input, 'KeyId'));
+  const { items, ...rest } = pageOf(input, all, (_r, i) => String(i).padStart(10, '0'), { operation: 'ListKeyRotations', defaultLimit: 100, maxLimit: 1000 });
+  return { Rotations: items, ...rest };
+};

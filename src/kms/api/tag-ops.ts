@@ -1,5 +1,6 @@
 /** TagResource, UntagResource, ListResourceTags. */
 import { requiredString, stringList, tagList, type KmsHandler } from './kms-shapes.js';
+import { pageOf } from './kms-paging.js';
 
 export const tagResource: KmsHandler = async (input, { service, call }) => {
   await service.tagResource(call, requiredString(input, 'KeyId'), tagList(input, 'Tags'));
@@ -11,4 +12,8 @@ export const untagResource: KmsHandler = async (input, { service, call }) => {
   return {};
 };
 
-export const listResourceTags: KmsHandler = async (input, { service, call }) => ({ Tags: await service.listResourceTags(call, requiredString(input, 'KeyId')), Truncated: false });
+export const listResourceTags: KmsHandler = async (input, { service, call }) => {
+  const all = await service.listResourceTags(call, requiredString(input, 'KeyId'));
+  const { items, ...rest } = pageOf(input, all, (t) => t.TagKey, { operation: 'ListResourceTags', defaultLimit: 50, maxLimit: 50 });
+  return { Tags: items, ...rest };
+};

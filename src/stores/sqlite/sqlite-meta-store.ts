@@ -7,7 +7,7 @@ import type {
 import { SqliteVersionStack } from './sqlite-version-stack.js';
 import { prefixUpperBound } from '../../common/key-order.js';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
-import { groupCommitFor, type GroupCommit } from './group-commit.js';
+import { groupCommitFor, type GroupCommit, type WalBarrier } from './group-commit.js';
 import { META_MIGRATIONS } from './sqlite-migrations.js';
 import {
   partParams, toBucket, toPart, toSummary, toUpload, uploadParams,
@@ -27,9 +27,10 @@ export class SqliteMetaStore implements MetaStore {
    */
   readonly #readObject: (bucket: string, key: string) => ObjectRecord | undefined;
 
-  constructor(db: SqliteDatabase) {
+  /** `walBarrier`: the WAL's fdatasync off the event loop (stores/fs/wal-sync.ts); without it every COMMIT fsyncs inline. */
+  constructor(db: SqliteDatabase, walBarrier?: WalBarrier) {
     this.#db = db;
-    this.#group = groupCommitFor(db);
+    this.#group = groupCommitFor(db, walBarrier);
     migrate(db, 'meta', META_MIGRATIONS);
     this.#stack = new SqliteVersionStack(db);
     const p = (sql: string) => db.prepare(sql);
@@ -113,15 +114,15 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
-    return this.#readObject(bucket, key);
+    return this.#durable(this.#readObject(bucket, key));
   }
 
   async getVersion(bucket: string, key: string, versionId: string): Promise<ObjectRecord | undefined> {
-    return this.#db.transaction(() => this.#stack.version(bucket, key, versionId))();
+    return this.#durable(this.#db.transaction(() => this.#stack.version(bucket, key, versionId))());
   }
 
   async getLatestDeleteMarker(bucket: string, key: string) {
-    return this.#db.transaction(() => this.#stack.latestDeleteMarker(bucket, key))();
+    return this.#durable(this.#db.transaction(() => this.#stack.latestDeleteMarker(bucket, key))());
   }
 
   async putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard, alongside?: () => void): Promise<Released> {
@@ -149,7 +150,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async listVersions(bucket: string, o: { prefix: string; startAt?: string; after?: { key: string; versionId?: string }; limit: number }): Promise<ListPage<VersionSummary>> {
-    return this.#db.transaction(() => this.#stack.list(bucket, o))();
+    return this.#durable(this.#db.transaction(() => this.#stack.list(bucket, o))());
   }
 
   async putObjectTags(bucket: string, key: string, tags: ReadonlyArray<readonly [string, string]>, versionId?: string): Promise<boolean> {
@@ -177,7 +178,7 @@ export class SqliteMetaStore implements MetaStore {
     const upper = prefixUpperBound(o.prefix);
     const stmt = inclusive ? this.#q.listAt : this.#q.listAfter;
     const rows = stmt.all(bucket, from, upper ?? '', upper === undefined ? 1 : 0, o.limit + 1) as ObjectRow[];
-    return { items: rows.slice(0, o.limit).map(toSummary), truncated: rows.length > o.limit };
+    return this.#durable({ items: rows.slice(0, o.limit).map(toSummary), truncated: rows.length > o.limit });
   }
 
   async createUpload(u: UploadRecord): Promise<void> {
@@ -245,11 +246,12 @@ export class SqliteMetaStore implements MetaStore {
     for (const id of blobIds) {
       if (this.#q.objectBlobRef.get(id) || this.#q.uploadBlobRef.get(id)) found.add(id);
     }
-    return found;
+    // The orphan sweeper deletes what is not referenced: only once the state it read cannot be undone.
+    return this.#durable(found);
   }
 
   async scanObjectParts(o: { bucket?: string; after?: string; limit: number }) {
-    return this.#db.transaction(() => this.#stack.scan(o))();
+    return this.#durable(this.#db.transaction(() => this.#stack.scan(o))());
   }
 
   async updateSealedKey(bucket: string, key: string, writeId: string, partNumber: number, sealedKey: Buffer): Promise<boolean> {
@@ -287,6 +289,15 @@ export class SqliteMetaStore implements MetaStore {
    */
   #requireBucket(bucket: string): void {
     if (!this.#q.bucketExists.get(bucket)) throw new BucketMissingError(bucket);
+  }
+
+  /**
+   * A read's result, handed out only once every group commit it could have seen is durable (the group
+   * commit's WAL sync runs after COMMIT, so a read can see a commit a power cut would still undo).
+   */
+  #durable<T>(value: T): T | Promise<T> {
+    const pending = this.#group.durable();
+    return pending === undefined ? value : pending.then(() => value);
   }
 
   /** Blob ids of rows, leaving out inline parts (which have none). */
