@@ -24,10 +24,12 @@ import { KeyManager } from './kms/key-manager.js';
 import { auditDigestSigner, type DigestSigner } from './kms/audit-digest-key.js';
 import { CloudTrailTrail } from './audit/cloudtrail-trail.js';
 import { bucketDelivery } from './audit/trail-delivery.js';
-import { S3_OPERATIONS } from './s3/s3-operations.js';
+import { keyUnderLock, S3_OPERATIONS } from './s3/s3-operations.js';
 import type { S3Context } from './s3/s3-request.js';
 import { Readable } from 'node:stream';
 import { FsAuditStore } from './stores/fs/fs-audit-store.js';
+import { SqliteAuditJournal } from './stores/sqlite/sqlite-audit-journal.js';
+import type { AuditJournal } from './stores/audit-store.js';
 import { KmsService, type KmsKeyUse } from './kms/kms-service.js';
 import { ExternalKmsClient } from './kms/external-kms-client.js';
 import { createKmsRouter } from './edge/kms-router.js';
@@ -67,6 +69,8 @@ export interface OpenedData {
   readonly rootKeySource: { generated: boolean; source: string };
   /** Signs the audit trail's digests (a key derived from the root key; wiped at close). */
   readonly auditSigner: DigestSigner;
+  /** The audit trail's journal, in the metadata database (its rows share the metadata's group commit); none when read-only. */
+  readonly auditJournal: AuditJournal | undefined;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,7 @@ export async function openData(
     const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'));
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
+    const auditJournal = access === 'read' ? undefined : new SqliteAuditJournal(db);
     const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
     const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
     // SSE-KMS and DSSE-KMS data keys come from the built-in KMS, or the external one (--kms-endpoint).
@@ -112,6 +117,7 @@ export async function openData(
       meta, iam, blobs, keys: opened, kms, kmsKeyUse, envelope,
       rootKeySource: { generated: rootKey.generated, source: rootKey.source },
       auditSigner,
+      auditJournal,
       close: async () => {
         auditSigner.wipe();
         await blobs.close();
@@ -198,10 +204,12 @@ export async function startApp(config: ServeConfig, log: Logger = stderrLogger, 
   const auditBucket = config.audit.bucket;
   // The trail opens before the server listens: the records a crash left are sealed before new ones arrive.
   trail = config.audit.enabled ? await CloudTrailTrail.open({
-    store: await FsAuditStore.open(join(config.dataDir, 'audit')), signer: data.auditSigner, clock, random: systemRandom,
+    store: await FsAuditStore.open(join(config.dataDir, 'audit')), journal: data.auditJournal!, signer: data.auditSigner, clock, random: systemRandom,
     region: config.region, defaultAccountId: credentials.accountId, log, retentionDays: config.audit.retentionDays,
     // Each sealed stretch is copied into the bucket through S3's own write path (encrypted like any object), as the
     // primary account's root; these writes are the trail's own and are not themselves recorded.
+    // Retention keeps the records of an object while any of its versions is under Object Lock.
+    objectLocked: (bucket, key) => keyUnderLock(data.meta, bucket, key, clock.now()),
     deliver: auditBucket === undefined ? undefined : bucketDelivery(config.region, (key, body, contentType) => deliverObject(s3Context, primaryRoot, auditBucket, key, body, contentType)),
   }) : undefined;
   const iamContext: IamContext = { store: data.iam, seal: (id, secret) => data.keys.sealAccessKeySecret(id, secret), clock, random: systemRandom };

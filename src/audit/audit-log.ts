@@ -23,8 +23,10 @@ export interface AuditEvent {
   readonly eventTime: Date;
   /** The request id of the call that caused the event (key uses carry the S3 request's id). */
   readonly requestId: string;
-  /** The caller; undefined for anonymous requests. */
+  /** The caller; undefined for anonymous requests and for callers whose authentication failed. */
   readonly principal?: Principal;
+  /** The access key id a caller whose authentication failed gave (never its secret or signature). */
+  readonly accessKeyId?: string;
   /** Set when a service made the call on the caller's behalf (`s3.amazonaws.com` for S3's key uses). */
   readonly invokedBy?: string;
   readonly sourceIPAddress?: string;
@@ -52,6 +54,11 @@ export interface AuditLog {
    * callers await it; an implementation may batch.
    */
   record(event: AuditEvent): Promise<void>;
+  /**
+   * The unit that journals `event`'s record when run inside a metadata transaction the caller is about to commit:
+   * the record is durable with that commit (no commit of its own). Optional: a log without a journal has none.
+   */
+  prepare?(event: AuditEvent): () => void;
 }
 
 /** A stored CloudTrail record and the trail's reader, for LookupEvents (cloudtrail/) to query without knowing the files. */

@@ -8,7 +8,7 @@ export const EVENT_VERSION = '1.11';
 export const ANONYMOUS_PRINCIPAL = 'ANONYMOUS_PRINCIPAL';
 
 export interface CloudTrailUserIdentity {
-  readonly type: 'Root' | 'IAMUser' | 'AWSAccount';
+  readonly type: 'Root' | 'IAMUser' | 'AWSAccount' | 'Unknown';
   readonly principalId: string;
   readonly arn?: string;
   readonly accountId: string;
@@ -53,9 +53,11 @@ export function cloudTrailTime(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
-function userIdentity(event: AuditEvent): CloudTrailUserIdentity {
+function userIdentity(event: AuditEvent, recipient: string): CloudTrailUserIdentity {
   const p = event.principal;
   const invokedBy = event.invokedBy === undefined ? {} : { invokedBy: event.invokedBy };
+  // A failed authentication: who the caller claimed to be is not known to be true (CloudTrail's `Unknown` identity type).
+  if (p === undefined && event.accessKeyId !== undefined) return { type: 'Unknown', principalId: '', accountId: recipient, accessKeyId: event.accessKeyId, ...invokedBy };
   if (p === undefined) return { type: 'AWSAccount', principalId: '', accountId: ANONYMOUS_PRINCIPAL, ...invokedBy };
   if (p.type === 'root') return { type: 'Root', principalId: p.accountId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId, ...invokedBy };
   return { type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId, userName: p.userName ?? '', ...invokedBy };
@@ -75,7 +77,7 @@ export function toCloudTrailRecord(event: AuditEvent, eventId: string, region: s
   const source = event.sourceIPAddress ?? event.invokedBy ?? '';
   return {
     eventVersion: EVENT_VERSION,
-    userIdentity: userIdentity(event),
+    userIdentity: userIdentity(event, recipient),
     eventTime: cloudTrailTime(event.eventTime),
     eventSource: event.eventSource,
     eventName: event.eventName,

@@ -24,12 +24,16 @@ export function markerBytes(m: UnsignedMarker): Buffer {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Whether any record in these segments must be kept still (an object under Object Lock). */
+export type RetentionHold = (account: string, segments: readonly string[]) => Promise<boolean>;
+
 /**
  * Removes, oldest first, each digest whose stretch ended before the retention period and the segments it sealed;
- * the newest digest is always kept, so the chain has a head to continue from. The marker is written before any
+ * the newest digest is always kept, so the chain has a head to continue from, and so is the first stretch `hold`
+ * keeps (with everything after it: only a prefix of the chain is ever removed). The marker is written before any
  * file is removed: a crash in between leaves files the marker already vouches for, never a gap it does not.
  */
-export async function applyRetention(store: AuditStore, signer: DigestSigner, account: string, now: Date, days: number, log: (m: string, f?: Record<string, unknown>) => void): Promise<void> {
+export async function applyRetention(store: AuditStore, signer: DigestSigner, account: string, now: Date, days: number, log: (m: string, f?: Record<string, unknown>) => void, hold?: RetentionHold): Promise<void> {
   const cutoff = cloudTrailTime(new Date(now.getTime() - days * DAY_MS));
   const names = await store.digests(account);
   const expired: Array<{ name: string; bytes: Buffer; doc: DigestDocument }> = [];
@@ -38,6 +42,10 @@ export async function applyRetention(store: AuditStore, signer: DigestSigner, ac
     if (bytes === undefined) break;
     const doc = JSON.parse(bytes.toString('utf8')) as DigestDocument;
     if (doc.digestEndTime >= cutoff) break;
+    if (hold !== undefined && await hold(account, doc.logFiles.map((f) => f.file))) {
+      log('audit trail: retention keeps a stretch holding records of objects under Object Lock', { account, digest: name });
+      break;
+    }
     expired.push({ name, bytes, doc });
   }
   const last = expired[expired.length - 1];

@@ -31,7 +31,7 @@ export interface CallFacts {
   readonly req: IncomingMessage;
   readonly ctx: RequestContext;
   readonly query: URLSearchParams;
-  readonly routed: RoutedRequest;
+  readonly routed: Pick<RoutedRequest, 'operation' | 'bucket' | 'key' | 'resource' | 'auditParameters'>;
   readonly principal: Principal | undefined;
   readonly presigned: boolean;
   readonly signatureVersion: 'SigV2' | 'SigV4' | undefined;
@@ -107,7 +107,7 @@ function s3AdditionalData(facts: CallFacts, response: S3Response | undefined, tl
   return out;
 }
 
-function resources(service: string, routed: RoutedRequest): AuditResource[] | undefined {
+function resources(service: string, routed: CallFacts['routed']): AuditResource[] | undefined {
   if (service === 's3') {
     if (routed.bucket === undefined) return undefined;
     const bucket: AuditResource = { type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${routed.bucket}` };

@@ -6,10 +6,11 @@ import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate, type VerifiedRequest } from '../auth/authenticate.js';
-import type { S3Response } from '../s3/s3-request.js';
+import type { AuditRider, S3Response } from '../s3/s3-request.js';
 import { credentialScope } from './credential-scope.js';
 import { CLIENT_ENDED_EARLY } from './http-server.js';
 import { callEvent, isReadOnly } from './audit-event.js';
+import { claimedAccessKeyId } from './claimed-access-key.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
 import { requestSecrets } from './request-secrets.js';
 import { writeResponse } from './response-writer.js';
@@ -46,9 +47,13 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     let session: RouterSession | undefined;
     let answering: Promise<void> | undefined;
     // Set once the call is known (authenticated and routed): from then on it is recorded, whatever its outcome.
-    let call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined;
+    let call: Call | undefined;
+    // An object write whose record rode in its own metadata commit (committed) gets no second one.
+    let rider: AuditRider | undefined;
+    // Set once authentication starts: a call refused from then on, before it is routed, is recorded too.
+    let authenticating: { query: URLSearchParams; verified?: VerifiedRequest } | undefined;
     // A router that records its own events (KMS) gets no second record of the same call from here.
-    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
+    const record = (outcome: { response: S3Response } | { error: unknown }) => (router.auditsItself || rider?.committed === true ? Promise.resolve() : audited(deps, router.service, req, ctx, call, outcome));
     const answer = (response: S3Response, linger = true): Promise<void> => {
       answering ??= respond(req, res, response, ctx, isHead, linger);
       return answering;
@@ -104,7 +109,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         return;
       }
       const region = scope !== undefined && router.extraSigningRegions.includes(scope.region) ? scope.region : deps.region;
+      authenticating = { query };
       const verified = await authenticate(session.authInput, { lookup: deps.lookup, clock: deps.clock, region });
+      authenticating.verified = verified;
       // The verifying body stream (aws-chunked decoder, payload hash check) may fail while nobody reads it:
       // an operation that refused the request early, or the lingering close discarding the rest. Its
       // consumers see its errors through their own listeners; without this one such an error kills the process.
@@ -121,7 +128,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       });
 
       sendContinue();
-      const response = await routed.run();
+      const prepare = deps.audit?.prepare;
+      if (prepare !== undefined && !router.auditsItself) {
+        const known = call;
+        rider = { committed: false, unitFor: (response) => prepare.call(deps.audit, callEventOf(deps, router.service, req, ctx, known, { response })) };
+      }
+      const response = await routed.run(rider);
       await record({ response });
       await answer(await decorated(session, response));
     } catch (err) {
@@ -137,7 +149,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         return;
       }
       const response = router.errorResponse(err, ctx, deps.log);
-      await record({ error: err }).catch(() => {});
+      if (call === undefined && authenticating !== undefined) await refusedBeforeRouting(deps, router.service, session, req, ctx, authenticating, err).catch(() => {});
+      else await record({ error: err }).catch(() => {});
       await answer(await decorated(session, response));
     } finally {
       // The answer is written (a GET's stream read to its end or failed) or the client is gone: no part of
@@ -153,19 +166,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
  * fails with InternalError: no write is acknowledged without its record.
  */
 async function audited(deps: PipelineDeps, service: string, req: IncomingMessage, ctx: RequestContext,
-  call: { routed: RoutedRequest; verified: VerifiedRequest; query: URLSearchParams } | undefined, outcome: { response: S3Response } | { error: unknown }): Promise<void> {
+  call: Call | undefined, outcome: { response: S3Response } | { error: unknown }): Promise<void> {
   if (deps.audit === undefined || call === undefined) return;
-  const { routed, verified, query } = call;
-  const facts = routed.facts;
-  const event = callEvent({
-    service, req, ctx, query, routed, principal: verified.principal,
-    presigned: facts.authType === 'REST-QUERY-STRING',
-    signatureVersion: facts.signatureVersion === undefined ? undefined : facts.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4',
-    bytesIn: verified.contentLength ?? (req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])),
-    eventTime: deps.clock.now(),
-  }, outcome);
-  const written = deps.audit.record(event);
-  if ('response' in outcome && isReadOnly(routed.operation)) {
+  const written = deps.audit.record(callEventOf(deps, service, req, ctx, call, outcome));
+  if ('response' in outcome && isReadOnly(call.routed.operation)) {
     written.catch((error: unknown) => deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) }));
     return;
   }
@@ -175,6 +179,48 @@ async function audited(deps: PipelineDeps, service: string, req: IncomingMessage
     deps.log('audit record failed', { requestId: ctx.requestId, error: String(error) });
     throw error;
   }
+}
+
+/**
+ * Records a call refused before it was routed: a failed authentication (bad signature, unknown access key, malformed
+ * Authorization) or a request its router could not route. The operation and resource come from what the request
+ * asks for (not trusted, only described); a caller that did not authenticate is known only by the access key id it
+ * gave, and the record goes to that key's account when the key exists. Durable before the answer, like any refusal.
+ */
+async function refusedBeforeRouting(deps: PipelineDeps, service: string, session: RouterSession | undefined, req: IncomingMessage, ctx: RequestContext,
+  seen: { query: URLSearchParams; verified?: VerifiedRequest }, error: unknown): Promise<void> {
+  if (deps.audit === undefined) return;
+  const described = session?.describe?.() ?? {};
+  const target = headerValue(req.headers['x-amz-target']);
+  const operation = described.operation ?? (target === undefined ? undefined : target.slice(target.lastIndexOf('.') + 1)) ?? seen.query.get('Action') ?? 'Unknown';
+  const principal = seen.verified?.principal;
+  const accessKeyId = principal === undefined ? claimedAccessKeyId(req.headers, seen.query) : undefined;
+  const owner = accessKeyId === undefined ? undefined : (await deps.lookup(accessKeyId).catch(() => undefined))?.principal.accountId;
+  const event = callEvent({
+    service, req, ctx, query: seen.query, routed: { operation, bucket: described.bucket, key: described.key }, principal,
+    presigned: seen.query.has('X-Amz-Signature') || seen.query.has('Signature'), signatureVersion: undefined,
+    bytesIn: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']), eventTime: deps.clock.now(),
+  }, { error });
+  await deps.audit.record({ ...event, ...(accessKeyId === undefined ? {} : { accessKeyId }), ...(owner === undefined ? {} : { recipientAccountId: owner }) });
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A call known to the pipeline: authenticated and routed. */
+interface Call { readonly routed: RoutedRequest; readonly verified: VerifiedRequest; readonly query: URLSearchParams }
+
+function callEventOf(deps: PipelineDeps, service: string, req: IncomingMessage, ctx: RequestContext, call: Call, outcome: { response: S3Response } | { error: unknown }) {
+  const { routed, verified, query } = call;
+  const facts = routed.facts;
+  return callEvent({
+    service, req, ctx, query, routed, principal: verified.principal,
+    presigned: facts.authType === 'REST-QUERY-STRING',
+    signatureVersion: facts.signatureVersion === undefined ? undefined : facts.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4',
+    bytesIn: verified.contentLength ?? (req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])),
+    eventTime: deps.clock.now(),
+  }, outcome);
 }
 
 /** The answer with the router's added headers; a failure to add them leaves the answer as it was. */

@@ -25,6 +25,11 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
           return cors === undefined ? response : { ...response, headers: { ...response.headers, ...cors } };
         },
         authInput: { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body: req, secure: ctx.secure, hostBucket: virtualHosted ? bucket : undefined },
+        describe() {
+          const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
+          const match = matchS3Route(method, target, query, (h) => req.headers[h] !== undefined);
+          return { operation: match.kind === 'route' ? match.route.operation : undefined, bucket, key };
+        },
         async route(verified) {
           if (key !== undefined) checkKeyLength(key);
           const target: S3Target = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
@@ -46,7 +51,7 @@ export function createS3Router(deps: { readonly domain: string | undefined; read
             origin: `${ctx.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`, facts,
             ownSecret: (secret, fromHeader) => secrets.own(secret, fromHeader),
           };
-          return { operation, bucket, key, facts, run: () => handler(s3req, deps.s3) };
+          return { operation, bucket, key, facts, run: (auditRider) => handler(auditRider === undefined ? s3req : { ...s3req, auditRider }, deps.s3) };
         },
       };
     },

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthInput, VerifiedRequest } from '../auth/authenticate.js';
 import type { RequestFacts } from '../common/authorizer.js';
-import type { S3Response } from '../s3/s3-request.js';
+import type { AuditRider, S3Response } from '../s3/s3-request.js';
 import type { RequestContext } from './request-context.js';
 import type { RequestSecrets } from './request-secrets.js';
 
@@ -32,7 +32,8 @@ export interface RoutedRequest {
   readonly facts: RequestFacts;
   /** The call's parameters as CloudTrail records them (non-S3 APIs; S3's are read from the URL): never a secret. */
   readonly auditParameters?: Readonly<Record<string, unknown>>;
-  run(): Promise<S3Response>;
+  /** Runs the operation; an S3 object write takes `rider` to journal its audit record in its own commit. */
+  run(rider?: AuditRider): Promise<S3Response>;
 }
 
 /** One request inside its router: the form auth/ verifies, then the routing of what was verified. */
@@ -43,6 +44,8 @@ export interface RouterSession {
   /** Adds headers to the answer, success or error alike (S3's CORS headers of a rule the request's Origin matches). */
   readonly decorate?: (response: S3Response) => Promise<S3Response>;
   route(verified: VerifiedRequest): Promise<RoutedRequest>;
+  /** What the request asks for, read without trusting it: for the record of a call refused before it was routed. */
+  describe?(): { readonly operation?: string; readonly bucket?: string; readonly key?: string };
 }
 
 export interface ServiceRouter {

@@ -1,7 +1,7 @@
 /** Object Lock: the bucket's configuration, the lock a write asks for, the guard every destroying write passes, the lock headers of a read. */
 import { s3Error } from '../common/api-error.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BucketRecord, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
+import type { BucketRecord, MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
 import { header } from './metadata-headers.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
 import type { S3Context, S3Request } from './s3-request.js';
@@ -20,6 +20,25 @@ export interface LockConfiguration {
 /** The bucket's Object Lock configuration, carried by its row (read with it, no second read). */
 export function lockConfigurationOf(bucket: Pick<BucketRecord, 'objectLock'>): LockConfiguration | undefined {
   return bucket.objectLock === undefined ? undefined : JSON.parse(bucket.objectLock) as LockConfiguration;
+}
+
+/**
+ * Whether any version of the key is still locked at `now` (retention not yet passed, or a legal hold): the audit trail
+ * keeps such an object's records at least that long. A bucket without Object Lock answers at once.
+ */
+export async function keyUnderLock(meta: MetaStore, bucket: string, key: string, now: Date): Promise<boolean> {
+  if ((await meta.getBucket(bucket))?.objectLock === undefined) return false;
+  const locked = (v: ObjectRecord | undefined): boolean => v !== undefined && (v.legalHold === true || (v.retention !== undefined && v.retention.until > now));
+  let after: { key: string; versionId?: string } | undefined;
+  for (;;) {
+    const page = await meta.listVersions(bucket, { prefix: key, after, limit: 1000 });
+    const mine = page.items.filter((v) => v.key === key);
+    for (const v of mine) if (!v.deleteMarker && locked(await meta.getVersion(bucket, key, v.versionId))) return true;
+    const last = page.items[page.items.length - 1];
+    // Versions are listed by key: once past this key (or at the end), there are no more of its versions.
+    if (!page.truncated || last === undefined || last.key !== key) return false;
+    after = { key: last.key, versionId: last.versionId };
+  }
 }
 
 export function lockResponseHeaders(object: ObjectRecord): Record<string, string> {

@@ -50,12 +50,13 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
     encryption: info, partsCount: undefined, storageClass: objectStorageClass, acl, ...lock,
     parts: [{ partNumber: 1, blobId: blob.blobId, inline: blob.inline, size: blob.size, etag: blob.etag, sealedKey: blob.sealedKey, writeId, checksums: blob.checksums, lastModified: now }],
   };
-  const version = await commitObject(ctx, object, versioningOf(bucket), precondition, guard);
-
-  const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version };
-  for (const [alg, value] of Object.entries(blob.checksums)) {
-    out[checksumHeader(alg as never)] = value;
-    out['x-amz-checksum-type'] = 'FULL_OBJECT';
-  }
-  return { status: 200, headers: out, audit: { sseApplied: sseApplied(info, encryption.defaultApplied) } };
+  const answer = (version: Record<string, string>): S3Response => {
+    const out: Record<string, string> = { etag: quoted(blob.etag), ...sseResponseHeaders(info, contextRequested(sse), customerKeyMd5(sse)), ...version };
+    for (const [alg, value] of Object.entries(blob.checksums)) {
+      out[checksumHeader(alg as never)] = value;
+      out['x-amz-checksum-type'] = 'FULL_OBJECT';
+    }
+    return { status: 200, headers: out, audit: { sseApplied: sseApplied(info, encryption.defaultApplied) } };
+  };
+  return answer(await commitObject(ctx, object, versioningOf(bucket), precondition, guard, { rider: req.auditRider, answer }));
 }

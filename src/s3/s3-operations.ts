@@ -30,6 +30,7 @@ import { kmsErrorAsS3 } from './sse-kms-requests.js';
 // CORS outside the operations: the edge answers preflights before authentication, and adds the headers of a
 // matching rule to the answers of actual requests.
 export { actualRequestCorsHeaders, corsPreflight } from './bucket-cors.js';
+export { keyUnderLock } from './object-lock.js';
 
 const HANDLERS: Readonly<Record<string, S3Handler>> = {
   ListBuckets: listBuckets,

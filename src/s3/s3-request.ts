@@ -39,6 +39,18 @@ export interface S3Request {
    * request ends (answered, failed or aborted) and removes that header's text from the request at once.
    */
   readonly ownSecret: (secret: Secret, fromHeader: string) => void;
+  /** Lets an object write's audit record ride in its own metadata commit (absent: the pipeline records it afterwards). */
+  readonly auditRider?: AuditRider;
+}
+
+/**
+ * Given the answer a write will give if its commit succeeds, `unitFor` returns the unit that journals the write's
+ * audit record inside that commit's transaction (one fsync for both). The write sets `committed` once that commit
+ * succeeded: the record is then durable and the pipeline makes no second one.
+ */
+export interface AuditRider {
+  unitFor(response: S3Response): () => void;
+  committed: boolean;
 }
 
 export interface S3Response {

@@ -1,6 +1,6 @@
-/** AuditStore: the trail's append-only record files (segments) and digest files, per account; the trail (audit/) decides what goes in them. */
+/** AuditStore and AuditJournal: the trail's record files (segments), digest files, and the journal records wait in until their segment is written; the trail (audit/) decides what goes in them. */
 
-/** One record file: the records of one account for one hour, from one server run (a restart opens a new one). */
+/** One record file: records of one account, from one hour, written whole (a segment never changes once written). */
 export interface AuditSegmentRef {
   readonly accountId: string;
   /** `<seq>-<YYYYMMDDTHH00Z>.jsonl`; names sort in the order the segments were opened. */
@@ -8,17 +8,8 @@ export interface AuditSegmentRef {
 }
 
 export interface AuditStore {
-  /**
-   * Appends one JSON line to the account's open segment for `hour` (`YYYYMMDDTHH00Z`), opening a new segment when
-   * the hour changed. Resolves once the line is durable; appends made while a sync runs share the next one.
-   */
-  append(accountId: string, hour: string, line: string): Promise<void>;
-  /** Closes every open segment (after the appends queued before it): nothing is written to them again. */
-  closeSegments(): Promise<void>;
-  /** Closes the open segments whose hour is not `currentHour`. */
-  closeSegmentsBefore(currentHour: string): Promise<void>;
-  /** The segments being appended to now ("accountId/name"). */
-  openSegments(): ReadonlySet<string>;
+  /** Writes a segment durably and whole (temporary file, fsync, rename, directory fsync); never replaces one. */
+  writeSegment(accountId: string, name: string, bytes: Buffer): Promise<void>;
   /** Accounts that have a trail directory. */
   accounts(): Promise<string[]>;
   /** The account's segment names, sorted. */
@@ -36,7 +27,38 @@ export interface AuditStore {
   writeMarker(accountId: string, bytes: Buffer): Promise<void>;
   /** Removes a segment or digest file (retention only). */
   remove(accountId: string, kind: 'segment' | 'digest', name: string): Promise<void>;
-  /** Cuts a partial last line (a crash mid-write) off every segment not open; returns the segments cut. */
+  /** Cuts a partial last line off every segment (left by versions that appended to segments, on a crash); returns the segments cut. */
   repairTornTails(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** A segment that still has records in the journal. */
+export interface JournalSegment {
+  readonly accountId: string;
+  readonly segment: string;
+  readonly records: number;
+}
+
+/**
+ * Where a record is made durable first: rows in the metadata database, committed in the same group commit as the
+ * metadata switches (one fsync for both). The trail later writes a segment's rows into its file and drops them.
+ */
+export interface AuditJournal {
+  /**
+   * Adds one record line to `segment`. `durable`: resolves once committed (the next batch); otherwise it rides in
+   * whichever batch commits next (at most ~100 ms later) and nobody needs to wait for it.
+   */
+  append(accountId: string, segment: string, line: string, durable: boolean): Promise<void>;
+  /** Adds one record line now, inside the transaction the caller runs (a metadata group-commit unit): durable with it. */
+  insertNow(accountId: string, segment: string, line: string): void;
+  /** Commits every append made before this call. */
+  settle(): Promise<void>;
+  /** The segments with rows, in the order their first row was added. */
+  segments(): JournalSegment[];
+  /** A segment's lines, in the order added. */
+  lines(accountId: string, segment: string): string[];
+  /** Every line of an account, in the order added (for LookupEvents). */
+  accountLines(accountId: string): string[];
+  /** Removes a segment's rows (after its file is durable). */
+  drop(accountId: string, segment: string): Promise<void>;
 }

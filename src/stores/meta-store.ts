@@ -190,9 +190,11 @@ export interface MetaStore {
   /**
    * Makes `object` the key's current version in one transaction. A version with the same id (only ever
    * the null version) is replaced and its blobs returned for release (after `guard` allowed it); the
-   * previous current version, if it has another id, becomes noncurrent and keeps its blobs.
+   * previous current version, if it has another id, becomes noncurrent and keeps its blobs. `alongside` runs last in
+   * the same transaction (the write's audit record, stores/audit-store.ts AuditJournal): one commit makes both durable,
+   * and if it throws the write is undone.
    */
-  putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Released>;
+  putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard, alongside?: () => void): Promise<Released>;
   /**
    * Adds a delete marker as the key's latest version (`versionId` 'null' replaces the null version,
    * releasing its blobs after `guard` allowed it). The current version becomes noncurrent.

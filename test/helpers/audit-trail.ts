@@ -1,4 +1,5 @@
-/** Reads a server's audit trail straight from its data directory: record lines, raw bytes, file paths (for tamper tests). */
+/** Reads a server's audit trail straight from its data directory: record lines (files and journal), raw bytes, file paths (for tamper tests). */
+import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,13 +26,30 @@ export function digestFiles(dataDir: string): string[] {
   });
 }
 
-/** All the trail's bytes (records and digests), for byte searches. */
-export function trailBytes(dataDir: string): Buffer {
-  return Buffer.concat([...segmentFiles(dataDir), ...digestFiles(dataDir)].map((f) => readFileSync(f)));
+/** The record lines still in the journal (meta.sqlite's audit_journal), in the order added; a running server's newest records are there. */
+export function journalLines(dataDir: string): string[] {
+  const path = join(dataDir, 'meta.sqlite');
+  if (!existsSync(path)) return [];
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_journal'").get() === undefined) return [];
+    return db.prepare('SELECT line FROM audit_journal ORDER BY id').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
 }
 
+/** All the trail's bytes (records in files and journal, and digests), for byte searches. */
+export function trailBytes(dataDir: string): Buffer {
+  return Buffer.concat([...journalLines(dataDir).map((l) => Buffer.from(`${l}\n`)), ...[...segmentFiles(dataDir), ...digestFiles(dataDir)].map((f) => readFileSync(f))]);
+}
+
+/** Every record, in the files and in the journal (read first: a segment written out meanwhile is in both, and counted once). */
 export function trailRecords(dataDir: string): TrailRecord[] {
-  return segmentFiles(dataDir).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TrailRecord));
+  const journal = journalLines(dataDir).map((l) => JSON.parse(l) as TrailRecord);
+  const seen = new Set(journal.map((r) => r['eventID'] as string));
+  const files = segmentFiles(dataDir).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TrailRecord));
+  return [...files.filter((r) => !seen.has(r['eventID'] as string)), ...journal];
 }
 
 /** The records of one request id, waiting up to `ms` for a read's record (reads are written without waiting for them). */

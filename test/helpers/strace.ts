@@ -83,12 +83,12 @@ export interface TracedServer {
   stop(): Promise<SyscallEvent[]>;
 }
 
-/** Starts `strace -f -y … node dist/main.js serve` on port 0 with a temp data dir. */
+/** Starts `strace -f -y … node dist/main.js serve` on port 0 with a temp data dir; writes shown up to 8 KiB (a whole WAL frame: a journal row may sit at the end of its page). */
 export async function startTracedServer(): Promise<TracedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-strace-'));
   const traceFile = join(dataDir, '..', `${dataDir.split('/').pop()}.strace`);
   const child: ChildProcess = spawn('strace', [
-    '-f', '-tt', '-y', '-qq', '-s', '2048', '-e', `trace=${TRACED.join(',')}`, '-o', traceFile, '--',
+    '-f', '-tt', '-y', '-qq', '-s', '8192', '-e', `trace=${TRACED.join(',')}`, '-o', traceFile, '--',
     process.execPath, join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir,
   ], {
     cwd: repoRoot,

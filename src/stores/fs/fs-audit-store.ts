@@ -1,10 +1,7 @@
-/** The audit trail on the local file system: append-only JSON-lines segments with group-committed fdatasync, and digest files written whole. */
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
+/** The audit trail on the local file system: JSON-lines segments and digest files, each written whole and durably (temporary file, fsync, rename). */
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditStore } from '../audit-store.js';
-
-interface Pending { readonly accountId: string; readonly hour: string; readonly line: string; readonly resolve: () => void; readonly reject: (e: unknown) => void }
-interface OpenSegment { readonly name: string; readonly hour: string; readonly handle: FileHandle }
 
 const ACCOUNT = /^[0-9]{12}$/;
 const SEGMENT = /^(\d{6})-\d{8}T\d{4}Z\.jsonl$/;
@@ -12,17 +9,11 @@ const DIGEST = /^(\d{6})\.json$/;
 
 /**
  * Layout: `<dir>/<account>/records/<seq>-<hour>.jsonl`, `<dir>/<account>/digests/<seq>.json`, `<dir>/<account>/retention.json`.
- * Group commit: lines appended while a write+fdatasync runs wait and go out together in the next one, so many
- * records share one sync (like the metadata group commit, stores/sqlite/group-commit.ts).
+ * A segment is written once, whole, from the journal (stores/sqlite/sqlite-audit-journal.ts): a crash leaves it
+ * either absent or complete.
  */
 export class FsAuditStore implements AuditStore {
   readonly #dir: string;
-  readonly #open = new Map<string, OpenSegment>();
-  readonly #nextSeq = new Map<string, number>();
-  #pending: Pending[] = [];
-  #scheduled = false;
-  /** Flushes and closes run one after another on this chain: a segment is never closed under a write. */
-  #chain: Promise<void> = Promise.resolve();
 
   private constructor(dir: string) { this.#dir = dir; }
 
@@ -31,96 +22,12 @@ export class FsAuditStore implements AuditStore {
     return new FsAuditStore(dir);
   }
 
-  append(accountId: string, hour: string, line: string): Promise<void> {
-    if (!ACCOUNT.test(accountId)) return Promise.reject(new Error(`not an account id: ${accountId}`));
-    return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ accountId, hour, line, resolve, reject });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      // One turn of the event loop first, so the records of requests finishing together share the sync.
-      this.#chain = this.#chain.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.#flush());
-    });
-  }
-
-  async #flush(): Promise<void> {
-    this.#scheduled = false;
-    const batch = this.#pending;
-    this.#pending = [];
-    const groups = new Map<string, Pending[]>();
-    for (const p of batch) {
-      const k = `${p.accountId}\n${p.hour}`;
-      const g = groups.get(k);
-      if (g) g.push(p);
-      else groups.set(k, [p]);
-    }
-    await Promise.all([...groups.values()].map(async (group) => {
-      const { accountId, hour } = group[0]!;
-      try {
-        const segment = await this.#segmentFor(accountId, hour);
-        await segment.handle.write(group.map((p) => p.line).join(''));
-        await segment.handle.datasync();
-        for (const p of group) p.resolve();
-      } catch (error) {
-        for (const p of group) p.reject(error);
-      }
-    }));
-  }
-
-  async #segmentFor(accountId: string, hour: string): Promise<OpenSegment> {
-    const current = this.#open.get(accountId);
-    if (current?.hour === hour) return current;
-    if (current) {
-      this.#open.delete(accountId);
-      await current.handle.close();
-    }
+  async writeSegment(accountId: string, name: string, bytes: Buffer): Promise<void> {
+    if (!ACCOUNT.test(accountId)) throw new Error(`not an account id: ${accountId}`);
+    if (!SEGMENT.test(name)) throw new Error(`not a segment name: ${name}`);
     const dir = join(this.#dir, accountId, 'records');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const seq = await this.#takeSeq(accountId, dir);
-    const name = `${String(seq).padStart(6, '0')}-${hour}.jsonl`;
-    // 'wx': a segment is created once and never reopened (a new run opens a new one).
-    const handle = await open(join(dir, name), 'wx', 0o600);
-    await syncDir(dir);
-    const segment = { name, hour, handle };
-    this.#open.set(accountId, segment);
-    return segment;
-  }
-
-  async #takeSeq(accountId: string, dir: string): Promise<number> {
-    let next = this.#nextSeq.get(accountId);
-    if (next === undefined) {
-      const seqs = (await readdir(dir)).map((n) => SEGMENT.exec(n)?.[1]).filter((s): s is string => s !== undefined).map(Number);
-      next = Math.max(0, ...seqs) + 1;
-    }
-    this.#nextSeq.set(accountId, next + 1);
-    return next;
-  }
-
-  #enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.#chain.then(task);
-    this.#chain = run.catch(() => {});
-    return run;
-  }
-
-  closeSegments(): Promise<void> {
-    return this.#enqueue(async () => {
-      const all = [...this.#open.values()];
-      this.#open.clear();
-      await Promise.all(all.map((s) => s.handle.close()));
-    });
-  }
-
-  closeSegmentsBefore(currentHour: string): Promise<void> {
-    return this.#enqueue(async () => {
-      for (const [account, s] of [...this.#open]) {
-        if (s.hour === currentHour) continue;
-        this.#open.delete(account);
-        await s.handle.close();
-      }
-    });
-  }
-
-  openSegments(): ReadonlySet<string> {
-    return new Set([...this.#open].map(([account, s]) => `${account}/${s.name}`));
+    await writeDurably(dir, name, bytes, false);
   }
 
   async accounts(): Promise<string[]> {
@@ -164,11 +71,9 @@ export class FsAuditStore implements AuditStore {
   }
 
   async repairTornTails(): Promise<string[]> {
-    const open = this.openSegments();
     const cut: string[] = [];
     for (const account of await this.accounts()) {
       for (const name of await this.segments(account)) {
-        if (open.has(`${account}/${name}`)) continue;
         const path = join(this.#dir, account, 'records', name);
         const size = (await stat(path)).size;
         if (size === 0) continue;
@@ -182,9 +87,7 @@ export class FsAuditStore implements AuditStore {
     return cut;
   }
 
-  async close(): Promise<void> {
-    await this.closeSegments();
-  }
+  async close(): Promise<void> {}
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -217,7 +120,7 @@ async function syncDir(dir: string): Promise<void> {
 /** Temporary file, fsync, rename (refusing to replace unless `replace`), directory fsync. */
 async function writeDurably(dir: string, name: string, bytes: Buffer, replace: boolean): Promise<void> {
   const target = join(dir, name);
-  if (!replace && (await readIfExists(target)) !== undefined) throw new Error(`${target} exists: a digest is never replaced`);
+  if (!replace && (await readIfExists(target)) !== undefined) throw new Error(`${target} exists: a segment or digest is never replaced`);
   const tmp = join(dir, `.${name}.tmp`);
   const handle = await open(tmp, 'w', 0o600);
   try {

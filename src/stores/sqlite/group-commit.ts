@@ -1,8 +1,11 @@
-/** Group commit: switches requested in the same turn of the event loop share one SQLite transaction, and one WAL sync. */
+/** Group commit: switches requested in the same turn of the event loop share one SQLite transaction, and one WAL sync; every store on a database shares its one GroupCommit. */
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Pending { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** How long a riding unit waits for a batch to join before it commits on its own. */
+const RIDE_MS = 100;
 
 /** Makes everything written to the WAL before the call durable (stores/fs/wal-sync.ts: fdatasync on the thread pool). */
 export interface WalBarrier { sync(): Promise<void> }
@@ -21,7 +24,10 @@ export interface WalBarrier { sync(): Promise<void> }
  */
 export class GroupCommit {
   #queue: Pending[] = [];
+  /** Units nobody waits for now (a read's audit record): they join the next batch, or commit after RIDE_MS. */
+  #riders: Pending[] = [];
   #scheduled = false;
+  #rideTimer: NodeJS.Timeout | undefined;
   /** The sync of the last committed batch until it settles: readers wait for it (see `durable`). */
   #unsynced: Promise<void> | undefined;
   /** Built once (db.transaction() is costly to call: four wrappers, twenty properties): the shared transaction and a unit's savepoint. */
@@ -56,6 +62,17 @@ export class GroupCommit {
     });
   }
 
+  /** Runs `unit` in whichever batch commits next, without causing one sooner than RIDE_MS from now. */
+  ride<T>(unit: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#riders.push({ run: unit, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#rideTimer === undefined && !this.#scheduled) {
+        this.#rideTimer = setTimeout(() => this.#flush(), RIDE_MS);
+        this.#rideTimer.unref();
+      }
+    });
+  }
+
   /**
    * For a reader, after it has read: undefined if every group commit it could have seen is durable,
    * else a promise that settles when they are. Waiting after the read (not before) means a read never
@@ -66,9 +83,18 @@ export class GroupCommit {
   }
 
   #flush(): void {
-    const batch = this.#queue;
+    if (this.#rideTimer !== undefined) clearTimeout(this.#rideTimer);
+    this.#rideTimer = undefined;
+    // Riders first: they were queued before the units of this turn.
+    const batch = this.#riders.length === 0 ? this.#queue : [...this.#riders, ...this.#queue];
     this.#queue = [];
+    this.#riders = [];
     this.#scheduled = false;
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const p of batch) p.reject(new Error('the database is closed'));
+      return;
+    }
     const outcomes: Outcome[] = [];
     try {
       if (this.barrier) this.#syncNormal.run();
@@ -97,4 +123,19 @@ export class GroupCommit {
       else p.reject(o.error);
     });
   }
+}
+
+const shared = new WeakMap<SqliteDatabase, GroupCommit>();
+
+/**
+ * The database's one GroupCommit: units of different stores (metadata, audit journal) share its batches and syncs.
+ * The first caller (the metadata store, opened first) gives the WAL barrier.
+ */
+export function groupCommitFor(db: SqliteDatabase, barrier?: WalBarrier): GroupCommit {
+  let group = shared.get(db);
+  if (group === undefined) {
+    group = new GroupCommit(db, barrier);
+    shared.set(db, group);
+  }
+  return group;
 }

@@ -7,7 +7,7 @@ import type {
 import { SqliteVersionStack } from './sqlite-version-stack.js';
 import { prefixUpperBound } from '../../common/key-order.js';
 import { migrate, type SqliteDatabase } from './sqlite-database.js';
-import { GroupCommit, type WalBarrier } from './group-commit.js';
+import { groupCommitFor, type GroupCommit, type WalBarrier } from './group-commit.js';
 import { META_MIGRATIONS } from './sqlite-migrations.js';
 import {
   partParams, toBucket, toPart, toSummary, toUpload, uploadParams,
@@ -30,7 +30,7 @@ export class SqliteMetaStore implements MetaStore {
   /** `walBarrier`: the WAL's fdatasync off the event loop (stores/fs/wal-sync.ts); without it every COMMIT fsyncs inline. */
   constructor(db: SqliteDatabase, walBarrier?: WalBarrier) {
     this.#db = db;
-    this.#group = new GroupCommit(db, walBarrier);
+    this.#group = groupCommitFor(db, walBarrier);
     migrate(db, 'meta', META_MIGRATIONS);
     this.#stack = new SqliteVersionStack(db);
     const p = (sql: string) => db.prepare(sql);
@@ -125,10 +125,12 @@ export class SqliteMetaStore implements MetaStore {
     return this.#durable(this.#db.transaction(() => this.#stack.latestDeleteMarker(bucket, key))());
   }
 
-  async putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard): Promise<Released> {
+  async putObject(object: ObjectRecord, precondition?: Precondition, guard?: RemovalGuard, alongside?: () => void): Promise<Released> {
     return this.#group.run(() => {
       this.#requireBucket(object.bucket);
-      return this.#stack.put(object, precondition, guard);
+      const released = this.#stack.put(object, precondition, guard);
+      alongside?.();
+      return released;
     });
   }
 
