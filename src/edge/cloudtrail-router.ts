@@ -1,26 +1,15 @@
 /** The router of the CloudTrail API (AWS JSON 1.1): a small JSON body read and hashed before authentication, X-Amz-Target → operation, JSON errors. */
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
 import { cloudtrailError } from '../common/api-error.js';
 import { CLOUDTRAIL_OPERATIONS, CLOUDTRAIL_TARGET_PREFIX, type CloudTrailContext } from '../cloudtrail/lookup-events.js';
 import { cloudtrailErrorResponse } from './json-error-response.js';
+import { bufferedAuthInput, readBounded } from './buffered-body.js';
 import { requestFacts } from './request-facts.js';
 import type { ServiceRouter } from './service-dispatch.js';
 
 /** A LookupEvents request is a few hundred bytes; 64 KiB bounds any CloudTrail request we answer. */
 const MAX_JSON_BODY = 64 * 1024;
+const tooLarge = (max: number) => cloudtrailError('ValidationException', { message: `The request body is larger than ${max} bytes.` });
 
-async function readBounded(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BODY) throw cloudtrailError('ValidationException', { message: `The request body is larger than ${MAX_JSON_BODY} bytes.` });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** CloudTrail's request parameters as its records show them: camelCase member names (`LookupAttributes` → `lookupAttributes`). */
 function auditParameters(input: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -37,16 +26,11 @@ export function createCloudTrailRouter(context: CloudTrailContext): ServiceRoute
     async begin({ req, rawPath, rawQuery, query, ctx, sendContinue }) {
       if (req.method !== 'POST') throw cloudtrailError('UnknownOperationException', { message: `The JSON API answers POST, not ${req.method ?? ''}.` });
       sendContinue();
-      const raw = await readBounded(req);
-      // The SDKs sign the body's SHA-256 without sending x-amz-content-sha256 (as for the Query APIs).
-      const headers = { ...req.headers };
-      if (headers.authorization !== undefined && headers['x-amz-content-sha256'] === undefined) {
-        headers['x-amz-content-sha256'] = createHash('sha256').update(raw).digest('hex');
-      }
+      const raw = await readBounded(req, MAX_JSON_BODY, tooLarge);
       return {
-        authInput: { method: req.method, rawPath, rawQuery, headers, body: ReadableStream.from([raw]), secure: ctx.secure },
+        authInput: bufferedAuthInput(req, rawPath, rawQuery, raw, ctx.secure),
         async route(verified) {
-          const body = await readBounded(verified.body);
+          const body = await readBounded(verified.body, MAX_JSON_BODY, tooLarge);
           const target = String(req.headers['x-amz-target'] ?? '');
           if (!target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) throw cloudtrailError('UnknownOperationException', { message: `Unknown operation ${target}.` });
           const operation = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);

@@ -1,30 +1,19 @@
 /** The router of the AWS KMS JSON 1.1 API: `POST /` with `X-Amz-Target: TrentService.<Op>`, a small JSON body read and hashed before authentication, JSON answers and errors. */
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
 import { kmsError } from '../common/api-error.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../common/clock.js';
 import type { KmsService } from '../kms/kms-service.js';
 import { runKmsOperation } from '../kms/api/kms-operations.js';
 import { jsonErrorResponse } from './json-error-response.js';
+import { bufferedAuthInput, readBounded } from './buffered-body.js';
 import { requestFacts } from './request-facts.js';
 import type { ServiceRouter } from './service-dispatch.js';
 
 /** KMS's largest request is a 32 KiB key policy or a 6 KiB blob, JSON-escaped: 256 KiB bounds it. */
 const MAX_JSON_BODY = 256 * 1024;
+const tooLarge = (max: number) => kmsError('ValidationException', { message: `The request body is larger than ${max} bytes.` });
 const TARGET_PREFIX = 'TrentService.';
 
-async function readBounded(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BODY) throw kmsError('ValidationException', { message: `The request body is larger than ${MAX_JSON_BODY} bytes.` });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function parseJson(raw: Buffer): Record<string, unknown> {
   if (raw.length === 0) return {};
@@ -50,16 +39,11 @@ export function createKmsRouter(deps: { service: KmsService; audit: AuditLog; cl
         throw kmsError('UnknownOperationException', { message: `The KMS API answers POST / with X-Amz-Target: ${TARGET_PREFIX}<Operation>.` });
       }
       sendContinue();
-      const raw = await readBounded(req);
-      // The SDKs sign a JSON body's SHA-256 without sending x-amz-content-sha256 (only S3 requires it): supply it for auth/.
-      const headers = { ...req.headers };
-      if (headers.authorization !== undefined && headers['x-amz-content-sha256'] === undefined) {
-        headers['x-amz-content-sha256'] = createHash('sha256').update(raw).digest('hex');
-      }
+      const raw = await readBounded(req, MAX_JSON_BODY, tooLarge);
       return {
-        authInput: { method: req.method, rawPath, rawQuery, headers, body: ReadableStream.from([raw]), secure: ctx.secure },
+        authInput: bufferedAuthInput(req, rawPath, rawQuery, raw, ctx.secure),
         async route(verified) {
-          const input = parseJson(await readBounded(verified.body));
+          const input = parseJson(await readBounded(verified.body, MAX_JSON_BODY, tooLarge));
           const principal = verified.principal;
           if (principal === undefined) throw kmsError('AccessDeniedException', { message: 'Anonymous requests are not accepted.' });
           const operation = target.slice(TARGET_PREFIX.length);

@@ -1,8 +1,6 @@
 /** The router of AWS Query-protocol APIs (IAM, STS): a small form body read and hashed before authentication, `Action` → handler, ErrorResponse documents. */
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
 import { iamError } from '../common/api-error.js';
+import { bufferedAuthInput, readBounded } from './buffered-body.js';
 import { requestFacts } from './request-facts.js';
 import { QUERY_VERSIONS, type IamContext, type IamHandler } from '../iam/iam-operations.js';
 import { queryErrorResponse } from './query-error-response.js';
@@ -10,17 +8,8 @@ import type { ServiceRouter } from './service-dispatch.js';
 
 /** IAM's largest request is a PutUserPolicy with a 128 KiB document, percent-encoded: 512 KiB bounds it. */
 const MAX_QUERY_BODY = 512 * 1024;
+const tooLarge = (max: number) => iamError('ValidationError', { message: `The request body is larger than ${max} bytes.` });
 
-async function readBounded(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_QUERY_BODY) throw iamError('ValidationError', { message: `The request body is larger than ${MAX_QUERY_BODY} bytes.` });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * The ARN an IAM action is authorized against: the user or group it names (a user acting on itself when it names
@@ -54,18 +43,12 @@ export function createQueryRouter(service: 'iam' | 'sts', operations: Readonly<R
     async begin({ req, rawPath, rawQuery, query, ctx, sendContinue }) {
       if (req.method !== 'POST' && req.method !== 'GET') throw iamError('InvalidAction', { message: `The Query API answers GET and POST, not ${req.method ?? ''}.` });
       sendContinue();
-      const raw = await readBounded(req);
-      // The SDKs sign a Query body's SHA-256 without sending it as x-amz-content-sha256 (only S3 requires that
-      // header); auth/ takes the payload hash from the header, so header-signed requests get it here.
-      const headers = { ...req.headers };
-      if (headers.authorization !== undefined && headers['x-amz-content-sha256'] === undefined) {
-        headers['x-amz-content-sha256'] = createHash('sha256').update(raw).digest('hex');
-      }
+      const raw = await readBounded(req, MAX_QUERY_BODY, tooLarge);
       return {
-        authInput: { method: req.method, rawPath, rawQuery, headers, body: ReadableStream.from([raw]), secure: ctx.secure },
+        authInput: bufferedAuthInput(req, rawPath, rawQuery, raw, ctx.secure),
         async route(verified) {
           // What was verified: the body as auth/ passed it on (its hash checked at its end).
-          const body = await readBounded(verified.body);
+          const body = await readBounded(verified.body, MAX_QUERY_BODY, tooLarge);
           const params = new URLSearchParams();
           for (const [k, v] of query) if (!k.startsWith('X-Amz-')) params.append(k, v);
           for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
