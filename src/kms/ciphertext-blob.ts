@@ -1,5 +1,6 @@
 /** The versioned, self-describing KMS CiphertextBlob: which key and key version sealed it, a per-blob salt, AES-256-GCM ciphertext and tag; the encryption context is associated data. */
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { openGcm } from './gcm-open.js';
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import type { Random } from '../common/random.js';
 import type { Secret } from '../common/secret.js';
 import { canonicalContext, type EncryptionContext } from './encryption-context.js';
@@ -57,16 +58,8 @@ export function sealBlob(header: BlobHeader, material: Secret, context: Encrypti
 export function openBlob(blob: Buffer, material: Secret, context: EncryptionContext): Buffer | undefined {
   if (readBlobHeader(blob) === undefined) return undefined;
   const key = blobKey(material, blob.subarray(21, 37));
-  const decipher = createDecipheriv('aes-256-gcm', key, NONCE);
-  decipher.setAAD(Buffer.concat([blob.subarray(0, HEADER), canonicalContext(context)]));
-  decipher.setAuthTag(blob.subarray(blob.length - TAG));
-  const plain = decipher.update(blob.subarray(HEADER, blob.length - TAG));
   try {
-    decipher.final();
-    return plain;
-  } catch {
-    plain.fill(0);
-    return undefined;
+    return openGcm(key, NONCE, Buffer.concat([blob.subarray(0, HEADER), canonicalContext(context)]), blob.subarray(HEADER, blob.length - TAG), blob.subarray(blob.length - TAG));
   } finally {
     key.fill(0);
   }

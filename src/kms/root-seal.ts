@@ -1,5 +1,6 @@
 /** AES-256-GCM sealing under the root key with a fresh key per record: HKDF-SHA256 over a 32-byte random salt kept in the record. */
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { openGcm } from './gcm-open.js';
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import type { Random } from '../common/random.js';
 import type { Secret } from '../common/secret.js';
 
@@ -39,16 +40,8 @@ export function sealUnderRoot(root: Secret, info: string, aad: Buffer, plaintext
 export function openUnderRoot(root: Secret, info: string, aad: Buffer, sealed: Buffer): Buffer | undefined {
   if (sealed.length < SALT_SIZE + TAG_SIZE) return undefined;
   const key = recordKey(root, sealed.subarray(0, SALT_SIZE), info);
-  const decipher = createDecipheriv('aes-256-gcm', key, NONCE);
-  decipher.setAAD(aad);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-  const plain = decipher.update(sealed.subarray(SALT_SIZE, sealed.length - TAG_SIZE));
   try {
-    decipher.final();
-    return plain;
-  } catch {
-    plain.fill(0);
-    return undefined;
+    return openGcm(key, NONCE, aad, sealed.subarray(SALT_SIZE, sealed.length - TAG_SIZE), sealed.subarray(sealed.length - TAG_SIZE));
   } finally {
     key.fill(0);
   }
