@@ -2,17 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, TEST_ACCESS_KEY, type TestServer } from '../helpers/start-server.js';
-import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, run, awsEnv, type RunResult } from '../helpers/python-tools.js';
+import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, run, awsEnv, type RunResult, awsJson } from '../helpers/python-tools.js';
 import { bucketName } from '../helpers/clients.js';
 
 let server: TestServer;
 const bucket = bucketName('cli-iam');
 
-async function ok(args: string[]): Promise<Record<string, unknown>> {
-  const r = await aws(server, [...args, '--output', 'json']);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout.trim() === '' ? {} : JSON.parse(r.stdout) as Record<string, unknown>;
-}
+const ok = (args: string[]): Promise<Record<string, unknown>> => awsJson(server, args);
 
 /** Runs the CLI with another identity's keys. */
 function as(keys: { id: string; secret: string }, args: string[]): Promise<RunResult> {

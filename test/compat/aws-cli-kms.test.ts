@@ -5,16 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/start-server.js';
-import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, type RunResult } from '../helpers/python-tools.js';
+import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, type RunResult, awsJson } from '../helpers/python-tools.js';
 
 let server: TestServer;
 const dir = mkdtempSync(join(tmpdir(), 'strongroom-cli-kms-'));
 
-async function ok(args: string[]): Promise<Record<string, unknown>> {
-  const r = await aws(server, [...args, '--output', 'json']);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout.trim() === '' ? {} : JSON.parse(r.stdout) as Record<string, unknown>;
-}
+const ok = (args: string[]): Promise<Record<string, unknown>> => awsJson(server, args);
 
 function failedWith(r: RunResult, code: string, message?: RegExp): void {
   assert.notEqual(r.code, 0, `expected ${code}, got success: ${r.stdout}`);

@@ -7,17 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName } from '../helpers/clients.js';
-import { aws, AWS_CLI_MISSING, HAS_AWS_CLI } from '../helpers/python-tools.js';
+import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, awsOk } from '../helpers/python-tools.js';
 
 let server: TestServer;
 const work = mkdtempSync(join(tmpdir(), 'strongroom-cli-sse-kms-'));
 const bucket = bucketName('cli-kms');
 
-async function ok(args: string[]): Promise<string> {
-  const r = await aws(server, args);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => awsOk(server, args);
 
 before(async () => {
   if (!HAS_AWS_CLI) return;

@@ -7,17 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName } from '../helpers/clients.js';
-import { aws, AWS_CLI_MISSING, HAS_AWS_CLI } from '../helpers/python-tools.js';
+import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, awsOk } from '../helpers/python-tools.js';
 
 let server: TestServer;
 const work = mkdtempSync(join(tmpdir(), 'strongroom-cli-'));
 const bucket = bucketName('cli');
 
-async function ok(args: string[], cwd?: string): Promise<string> {
+function ok(args: string[], cwd?: string): Promise<string> {
   const quiet = args[0] === 's3' && ['cp', 'sync', 'rm'].includes(args[1]!) ? ['--only-show-errors'] : [];
-  const r = await aws(server, [...args, ...quiet], { cwd });
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
+  return awsOk(server, [...args, ...quiet], { cwd });
 }
 
 before(async () => {

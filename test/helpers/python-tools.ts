@@ -1,4 +1,5 @@
 /** Runs the aws CLI and boto3 scripts against a test server; tells plainly when they are missing so a test can skip (or, in CI, fail). */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY, type TestServer } from './start-server.js';
 import { toolPresent } from './required-tools.js';
@@ -28,6 +29,19 @@ export interface RunResult { readonly code: number | null; readonly stdout: stri
 /** Runs `aws <args> --endpoint-url <server>` asynchronously (the server runs in another process, but keep the event loop free). */
 export function aws(server: Pick<TestServer, 'url'>, args: string[], options: { cwd?: string } = {}): Promise<RunResult> {
   return run('aws', [...args, '--endpoint-url', server.url], awsEnv(server), options.cwd);
+}
+
+/** Runs the aws CLI like `aws` and fails the test unless it exits 0; its stdout. */
+export async function awsOk(server: Pick<TestServer, 'url'>, args: string[], options: { cwd?: string } = {}): Promise<string> {
+  const r = await aws(server, args, options);
+  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** awsOk with `--output json`, parsed ({} when the command prints nothing). */
+export async function awsJson(server: Pick<TestServer, 'url'>, args: string[]): Promise<Record<string, unknown>> {
+  const out = await awsOk(server, [...args, '--output', 'json']);
+  return out.trim() === '' ? {} : JSON.parse(out) as Record<string, unknown>;
 }
 
 /** Runs a Python script (boto3 available) with the server in AWS_ENDPOINT_URL. */

@@ -9,7 +9,7 @@ import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient, ListK
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
-import { aws, AWS_CLI_MISSING, HAS_AWS_CLI } from '../helpers/python-tools.js';
+import { aws, AWS_CLI_MISSING, HAS_AWS_CLI, awsOk } from '../helpers/python-tools.js';
 
 let kmsServer: TestServer;
 let s3Server: TestServer;
@@ -18,11 +18,7 @@ let externalKms: KMSClient;
 const work = mkdtempSync(join(tmpdir(), 'strongroom-external-kms-'));
 const bucket = bucketName('ext-kms');
 
-async function ok(args: string[]): Promise<string> {
-  const r = await aws(s3Server, args);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => awsOk(s3Server, args);
 
 before(async () => {
   if (!HAS_AWS_CLI) return;
