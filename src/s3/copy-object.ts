@@ -66,6 +66,8 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       tags: taggingDirective === 'COPY' ? source.tags : parseTaggingHeader(header(req.headers, 'x-amz-tagging')),
       storageClass: targetClass === undefined ? source.storageClass : storageClass(targetClass),
     };
+    // Refused lock headers (a bucket without Object Lock, half a retention) are refused on every copy path.
+    const lock = requestedLock(req, ctx, bucket, false);
     // On a bucket that has never had versioning, an SSE-C key change onto itself, or a copy onto itself that changes
     // only the encryption to SSE-S3 or SSE-KMS, replaces the one version: INVARIANT 8, each data key is resealed and
     // the blobs are neither read nor written, onto the null version only. A versioned bucket gets a new version
@@ -82,7 +84,6 @@ export async function copyObject(req: S3Request, ctx: S3Context): Promise<S3Resp
       };
     }
 
-    const lock = requestedLock(req, ctx, bucket);
     const guard = await lockGuard(req, ctx, bucket.name, key);
     const writeId = newWriteId();
     // INVARIANT 2: every copy is a new write with its own fresh data key.

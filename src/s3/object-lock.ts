@@ -66,11 +66,12 @@ export interface RequestedLock { readonly retention?: Retention; readonly legalH
 
 /**
  * The lock a write's x-amz-object-lock-* headers ask for, else the bucket's default retention (Days or
- * Years from now): PutObject and CopyObject.
+ * Years from now): PutObject (`uploadsBody`: its lock headers need an integrity header) and CopyObject
+ * (no body, and no Content-MD5 or x-amz-checksum-* in its API: S3 asks none of it).
  */
-export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketRecord): RequestedLock {
+export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketRecord, uploadsBody: boolean): RequestedLock {
   const now = ctx.clock.now();
-  return withDefaultRetention(explicitLock(req.headers, bucket, now, true), bucket, now);
+  return withDefaultRetention(explicitLock(req.headers, bucket, now, uploadsBody), bucket, now);
 }
 
 /**
@@ -78,7 +79,7 @@ export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketReco
  * bucket without Object Lock 400 InvalidRequest; mode and date only together, a known mode, a future
  * date, ON/OFF (else 400 InvalidArgument). With `integrity`, lock headers need Content-MD5 or an
  * x-amz-checksum-* / x-amz-sdk-checksum-algorithm, as S3 requires of a write that carries the object's
- * bytes; CreateMultipartUpload carries none (its parts do), so it is asked without.
+ * bytes (PutObject, a POST form); CreateMultipartUpload and CopyObject carry none, so they are asked without.
  */
 export function explicitLock(headers: IncomingHttpHeaders, bucket: BucketRecord, now: Date, integrity: boolean): RequestedLock {
   const mode = header(headers, 'x-amz-object-lock-mode');

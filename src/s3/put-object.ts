@@ -33,7 +33,7 @@ export async function putObject(req: S3Request, ctx: S3Context): Promise<S3Respo
   // An If-None-Match: * PUT on an existing key fails before the body is stored (S3 checks again at commit).
   if (precondition) precondition(await ctx.meta.getObject(bucket.name, key));
   const acl = await newObjectAcl(ctx, req, bucket);
-  const lock = requestedLock(req, ctx, bucket);
+  const lock = requestedLock(req, ctx, bucket, true);
   const guard = await lockGuard(req, ctx, bucket.name, key);
 
   const writeId = newWriteId();

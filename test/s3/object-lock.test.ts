@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
-  GetObjectLegalHoldCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, PutBucketVersioningCommand,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
+  GetObjectLegalHoldCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand,
   ListMultipartUploadsCommand, ListObjectVersionsCommand, PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand,
-  PutObjectRetentionCommand, UploadPartCommand, type S3Client,
+  PutObjectRetentionCommand, PutObjectTaggingCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
@@ -23,7 +23,8 @@ const keyFile = join(work, 'root.key');
 let server: TestServer;
 let s3: S3Client;
 const serve = async () => {
-  server = await startServer({ dataDir, args: ['--root-key-file', keyFile] });
+  // SSE-C over plain HTTP (the test rig's switch) for the copy that only reseals an SSE-C object's key.
+  server = await startServer({ dataDir, args: ['--root-key-file', keyFile, '--allow-insecure-sse-c'] });
   s3 = s3Client(server);
 };
 const stop = async () => { s3.destroy(); await server.stop({ remove: false }); };
@@ -242,4 +243,85 @@ test('POST form object-lock fields are validated and applied like the headers; w
   const plain = await post({}, 'default');
   assert.equal(plain.status, 204, plain.body);
   assert.equal((await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'default', VersionId: plain.headers['x-amz-version-id'] as string }))).Retention?.Mode, 'COMPLIANCE');
+});
+
+test('CopyObject applies x-amz-object-lock-* without Content-MD5 or a checksum (it uploads no body: S3 asks integrity headers only of uploads); the source\'s lock is not copied', async () => {
+  const Bucket = await lockBucket('lock-copy');
+  const until = new Date(Math.ceil(inDays(5).getTime() / 1000) * 1000);
+  const src = await s3.send(new PutObjectCommand({ Bucket, Key: 'src', Body: 'copied bytes', ChecksumAlgorithm: 'CRC32', ObjectLockLegalHoldStatus: 'ON' }));
+  // The SDK sends CopyObject with no Content-MD5 and no x-amz-checksum-* (no body to hash).
+  const copy = await s3.send(new CopyObjectCommand({
+    Bucket, Key: 'dst', CopySource: `${Bucket}/src?versionId=${src.VersionId}`, ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until,
+  }));
+  const retention = await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'dst', VersionId: copy.VersionId }));
+  assert.deepEqual([retention.Retention?.Mode, retention.Retention?.RetainUntilDate?.getTime()], ['COMPLIANCE', until.getTime()]);
+  const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'dst', VersionId: copy.VersionId }));
+  assert.equal(head.ObjectLockLegalHoldStatus, undefined, 'the source\'s legal hold is not copied');
+  // A hand-built copy with nothing but the copy source and the lock headers.
+  const raw = await rawRequest(server.url, {
+    method: 'PUT', path: `/${Bucket}/held`,
+    headers: { 'x-amz-copy-source': `/${Bucket}/src?versionId=${src.VersionId}`, 'x-amz-object-lock-legal-hold': 'ON' },
+  });
+  assert.equal(raw.status, 200, raw.body);
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'held', VersionId: raw.headers['x-amz-version-id'] as string }))).LegalHold?.Status, 'ON');
+  // The other rules of the headers still hold for a copy: both mode and date, a known mode, a future date.
+  const refused = await rawRequest(server.url, {
+    method: 'PUT', path: `/${Bucket}/refused`,
+    headers: { 'x-amz-copy-source': `/${Bucket}/src`, 'x-amz-object-lock-mode': 'COMPLIANCE' },
+  });
+  assert.deepEqual([refused.status, errorCode(refused.body)], [400, 'InvalidArgument']);
+  assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'refused' }))).Versions, undefined, 'a refused copy stores nothing');
+  // On a bucket without Object Lock, lock headers are refused on every copy, also an SSE-C key change onto itself (which only reseals its data key).
+  const plain = bucketName('lock-copy-plain');
+  await s3.send(new CreateBucketCommand({ Bucket: plain }));
+  // New buckets block SSE-C: an explicit configuration without the block allows it.
+  await s3.send(new PutBucketEncryptionCommand({ Bucket: plain, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+  const [k1, k2] = [randomBytes(32), randomBytes(32)];
+  const ssec = (k: Buffer) => ({ SSECustomerAlgorithm: 'AES256', SSECustomerKey: k.toString('base64') });
+  await s3.send(new PutObjectCommand({ Bucket: plain, Key: 'k', Body: 'x', ...ssec(k1) }));
+  await assert.rejects(s3.send(new CopyObjectCommand({
+    Bucket: plain, Key: 'k', CopySource: `${plain}/k`, CopySourceSSECustomerAlgorithm: 'AES256', CopySourceSSECustomerKey: k1.toString('base64'), ...ssec(k2),
+    ObjectLockLegalHoldStatus: 'ON',
+  })), (e: Error) => e.name === 'InvalidRequest');
+  const still = await s3.send(new GetObjectCommand({ Bucket: plain, Key: 'k', ...ssec(k1) }));
+  assert.equal(await still.Body!.transformToString(), 'x', 'the refused copy changed nothing: the old key still reads it');
+});
+
+test('a COMPLIANCE-locked null version (written before versioning and Object Lock were turned on) survives DELETE ?versionId=null, DeleteObjects, an overwrite, and suspending versioning', async () => {
+  const Bucket = bucketName('lock-null');
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  const body = randomBytes(40_000);
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'old', Body: body }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' } }));
+  await s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'old', VersionId: 'null', Retention: { Mode: 'COMPLIANCE', RetainUntilDate: inDays(30) } }));
+
+  await assert.rejects(s3.send(new DeleteObjectCommand({ Bucket, Key: 'old', VersionId: 'null', BypassGovernanceRetention: true })), denied);
+  const batch = await s3.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: 'old', VersionId: 'null' }] } }));
+  assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [['old', 'AccessDenied']]);
+  // The null version could only be replaced by a write on a suspended bucket, and a bucket with Object Lock cannot be suspended.
+  await assert.rejects(s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } })), (e: Error) => e.name === 'InvalidBucketState');
+  const newer = await s3.send(new PutObjectCommand({ Bucket, Key: 'old', Body: 'newer' }));
+  assert.notEqual(newer.VersionId, 'null', 'an overwrite adds a version beside the null one');
+  await s3.send(new CopyObjectCommand({ Bucket, Key: 'old', CopySource: `${Bucket}/old?versionId=null`, MetadataDirective: 'REPLACE', ContentType: 'text/plain' }));
+  await s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'old', VersionId: 'null', Tagging: { TagSet: [{ Key: 'a', Value: 'b' }] } }));
+  await assert.rejects(s3.send(new DeleteBucketCommand({ Bucket })), (e: Error) => e.name === 'BucketNotEmpty');
+
+  const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'old', VersionId: 'null' }));
+  assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(body), 'the locked null version reads back whole');
+  assert.equal(got.ObjectLockMode, 'COMPLIANCE');
+  const versions = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'old' }));
+  assert.equal(versions.Versions?.filter((v) => v.VersionId === 'null').length, 1);
+});
+
+test('GOVERNANCE in DeleteObjects: an entry without BypassGovernanceRetention is an AccessDenied <Error> (the version stays), with it the version is deleted', async () => {
+  const Bucket = await lockBucket('governance-batch');
+  const v = await s3.send(new PutObjectCommand({ Bucket, Key: 'g', Body: 'x', ChecksumAlgorithm: 'CRC32', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: inDays(10) }));
+  const refused = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'g', VersionId: v.VersionId }] } }));
+  assert.deepEqual([refused.Errors?.map((e) => [e.Key, e.Code]), refused.Deleted], [[['g', 'AccessDenied']], undefined]);
+  assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: 'g', VersionId: v.VersionId }))).ObjectLockMode, 'GOVERNANCE');
+  const bypassed = await s3.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: 'g', VersionId: v.VersionId }] } }));
+  assert.deepEqual([bypassed.Deleted?.map((d) => [d.Key, d.VersionId]), bypassed.Errors], [[['g', v.VersionId]], undefined]);
+  const gone = await rawRequest(server.url, { method: 'GET', path: `/${Bucket}/g?versionId=${v.VersionId}` });
+  assert.deepEqual([gone.status, errorCode(gone.body)], [404, 'NoSuchVersion']);
 });
