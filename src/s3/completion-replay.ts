@@ -1,12 +1,13 @@
 /** CompleteMultipartUpload's result, and a repeated Complete answered with it while the object the upload became still stands. */
 import { s3Error } from '../common/api-error.js';
 import { toXml } from '../common/xml-writer.js';
-import type { ObjectRecord } from '../stores/meta-store.js';
+import type { BucketRecord, ObjectRecord } from '../stores/meta-store.js';
 import { checksumHeader, type ChecksumAlgorithm } from './checksums.js';
 import { sseApplied } from './encryption-resolution.js';
 import { quoted } from './object-names.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { sseResponseHeaders } from './sse-headers.js';
+import { readVersionHeader } from './versioning.js';
 
 /** One <Part> of a Complete request: its number and ETag without quotes. */
 export interface RequestedPart { readonly partNumber: number; readonly etag: string }
@@ -42,8 +43,9 @@ export function completionResponse(req: S3Request, object: ObjectRecord): S3Resp
  * asked for now. Once the object is overwritten or deleted, the upload is NoSuchUpload again.
  */
 export async function repeatedCompletion(
-  req: S3Request, ctx: S3Context, bucket: string, key: string, uploadId: string, readParts: () => Promise<readonly RequestedPart[]>,
+  req: S3Request, ctx: S3Context, record: BucketRecord, key: string, uploadId: string, readParts: () => Promise<readonly RequestedPart[]>,
 ): Promise<S3Response> {
+  const bucket = record.name;
   const noSuchUpload = () => s3Error('NoSuchUpload', { resource: `/${bucket}/${key}`, details: { UploadId: uploadId } });
   const object = await ctx.meta.getObject(bucket, key);
   // Checked before the body is read, so a missing upload stays NoSuchUpload whatever the body holds.
@@ -52,5 +54,7 @@ export async function repeatedCompletion(
   const same = object.parts.length === requested.length
     && object.parts.every((p, i) => p.partNumber === requested[i]!.partNumber && p.etag === requested[i]!.etag);
   if (!same) throw noSuchUpload();
-  return completionResponse(req, object);
+  // The version the first completion made: its id, or "null" for a null version on a bucket that has had versioning.
+  const response = completionResponse(req, object);
+  return { ...response, headers: { ...response.headers, ...readVersionHeader(object, undefined, record) } };
 }

@@ -27,7 +27,7 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   const bucket = await requireBucket(req, ctx);
   const uploadId = req.query.get('uploadId') ?? '';
   const found = await ctx.meta.getUpload(bucket.name, uploadId);
-  if (!found || found.key !== key) return repeatedCompletion(req, ctx, bucket.name, key, uploadId, () => requestedParts(req));
+  if (!found || found.key !== key) return repeatedCompletion(req, ctx, bucket, key, uploadId, () => requestedParts(req));
   const upload = found;
   const precondition = writePrecondition(header(req.headers, 'if-match'), header(req.headers, 'if-none-match'));
   const requested = await requestedParts(req);
@@ -88,7 +88,7 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
     throw bucketGoneAsNoSuchBucket(err);
   }
   // Completed concurrently by an identical request: answered as its repeat.
-  if (result.result === 'missing') return repeatedCompletion(req, ctx, bucket.name, key, upload.uploadId, async () => requested);
+  if (result.result === 'missing') return repeatedCompletion(req, ctx, settings, key, upload.uploadId, async () => requested);
   await ctx.blobs.delete(result.blobIds);
   const response = completionResponse(req, object);
   return { ...response, headers: { ...response.headers, ...versionIdHeader(versioning, versionId) } };

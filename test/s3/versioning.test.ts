@@ -5,7 +5,7 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand,
   DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectTaggingCommand,
   HeadObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand,
-  PutObjectCommand, PutObjectTaggingCommand, UploadPartCopyCommand, type S3Client,
+  PutObjectCommand, PutObjectTaggingCommand, UploadPartCommand, UploadPartCopyCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { serverSuite } from '../helpers/suite.js';
 import { errorCode, rawRequest } from '../helpers/raw-request.js';
@@ -311,4 +311,26 @@ test('a null version read without versionId answers x-amz-version-id: null once 
     assert.deepEqual([r.status, r.headers['x-amz-version-id']], [200, 'null'], `${method} suspended`);
   }
   assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: 'during' }))).VersionId, 'null');
+});
+
+test('a repeated CompleteMultipartUpload answers the version id the first completion made: a fresh id on an enabled bucket, "null" on a suspended one', async () => {
+  const s3 = suite.s3;
+  const complete = (Bucket: string, UploadId: string, etag: string) => rawRequest(suite.server.url, {
+    method: 'POST', path: `/${Bucket}/mp?uploadId=${encodeURIComponent(UploadId)}`,
+    body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`,
+  });
+  for (const status of ['Enabled', 'Suspended'] as const) {
+    const Bucket = await versionedBucket(`replay-${status.toLowerCase()}`, status);
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mp' }));
+    const part = await s3.send(new UploadPartCommand({ Bucket, Key: 'mp', UploadId, PartNumber: 1, Body: 'only part' }));
+    const first = await complete(Bucket, UploadId!, part.ETag!);
+    assert.equal(first.status, 200, first.body);
+    const id = first.headers['x-amz-version-id'];
+    if (status === 'Enabled') assert.match(String(id), VERSION_ID);
+    else assert.equal(id, 'null');
+    const again = await complete(Bucket, UploadId!, part.ETag!);
+    assert.equal(again.status, 200, again.body);
+    assert.equal(again.headers['x-amz-version-id'], id, `${status}: the repeat names the version the first completion made`);
+    assert.equal(again.body, first.body);
+  }
 });
