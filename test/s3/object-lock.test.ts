@@ -325,3 +325,32 @@ test('GOVERNANCE in DeleteObjects: an entry without BypassGovernanceRetention is
   const gone = await rawRequest(server.url, { method: 'GET', path: `/${Bucket}/g?versionId=${v.VersionId}` });
   assert.deepEqual([gone.status, errorCode(gone.body)], [404, 'NoSuchVersion']);
 });
+
+test('PutObjectLockConfiguration: a Years default retention dates new versions that many years ahead; Days and Years together or neither are MalformedXML, a non-positive period InvalidArgument, and nothing changes', async () => {
+  const Bucket = await lockBucket('lock-years');
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 1 } } } }));
+  assert.deepEqual((await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration?.Rule?.DefaultRetention, { Mode: 'COMPLIANCE', Years: 1 });
+  const before = new Date();
+  const put = await s3.send(new PutObjectCommand({ Bucket, Key: 'yearly', Body: 'x' }));
+  const until = (await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'yearly', VersionId: put.VersionId }))).Retention?.RetainUntilDate;
+  const yearAhead = new Date(before.getTime());
+  yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
+  assert.ok(Math.abs(until!.getTime() - yearAhead.getTime()) < 60_000, `${until?.toISOString()} is a year after ${before.toISOString()}`);
+
+  const putConfig = (rule: string) => rawRequest(server.url, {
+    method: 'PUT', path: `/${Bucket}?object-lock`,
+    body: `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>${rule}</DefaultRetention></Rule></ObjectLockConfiguration>`,
+  });
+  const cases: Array<[string, number, string]> = [
+    ['<Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years>', 400, 'MalformedXML'],
+    ['<Mode>GOVERNANCE</Mode>', 400, 'MalformedXML'],
+    ['<Mode>FOREVER</Mode><Days>1</Days>', 400, 'MalformedXML'],
+    ['<Mode>GOVERNANCE</Mode><Days>0</Days>', 400, 'InvalidArgument'],
+    ['<Mode>GOVERNANCE</Mode><Years>-1</Years>', 400, 'InvalidArgument'],
+  ];
+  for (const [rule, status, code] of cases) {
+    const r = await putConfig(rule);
+    assert.deepEqual([r.status, errorCode(r.body)], [status, code], rule);
+  }
+  assert.deepEqual((await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration?.Rule?.DefaultRetention, { Mode: 'COMPLIANCE', Years: 1 }, 'a refused configuration changes nothing');
+});

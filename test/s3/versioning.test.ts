@@ -3,14 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand,
-  DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectTaggingCommand,
+  DeleteObjectCommand, DeleteObjectTaggingCommand, DeleteObjectsCommand, PutBucketEncryptionCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectTaggingCommand,
   HeadObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand,
   PutObjectCommand, PutObjectTaggingCommand, UploadPartCommand, UploadPartCopyCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { serverSuite } from '../helpers/suite.js';
 import { errorCode, rawRequest } from '../helpers/raw-request.js';
 import { bucketName } from '../helpers/clients.js';
-import { objectParts } from '../helpers/data-dir.js';
+import { blobPath, objectParts } from '../helpers/data-dir.js';
+import { existsSync } from 'node:fs';
 import { formBody, postForm, signedFields } from '../helpers/post-form.js';
 
 const suite = serverSuite('versioning');
@@ -54,6 +55,8 @@ test('SDK: enable versioning, three PUTs, list the versions, read the first by i
   assert.deepEqual([gone.status, errorCode(gone.body)], [404, 'NoSuchKey']);
   assert.equal(gone.headers['x-amz-delete-marker'], 'true');
   assert.equal(gone.headers['x-amz-version-id'], del.VersionId);
+  const headGone = await rawRequest(suite.server.url, { method: 'HEAD', path: `/${Bucket}/doc` });
+  assert.deepEqual([headGone.status, headGone.headers['x-amz-delete-marker'], headGone.headers['x-amz-version-id']], [404, 'true', del.VersionId]);
   assert.equal((await s3.send(new ListObjectsV2Command({ Bucket }))).KeyCount, 0);
   const withMarker = await s3.send(new ListObjectVersionsCommand({ Bucket }));
   assert.deepEqual(withMarker.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest]), [['doc', del.VersionId, true]]);
@@ -86,11 +89,20 @@ test('GET or HEAD of a delete marker by its id is 405 MethodNotAllowed with its 
 test('deleting the current version by id makes the previous one current and removes the data for good', async () => {
   const s3 = suite.s3;
   const Bucket = await versionedBucket('delete-version');
-  const v1 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'first' }));
-  const v2 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'second' }));
+  // Bodies above the 32 KiB inline limit: each version's bytes are a blob file of their own.
+  const v1 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: `first${'.'.repeat(40_000)}` }));
+  const before = objectParts(suite.server.dataDir, Bucket, 'k');
+  const v2 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: `second${'.'.repeat(40_000)}` }));
+  const both = objectParts(suite.server.dataDir, Bucket, 'k');
+  const second = both.find((row) => !before.some((b) => b.write_id === row.write_id))!;
+  assert.ok(existsSync(blobPath(suite.server.dataDir, second.blob_id)), 'the second version has its blob file');
   const r = await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v2.VersionId }));
   assert.deepEqual([r.VersionId, r.DeleteMarker], [v2.VersionId, undefined]);
-  assert.equal(await text(s3, Bucket, 'k'), 'first');
+  assert.ok((await text(s3, Bucket, 'k')).startsWith('first.'));
+  // Its blob is released and its sealed data key is gone with its row; the first version's stay.
+  assert.equal(existsSync(blobPath(suite.server.dataDir, second.blob_id)), false, 'the deleted version\'s blob file is gone');
+  assert.deepEqual(objectParts(suite.server.dataDir, Bucket, 'k').map((row) => [row.write_id, row.sealed_key.toString('hex')]),
+    before.map((row) => [row.write_id, row.sealed_key.toString('hex')]));
   const again = await rawRequest(suite.server.url, { method: 'GET', path: `/${Bucket}/k?versionId=${v2.VersionId}` });
   assert.deepEqual([again.status, errorCode(again.body)], [404, 'NoSuchVersion']);
   assert.deepEqual((await s3.send(new ListObjectVersionsCommand({ Bucket }))).Versions?.map((v) => [v.VersionId, v.IsLatest]), [[v1.VersionId, true]]);
@@ -196,6 +208,10 @@ test('reads by version: tagging, CopyObject and UploadPartCopy sources (x-amz-co
   await s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'src', VersionId: v1.VersionId, Tagging: { TagSet: [{ Key: 'gen', Value: 'one' }] } }));
   assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'src' }))).TagSet?.map((t) => t.Value), ['2']);
   assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'src', VersionId: v1.VersionId }))).TagSet?.map((t) => t.Value), ['one']);
+  const untagged = await s3.send(new DeleteObjectTaggingCommand({ Bucket, Key: 'src', VersionId: v1.VersionId }));
+  assert.equal(untagged.VersionId, v1.VersionId);
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'src', VersionId: v1.VersionId }))).TagSet, []);
+  assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'src' }))).TagSet?.map((t) => t.Value), ['2'], 'the current version keeps its tags');
 
   const copy = await s3.send(new CopyObjectCommand({ Bucket, Key: 'copy', CopySource: `${Bucket}/src?versionId=${v1.VersionId}` }));
   assert.equal(copy.CopySourceVersionId, v1.VersionId);
@@ -333,4 +349,17 @@ test('a repeated CompleteMultipartUpload answers the version id the first comple
     assert.equal(again.headers['x-amz-version-id'], id, `${status}: the repeat names the version the first completion made`);
     assert.equal(again.body, first.body);
   }
+});
+
+test('a bucket default encryption change affects only new versions: the old ones keep the encryption they were written with', async () => {
+  const s3 = suite.s3;
+  const Bucket = await versionedBucket('default-change');
+  const v1 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'under SSE-S3' }));
+  await s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } }));
+  const v2 = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'under SSE-KMS' }));
+  const [h1, h2] = [await s3.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: v1.VersionId })), await s3.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: v2.VersionId }))];
+  assert.deepEqual([h1.ServerSideEncryption, h1.SSEKMSKeyId], ['AES256', undefined]);
+  assert.equal(h2.ServerSideEncryption, 'aws:kms');
+  assert.match(h2.SSEKMSKeyId ?? '', /^arn:aws:kms:/);
+  assert.deepEqual([await text(s3, Bucket, 'k', v1.VersionId), await text(s3, Bucket, 'k', v2.VersionId)], ['under SSE-S3', 'under SSE-KMS']);
 });
