@@ -363,3 +363,21 @@ test('a bucket default encryption change affects only new versions: the old ones
   assert.match(h2.SSEKMSKeyId ?? '', /^arn:aws:kms:/);
   assert.deepEqual([await text(s3, Bucket, 'k', v1.VersionId), await text(s3, Bucket, 'k', v2.VersionId)], ['under SSE-S3', 'under SSE-KMS']);
 });
+
+test('a copy source naming a delete marker by id is 400 InvalidRequest; a source whose latest version is a marker is 404 NoSuchKey; nothing is stored', async () => {
+  const s3 = suite.s3;
+  const Bucket = await versionedBucket('copy-marker');
+  await s3.send(new PutObjectCommand({ Bucket, Key: 'src', Body: 'x' }));
+  const marker = await s3.send(new DeleteObjectCommand({ Bucket, Key: 'src' }));
+  const copy = (source: string, target = 'dst') => rawRequest(suite.server.url, { method: 'PUT', path: `/${Bucket}/${target}`, headers: { 'x-amz-copy-source': source } });
+  const named = await copy(`/${Bucket}/src?versionId=${marker.VersionId}`);
+  assert.deepEqual([named.status, errorCode(named.body)], [400, 'InvalidRequest'], named.body);
+  const latest = await copy(`/${Bucket}/src`);
+  assert.deepEqual([latest.status, errorCode(latest.body)], [404, 'NoSuchKey'], latest.body);
+  const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mp' }));
+  const part = await rawRequest(suite.server.url, {
+    method: 'PUT', path: `/${Bucket}/mp?partNumber=1&uploadId=${encodeURIComponent(upload.UploadId!)}`, headers: { 'x-amz-copy-source': `/${Bucket}/src?versionId=${marker.VersionId}` },
+  });
+  assert.deepEqual([part.status, errorCode(part.body)], [400, 'InvalidRequest'], part.body);
+  assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'dst' }))).Versions, undefined);
+});
