@@ -17,7 +17,7 @@ import { requireContentLength } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { customerKeyMd5, parseSseRequest, sseResponseHeaders, transportOf } from './sse-headers.js';
 import { assertSseCAllowed, requestsSseC } from './sse-c-block.js';
-import { explicitLock } from './object-lock.js';
+import { checkPartIntegrity, explicitLock } from './object-lock.js';
 
 export async function createMultipartUpload(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const key = requireKey(req);
@@ -62,6 +62,7 @@ export async function createMultipartUpload(req: S3Request, ctx: S3Context): Pro
 export async function uploadPart(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const { key, partNumber, bucket, upload, sse } = await partTarget(req, ctx);
   requireContentLength(req);
+  checkPartIntegrity(req.headers, upload, bucket);
   // Every part repeats the upload's SSE-C key, checked before a byte of the body is read.
   const plan = partPlan(upload.encryption, sse, ctx.envelope);
   // INVARIANT 2: a fresh data key for every part upload, also when a part number is uploaded again.

@@ -1,7 +1,7 @@
 /** Object Lock: the bucket's configuration, the lock a write asks for, the guard every destroying write passes, the lock headers of a read. */
 import { s3Error } from '../common/api-error.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BucketRecord, MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention } from '../stores/meta-store.js';
+import type { BucketRecord, MetaStore, ObjectRecord, RemovalGuard, RemovedVersion, Retention, UploadRecord } from '../stores/meta-store.js';
 import { header } from './metadata-headers.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums.js';
 import type { S3Context, S3Request } from './s3-request.js';
@@ -66,13 +66,29 @@ export interface RequestedLock { readonly retention?: Retention; readonly legalH
 
 /**
  * The lock a write's x-amz-object-lock-* headers ask for, else the bucket's default retention (Days or
- * Years from now): PutObject (`uploadsBody`: its lock headers need an integrity header) and CopyObject
- * (no body, and no Content-MD5 or x-amz-checksum-* in its API: S3 asks none of it).
+ * Years from now): PutObject (`uploadsBody`: a lock, asked for or the bucket's default, needs an integrity
+ * header, as S3 refuses such a PutObject without one) and CopyObject (no body, and no Content-MD5 or
+ * x-amz-checksum-* in its API: S3 asks none of it).
  */
 export function requestedLock(req: S3Request, ctx: S3Context, bucket: BucketRecord, uploadsBody: boolean): RequestedLock {
   const now = ctx.clock.now();
-  return withDefaultRetention(explicitLock(req.headers, bucket, now, uploadsBody), bucket, now);
+  const lock = withDefaultRetention(explicitLock(req.headers, bucket, now, uploadsBody), bucket, now);
+  if (uploadsBody && lock.retention !== undefined && !hasIntegrityHeader(req.headers)) throw integrityRequired('Put Object');
+  return lock;
 }
+
+/**
+ * UploadPart of an upload whose object will get a lock (CreateMultipartUpload asked for a retention or a
+ * legal hold, or the bucket has a default retention): each part needs Content-MD5 or a checksum, as S3
+ * answers "… required for Put Part requests with Object Lock parameters". UploadPartCopy carries no body.
+ */
+export function checkPartIntegrity(headers: IncomingHttpHeaders, upload: Pick<UploadRecord, 'retention' | 'legalHold'>, bucket: BucketRecord): void {
+  const locked = upload.retention !== undefined || upload.legalHold !== undefined || lockConfigurationOf(bucket)?.defaultRetention !== undefined;
+  if (locked && !hasIntegrityHeader(headers)) throw integrityRequired('Put Part');
+}
+
+const integrityRequired = (what: 'Put Object' | 'Put Part') =>
+  s3Error('InvalidRequest', { message: `Content-MD5 OR x-amz-checksum- HTTP header is required for ${what} requests with Object Lock parameters` });
 
 /**
  * The x-amz-object-lock-* headers (or a POST form's fields of those names), validated as S3 does: on a
@@ -96,7 +112,7 @@ export function explicitLock(headers: IncomingHttpHeaders, bucket: BucketRecord,
   }
   if (mode !== undefined && !isLockMode(mode)) throw invalid('Unknown wormMode directive.', 'x-amz-object-lock-mode', mode);
   if (integrity && (mode !== undefined || hold !== undefined) && !hasIntegrityHeader(headers)) {
-    throw s3Error('InvalidRequest', { message: 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters' });
+    throw integrityRequired('Put Object');
   }
   const retention = mode === undefined ? undefined : { mode: mode as LockMode, until: parseRetainUntil(until!, now, 'x-amz-object-lock-retain-until-date') };
   return { ...(retention ? { retention } : {}), ...(hold !== undefined ? { legalHold: hold === 'ON' } : {}) };

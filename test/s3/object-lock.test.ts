@@ -2,13 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand,
   GetObjectLegalHoldCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand,
-  ListMultipartUploadsCommand, ListObjectVersionsCommand, PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand,
+  ListMultipartUploadsCommand, ListObjectVersionsCommand, ListPartsCommand, PutObjectCommand, PutObjectLegalHoldCommand, PutObjectLockConfigurationCommand,
   PutObjectRetentionCommand, PutObjectTaggingCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from '../helpers/start-server.js';
@@ -353,4 +353,41 @@ test('PutObjectLockConfiguration: a Years default retention dates new versions t
     assert.deepEqual([r.status, errorCode(r.body)], [status, code], rule);
   }
   assert.deepEqual((await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration?.Rule?.DefaultRetention, { Mode: 'COMPLIANCE', Years: 1 }, 'a refused configuration changes nothing');
+});
+
+test('an upload that gets a lock needs Content-MD5 or a checksum, as S3: a PutObject under the bucket default retention, and each UploadPart of an upload with lock parameters (Put Part); without any lock neither is asked', async () => {
+  const Bucket = await lockBucket('lock-integrity');
+  const md5 = (b: string) => createHash('md5').update(b).digest('base64');
+  const put = (Key: string, headers: Record<string, string> = {}) => rawRequest(server.url, { method: 'PUT', path: `/${Bucket}/${Key}`, body: 'x', headers });
+  // A lock bucket without a default retention: a plain PUT gets no lock and needs no integrity header.
+  const unlocked = await put('free');
+  assert.equal(unlocked.status, 200, unlocked.body);
+  await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } } }));
+  const bare = await put('defaulted');
+  assert.deepEqual([bare.status, errorCode(bare.body)], [400, 'InvalidRequest'], bare.body);
+  assert.ok(bare.body.includes('<Message>Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters</Message>'), bare.body);
+  assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'defaulted' }))).Versions, undefined, 'nothing stored');
+  for (const headers of [{ 'content-md5': md5('x') }, { 'x-amz-checksum-crc32': 'jNwWgw==' }] as Array<Record<string, string>>) {
+    const ok = await put('defaulted', headers);
+    assert.equal(ok.status, 200, ok.body);
+    assert.equal((await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'defaulted', VersionId: ok.headers['x-amz-version-id'] as string }))).Retention?.Mode, 'GOVERNANCE');
+  }
+
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mp', ObjectLockLegalHoldStatus: 'ON' }));
+  const part = (headers: Record<string, string> = {}) => rawRequest(server.url, {
+    method: 'PUT', path: `/${Bucket}/mp?partNumber=1&uploadId=${encodeURIComponent(UploadId!)}`, body: 'part', headers,
+  });
+  const noDigest = await part();
+  assert.deepEqual([noDigest.status, errorCode(noDigest.body)], [400, 'InvalidRequest'], noDigest.body);
+  assert.ok(noDigest.body.includes('<Message>Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters</Message>'), noDigest.body);
+  assert.equal((await s3.send(new ListPartsCommand({ Bucket, Key: 'mp', UploadId }))).Parts, undefined, 'no part stored');
+  const withDigest = await part({ 'content-md5': md5('part') });
+  assert.equal(withDigest.status, 200, withDigest.body);
+
+  // A bucket without Object Lock: parts need no integrity header.
+  const plain = bucketName('lock-integrity-plain');
+  await s3.send(new CreateBucketCommand({ Bucket: plain }));
+  const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: plain, Key: 'mp' }));
+  const free = await rawRequest(server.url, { method: 'PUT', path: `/${plain}/mp?partNumber=1&uploadId=${encodeURIComponent(upload.UploadId!)}`, body: 'part' });
+  assert.equal(free.status, 200, free.body);
 });
