@@ -5,7 +5,7 @@ import { toXml } from '../common/xml-writer.js';
 import type { BucketRecord, ObjectRecord, Retention } from '../stores/meta-store.js';
 import { checkVersionId, requireBucket, requireKey } from './object-names.js';
 import { checkRemovable, isLockMode, lockConfigurationOf, mayBypassGovernance, OBJECT_LOCK_CONFIG, parseRetainUntil, type LockConfiguration } from './object-lock.js';
-import { readXmlBody } from './request-body.js';
+import { readDigestedXmlBody } from './request-body.js';
 import type { S3Context, S3Request, S3Response } from './s3-request.js';
 import { readableVersion, readVersionHeader, versioningOf } from './versioning.js';
 
@@ -13,7 +13,7 @@ const XML = { 'content-type': 'application/xml' };
 
 export async function putObjectLockConfiguration(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const bucket = await requireBucket(req, ctx);
-  const doc = await readXmlBody(req.body, 'ObjectLockConfiguration');
+  const doc = await readDigestedXmlBody(req, 'ObjectLockConfiguration');
   if (xmlText(doc, 'ObjectLockEnabled') !== 'Enabled') throw s3Error('MalformedXML');
   const rule = xmlChildren(doc, 'Rule')[0];
   let config: LockConfiguration = { enabled: true };
@@ -67,7 +67,7 @@ async function lockTarget(req: S3Request, ctx: S3Context): Promise<{ bucket: str
  */
 export async function putObjectRetention(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const t = await lockTarget(req, ctx);
-  const doc = await readXmlBody(req.body, 'Retention');
+  const doc = await readDigestedXmlBody(req, 'Retention');
   const mode = xmlText(doc, 'Mode');
   const date = xmlText(doc, 'RetainUntilDate');
   if ((mode === undefined) !== (date === undefined) || (mode !== undefined && !isLockMode(mode))) throw s3Error('MalformedXML');
@@ -93,7 +93,7 @@ export async function getObjectRetention(req: S3Request, ctx: S3Context): Promis
 
 export async function putObjectLegalHold(req: S3Request, ctx: S3Context): Promise<S3Response> {
   const t = await lockTarget(req, ctx);
-  const doc = await readXmlBody(req.body, 'LegalHold');
+  const doc = await readDigestedXmlBody(req, 'LegalHold');
   const status = xmlText(doc, 'Status');
   if (status !== 'ON' && status !== 'OFF') throw s3Error('MalformedXML');
   if (!(await ctx.meta.putObjectLock(t.bucket, t.key, t.object.versionId ?? 'null', { legalHold: status === 'ON' }))) {

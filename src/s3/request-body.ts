@@ -35,7 +35,18 @@ export async function readBody(body: Readable, limit = MAX_XML_BODY): Promise<Bu
 
 /** Reads and parses an XML body whose root must be `root`; MalformedXML otherwise. */
 export async function readXmlBody(body: Readable, root: string): Promise<XmlElement> {
-  const text = (await readBody(body)).toString('utf8');
+  return parseXmlBody(await readBody(body), root);
+}
+
+/** readXmlBody for the operations S3 requires a digest of (verifyBodyDigest): checked before the XML is parsed. */
+export async function readDigestedXmlBody(req: S3Request, root: string): Promise<XmlElement> {
+  const raw = await readBody(req.body);
+  verifyBodyDigest(req, raw);
+  return parseXmlBody(raw, root);
+}
+
+function parseXmlBody(raw: Buffer, root: string): XmlElement {
+  const text = raw.toString('utf8');
   if (text.trim() === '') throw s3Error('MalformedXML');
   const doc = parseXml(text);
   if (doc.root !== root) throw s3Error('MalformedXML');
@@ -57,7 +68,7 @@ export async function readTagSet(body: Readable): Promise<Array<[string, string]
 
 /**
  * S3 requires Content-MD5 or an x-amz-checksum-* on the operations botocore marks requestChecksumRequired
- * (DeleteObjects, UpdateObjectEncryption), and checks it against the body read whole. A checksum declared
+ * (DeleteObjects, UpdateObjectEncryption, PutObjectRetention, PutObjectLegalHold, PutObjectLockConfiguration), and checks it against the body read whole. A checksum declared
  * by x-amz-trailer counts only once the trailer has arrived (the body is read by now) and matches: a
  * bare x-amz-trailer header must not let the request skip the check.
  */

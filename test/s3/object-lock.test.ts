@@ -64,7 +64,8 @@ test('CreateBucket with Object Lock turns versioning on for good; the configurat
   await s3.send(new CreateBucketCommand({ Bucket: plain }));
   const none = await rawRequest(server.url, { method: 'GET', path: `/${plain}?object-lock` });
   assert.deepEqual([none.status, errorCode(none.body)], [404, 'ObjectLockConfigurationNotFoundError']);
-  const notVersioned = await rawRequest(server.url, { method: 'PUT', path: `/${plain}?object-lock`, body: '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>' });
+  const enable = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>';
+  const notVersioned = await rawRequest(server.url, { method: 'PUT', path: `/${plain}?object-lock`, body: enable, headers: { 'content-md5': createHash('md5').update(enable).digest('base64') } });
   assert.deepEqual([notVersioned.status, errorCode(notVersioned.body)], [409, 'InvalidBucketState']);
   const headers = await rawRequest(server.url, {
     method: 'PUT', path: `/${plain}/k`, body: 'x',
@@ -337,10 +338,10 @@ test('PutObjectLockConfiguration: a Years default retention dates new versions t
   yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
   assert.ok(Math.abs(until!.getTime() - yearAhead.getTime()) < 60_000, `${until?.toISOString()} is a year after ${before.toISOString()}`);
 
-  const putConfig = (rule: string) => rawRequest(server.url, {
-    method: 'PUT', path: `/${Bucket}?object-lock`,
-    body: `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>${rule}</DefaultRetention></Rule></ObjectLockConfiguration>`,
-  });
+  const putConfig = (rule: string) => {
+    const body = `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>${rule}</DefaultRetention></Rule></ObjectLockConfiguration>`;
+    return rawRequest(server.url, { method: 'PUT', path: `/${Bucket}?object-lock`, body, headers: { 'content-md5': createHash('md5').update(body).digest('base64') } });
+  };
   const cases: Array<[string, number, string]> = [
     ['<Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years>', 400, 'MalformedXML'],
     ['<Mode>GOVERNANCE</Mode>', 400, 'MalformedXML'],
@@ -390,4 +391,30 @@ test('an upload that gets a lock needs Content-MD5 or a checksum, as S3: a PutOb
   const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: plain, Key: 'mp' }));
   const free = await rawRequest(server.url, { method: 'PUT', path: `/${plain}/mp?partNumber=1&uploadId=${encodeURIComponent(upload.UploadId!)}`, body: 'part' });
   assert.equal(free.status, 200, free.body);
+});
+
+test('PutObjectRetention, PutObjectLegalHold and PutObjectLockConfiguration require Content-MD5 or a checksum of their body (botocore: requestChecksumRequired): none is 400 InvalidRequest, a wrong one 400 BadDigest, and nothing changes', async () => {
+  const Bucket = await lockBucket('lock-digest');
+  const v = await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+  const md5 = (b: string) => createHash('md5').update(b).digest('base64');
+  const requests: Array<[string, string]> = [
+    [`/${Bucket}/k?retention&versionId=${v.VersionId}`, `<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>${inDays(3).toISOString()}</RetainUntilDate></Retention>`],
+    [`/${Bucket}/k?legal-hold&versionId=${v.VersionId}`, '<LegalHold><Status>ON</Status></LegalHold>'],
+    [`/${Bucket}?object-lock`, '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>3</Days></DefaultRetention></Rule></ObjectLockConfiguration>'],
+  ];
+  for (const [path, body] of requests) {
+    const none = await rawRequest(server.url, { method: 'PUT', path, body });
+    assert.deepEqual([none.status, errorCode(none.body)], [400, 'InvalidRequest'], `${path}: ${none.body}`);
+    const wrong = await rawRequest(server.url, { method: 'PUT', path, body, headers: { 'content-md5': md5('another body') } });
+    assert.deepEqual([wrong.status, errorCode(wrong.body)], [400, 'BadDigest'], `${path}: ${wrong.body}`);
+  }
+  await assert.rejects(s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k', VersionId: v.VersionId })), (e: Error) => e.name === 'NoSuchObjectLockConfiguration');
+  await assert.rejects(s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: v.VersionId })), (e: Error) => e.name === 'NoSuchObjectLockConfiguration');
+  assert.equal((await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration?.Rule, undefined);
+  // With the digest each is applied.
+  for (const [path, body] of requests) {
+    const ok = await rawRequest(server.url, { method: 'PUT', path, body, headers: { 'content-md5': md5(body) } });
+    assert.equal(ok.status, 200, `${path}: ${ok.body}`);
+  }
+  assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: v.VersionId }))).LegalHold?.Status, 'ON');
 });
