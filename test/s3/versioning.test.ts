@@ -156,6 +156,11 @@ test('suspended versioning: a PUT replaces only the null version; a DELETE adds 
   const after = await s3.send(new ListObjectVersionsCommand({ Bucket }));
   assert.deepEqual(after.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [['null', true]]);
   assert.deepEqual(after.Versions?.map((v) => v.VersionId), [kept.VersionId]);
+  // CopyObject and PostObject on a suspended bucket write the null version too, and say so.
+  const copy = await s3.send(new CopyObjectCommand({ Bucket, Key: 'copied', CopySource: `${Bucket}/k?versionId=${kept.VersionId}` }));
+  assert.deepEqual([copy.VersionId, copy.CopySourceVersionId], ['null', kept.VersionId]);
+  const posted = await postForm(`${suite.server.url}/${Bucket}`, formBody(signedFields(Bucket, [{ key: 'posted' }], { key: 'posted' }), 'form'));
+  assert.deepEqual([posted.status, posted.headers['x-amz-version-id']], [204, 'null'], posted.body);
 });
 
 test('PutBucketVersioning: MfaDelete is NotImplemented, a bad Status MalformedXML; an enabled bucket is never unversioned again', async () => {
