@@ -294,6 +294,12 @@ export function runMetaStoreContract(name: string, open: () => Promise<MetaStore
     assert.deepEqual(ids(await s.listVersions('b', { prefix: '', startAt: 'c', limit: 100 })), ['c1']);
     const latest = (await s.listVersions('b', { prefix: '', limit: 100 })).items.filter((i) => i.isLatest).map((i) => i.versionId);
     assert.deepEqual(latest, ['a3', 'bm', 'c1']);
+    // A marker version deleted between pages (a client emptying the bucket page by page) resumes below it, by id order.
+    await s.deleteVersion('b', 'a', 'a2');
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', after: { key: 'a', versionId: 'a2' }, limit: 2 })), ['a1', 'bm']);
+    await s.deleteVersion('b', 'a', 'a3');
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', after: { key: 'a', versionId: 'a3' }, limit: 2 })), ['a1', 'bm']);
+    assert.deepEqual(ids(await s.listVersions('b', { prefix: '', after: { key: 'a', versionId: 'a0' }, limit: 2 })), ['bm', 'b2'], 'an id older than every version: none left of that key');
   });
 
   withStore('the rewrap/scrub scan visits every version, current and noncurrent, never a marker', async (s) => {

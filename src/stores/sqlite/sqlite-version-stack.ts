@@ -37,6 +37,9 @@ export class SqliteVersionStack {
       version: p('SELECT * FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?'),
       newest: p('SELECT * FROM object_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1'),
       maxSeq: p('SELECT max(seq) AS seq FROM object_versions WHERE bucket = ? AND key = ?'),
+      oldestNewer: p(`SELECT min(seq) AS seq FROM (
+        SELECT seq FROM objects WHERE bucket = @bucket AND key = @key AND version_id > @versionId AND version_id <> @nullId
+        UNION ALL SELECT seq FROM object_versions WHERE bucket = @bucket AND key = @key AND version_id > @versionId AND version_id <> @nullId)`),
       parts: p('SELECT * FROM object_parts WHERE bucket = ? AND key = ? AND version_id = ? ORDER BY part_number'),
       blobs: p('SELECT blob_id FROM object_parts WHERE bucket = ? AND key = ? AND version_id = ?'),
       deleteParts: p('DELETE FROM object_parts WHERE bucket = ? AND key = ? AND version_id = ?'),
@@ -146,7 +149,7 @@ export class SqliteVersionStack {
     if (o.startAt !== undefined && o.startAt > fromKey) fromKey = o.startAt;
     else if (o.after !== undefined && o.after.key >= fromKey) {
       fromKey = o.after.key;
-      belowSeq = o.after.versionId === undefined ? 0 : this.#seqOf(bucket, o.after.key, o.after.versionId) ?? 0;
+      belowSeq = o.after.versionId === undefined ? 0 : this.#resumeBelow(bucket, o.after.key, o.after.versionId);
     }
     const upper = prefixUpperBound(o.prefix);
     const args = [bucket, fromKey, fromKey, belowSeq, upper ?? '', upper === undefined ? 1 : 0, o.limit + 1] as const;
@@ -192,6 +195,19 @@ export class SqliteVersionStack {
     const cur = this.#q.current.get(bucket, key) as ObjectRow | undefined;
     if (cur?.version_id === versionId) return cur.seq;
     return (this.#q.version.get(bucket, key, versionId) as VersionRow | undefined)?.seq;
+  }
+
+  /**
+   * The seq a listing resumes below after the version `versionId` of `key`: its own, or, when it was deleted
+   * since the page that named it (a client emptying a bucket page by page), the oldest remaining version whose
+   * id sorts after it (version ids sort by creation within a key), else every remaining version of the key.
+   * A deleted null version cannot be placed by its id: the key's remaining versions are all listed again.
+   */
+  #resumeBelow(bucket: string, key: string, versionId: string): number {
+    const own = this.#seqOf(bucket, key, versionId);
+    if (own !== undefined) return own;
+    if (versionId === NULL_VERSION_ID) return TOP;
+    return (this.#q.oldestNewer.get({ bucket, key, versionId, nullId: NULL_VERSION_ID }) as { seq: number | null }).seq ?? TOP;
   }
 
   #nextSeq(bucket: string, key: string): number {
