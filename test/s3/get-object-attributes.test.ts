@@ -178,6 +178,16 @@ test('SSE-C: the key is required as on HeadObject (missing 400 InvalidRequest, w
   });
   assert.deepEqual([mismatch.status, errorCode(mismatch.body)], [400, 'InvalidArgument']);
   assert.match(mismatch.body, /<Message>The calculated MD5 hash of the key did not match the hash that was provided\.<\/Message>/);
+  // S3's GetObjectAttributesOutput has no SSE member: nothing is echoed.
+  const echoed = await rawRequest(suite.server.url, {
+    method: 'GET', path: `/${suite.bucket}/ssec?attributes`,
+    headers: {
+      'x-amz-object-attributes': 'ETag', 'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+      'x-amz-server-side-encryption-customer-key': b64(KEY), 'x-amz-server-side-encryption-customer-key-md5': md5b64(KEY),
+    },
+  });
+  assert.equal(echoed.status, 200, echoed.body);
+  assert.deepEqual(Object.keys(echoed.headers).filter((h) => h.startsWith('x-amz-server-side-encryption')), []);
   // A key for an object stored without SSE-C is refused as HeadObject refuses it.
   const notApplicable = await failure(attributes({ Key: 'plain', ...triple(KEY) }));
   assert.deepEqual([notApplicable.status, notApplicable.code], [400, 'InvalidRequest']);
