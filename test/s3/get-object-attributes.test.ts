@@ -106,7 +106,7 @@ test('checksummed objects: Checksum carries the object\'s CRC32 or SHA256 and it
   assert.equal(b.ObjectParts, undefined, 'a single PUT has no parts');
 });
 
-test('a multipart object with CRC32: TotalPartsCount, each part with its size and checksum, paged by MaxParts and PartNumberMarker; the composite checksum without its -N', async () => {
+test('a multipart object with CRC32: TotalPartsCount, each part with its size and checksum, paged by MaxParts and PartNumberMarker (malformed values ignored); the composite checksum without its -N', async () => {
   const { parts, done } = await multipart(suite.s3, 'mp-crc', [MIB5, MIB5, 7], { ChecksumAlgorithm: 'CRC32' });
   const all = await attributes({ Key: 'mp-crc' });
   assert.equal(all.ETag, done.ETag!.replace(/"/g, ''));
@@ -120,6 +120,14 @@ test('a multipart object with CRC32: TotalPartsCount, each part with its size an
   assert.deepEqual(first.ObjectParts, { TotalPartsCount: 3, PartNumberMarker: '0', NextPartNumberMarker: '2', MaxParts: 2, IsTruncated: true, Parts: expected.slice(0, 2) });
   const rest = await attributes({ Key: 'mp-crc', ObjectAttributes: ['ObjectParts'], MaxParts: 2, PartNumberMarker: first.ObjectParts!.NextPartNumberMarker! });
   assert.deepEqual(rest.ObjectParts, { TotalPartsCount: 3, PartNumberMarker: '2', NextPartNumberMarker: '3', MaxParts: 2, IsTruncated: false, Parts: expected.slice(2) });
+  // Values that are no non-negative integer are ignored, as S3 ignores them: the whole list.
+  const raw = await rawRequest(suite.server.url, {
+    method: 'GET', path: `/${suite.bucket}/mp-crc?attributes`,
+    headers: { 'x-amz-object-attributes': 'ObjectParts', 'x-amz-max-parts': 'many', 'x-amz-part-number-marker': '-1' },
+  });
+  assert.equal(raw.status, 200, raw.body);
+  assert.match(raw.body, /<PartNumberMarker>0<\/PartNumberMarker><NextPartNumberMarker>3<\/NextPartNumberMarker><MaxParts>1000<\/MaxParts><IsTruncated>false<\/IsTruncated>/);
+  assert.equal(raw.body.match(/<Part>/g)?.length, 3);
 });
 
 test('a multipart object without an additional checksum: ObjectParts has TotalPartsCount only (S3 lists no Part without one)', async () => {
