@@ -48,6 +48,8 @@ const DOC_EXAMPLES: ReadonlyArray<readonly [string, string[], string]> = [
   ['GET /examplebucket/my-image.jpg?partNumber=2 HTTP/1.1', [], 'GetObject'],
   ['GET /examplebucket/my-image.jpg?response-content-type=text/plain HTTP/1.1', [], 'GetObject'],
   ['HEAD /examplebucket/my-image.jpg HTTP/1.1', [], 'HeadObject'],
+  ['GET /examplebucket/my-image.jpg?attributes HTTP/1.1', ['x-amz-object-attributes'], 'GetObjectAttributes'],
+  ['GET /examplebucket/my-image.jpg?attributes&versionId=3HL4kqtJvjVBH40Nrjfkd HTTP/1.1', ['x-amz-object-attributes'], 'GetObjectAttributes'],
   ['DELETE /examplebucket/my-image.jpg HTTP/1.1', [], 'DeleteObject'],
   ['POST /examplebucket?delete HTTP/1.1', [], 'DeleteObjects'],
   ['GET /examplebucket?prefix=photos/&delimiter=/ HTTP/1.1', [], 'ListObjects'],

@@ -66,6 +66,7 @@ export const S3_ROUTES: readonly S3Route[] = [
   { method: 'PUT', target: 'object', query: ['tagging'], operation: 'PutObjectTagging', action: 's3:PutObjectTagging' },
   { method: 'PUT', target: 'object', query: ['encryption'], operation: 'UpdateObjectEncryption', action: 's3:UpdateObjectEncryption' },
   { method: 'DELETE', target: 'object', query: ['tagging'], operation: 'DeleteObjectTagging', action: 's3:DeleteObjectTagging' },
+  { method: 'GET', target: 'object', query: ['attributes'], operation: 'GetObjectAttributes', action: 's3:GetObjectAttributes' },
   { method: 'GET', target: 'object', operation: 'GetObject', action: 's3:GetObject' },
   { method: 'HEAD', target: 'object', operation: 'HeadObject', action: 's3:GetObject' },
   { method: 'PUT', target: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', operation: 'UploadPartCopy', action: 's3:PutObject' },

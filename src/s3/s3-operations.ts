@@ -6,6 +6,7 @@ import {
   getObjectLegalHold, getObjectLockConfiguration, getObjectRetention, putObjectLegalHold, putObjectLockConfiguration, putObjectRetention,
 } from './object-lock-operations.js';
 import { getObject, headObject } from './get-object.js';
+import { getObjectAttributes } from './object-attributes.js';
 import { putObject } from './put-object.js';
 import { postObject } from './post-object.js';
 import { deleteObject, deleteObjects } from './delete-objects.js';
@@ -50,6 +51,7 @@ const HANDLERS: Readonly<Record<string, S3Handler>> = {
   PostObject: postObject,
   GetObject: getObject,
   HeadObject: headObject,
+  GetObjectAttributes: getObjectAttributes,
   DeleteObject: deleteObject,
   CopyObject: copyObject,
   CreateMultipartUpload: createMultipartUpload,

@@ -44,7 +44,7 @@ const ENTRIES: Readonly<Record<string, RegExp>> = {
 const S3_INDEX = 's3/s3-operations.ts';
 const S3_OPERATION_FILES = new Set([
   'acl', 'bucket-cors', 'bucket-encryption', 'bucket-ownership', 'bucket-policy', 'bucket-tagging', 'bucket-versioning', 'buckets', 'public-access-block', 'copy-object', 'delete-objects', 'get-object', 'list-object-versions', 'list-objects', 'multipart-complete',
-  'multipart-listing', 'multipart-upload', 'object-lock-operations', 'object-tagging', 'post-object', 'put-object', 'update-object-encryption',
+  'multipart-listing', 'multipart-upload', 'object-attributes', 'object-lock-operations', 'object-tagging', 'post-object', 'put-object', 'update-object-encryption',
 ].map((n) => `s3/${n}.ts`));
 const S3_SUPPORT_FILES = new Set([
   'acl-state', 'bucket-names', 'checksums', 'completion-replay', 'conditional-headers', 'copy-source', 'cors-rules', 'crc-combine', 'crc64-nvme', 'customer-keys', 'encryption-resolution',
