@@ -16,6 +16,9 @@ import { openCredential, sealCredential } from './sealed-credential.js';
 
 export { RootKeyMismatchError } from './root-seal.js';
 
+/** A sealed record or manifest names a master key version this process does not hold: reload() and try again (another process may have rotated). */
+export class UnknownMasterKeyVersionError extends Error {}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MISMATCH = 'root key does not match the one this data directory was created with; nothing was changed';
 
@@ -41,6 +44,7 @@ export class KeyManager {
   /** Every version held: the ring's objects, or, before the move, versions opened from the old table. */
   readonly #versions = new Map<number, Held>();
   #current = 0;
+  #reloading: Promise<void> | undefined;
   readonly #store: KeyStore;
   readonly #kmsStore: KmsStore;
   readonly #ring: KeyRing;
@@ -147,8 +151,17 @@ export class KeyManager {
 
   masterKey(version: number): Secret {
     const v = this.#versions.get(version);
-    if (!v) throw new Error(`unknown master key version ${version}`);
+    if (!v) throw new UnknownMasterKeyVersionError(`unknown master key version ${version}`);
     return v.key;
+  }
+
+  /**
+   * Takes up the versions another process added since (a rotation there, or `strongroom keys rotate`), when a
+   * record names a version not held. Concurrent callers share one reload, so no version is unsealed twice.
+   */
+  reload(): Promise<void> {
+    this.#reloading ??= this.#load().finally(() => { this.#reloading = undefined; });
+    return this.#reloading;
   }
 
   /**

@@ -14,7 +14,7 @@ import {
 import { Envelope } from '../../src/sse/envelope.js';
 import { startServer, TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
-import { objectParts, strongroomCommand } from '../helpers/data-dir.js';
+import { filesContaining, objectParts, strongroomCommand } from '../helpers/data-dir.js';
 
 const work = mkdtempSync(join(tmpdir(), 'strongroom-kms-master-'));
 const dataDir = join(work, 'data');
@@ -49,8 +49,13 @@ test('the SSE-S3 master key is a KMS internal key: a row of the KMS key table wh
   let s3 = s3Client(server);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'one', Body: body1 }));
+  assert.ok(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'one' }))).Body!.transformToByteArray()).equals(body1));
   s3.destroy();
   await server.stop({ remove: false });
+  // SSE-S3 key use is no KMS event (AWS does not log it to CloudTrail): the trail has the S3 calls and nothing from KMS.
+  const trail = join(dataDir, 'audit');
+  assert.ok(filesContaining(trail, Buffer.from('"eventName":"PutObject"')).length > 0, 'the trail recorded the PUT');
+  assert.deepEqual(filesContaining(trail, Buffer.from('kms.amazonaws.com')), []);
 
   const [internal, ...more] = internalKeys();
   assert.ok(internal, 'no internal key in kms_keys');
