@@ -94,11 +94,14 @@ export async function openData(
   const db = openSqliteDatabase(dbPath, access === 'read' ? 'read-only' : 'verify-first');
   let keys: KeyManager | undefined;
   try {
+    // The SSE-S3 master key is an internal key of the built-in KMS: its versions live in the KMS store.
+    const kmsStore = new SqliteKmsStore(db);
     // Every sealed master key is opened first (fresh: none); nothing is written before that succeeds.
-    keys = await KeyManager.open({ store: new SqliteKeyStore(db), rootKey: rootKey.key, clock, random: systemRandom, rotationDays: config.sseS3RotationDays, mode: access === 'read' ? 'read-only' : 'verify' });
+    keys = await KeyManager.open({ store: new SqliteKeyStore(db), kmsStore, rootKey: rootKey.key, clock, random: systemRandom, rotationDays: config.sseS3RotationDays, mode: access === 'read' ? 'read-only' : 'verify' });
     if (access !== 'read') {
       makePrivate([join(config.dataDir, 'root.key'), join(config.dataDir, 'account-id'), dbPath, `${dbPath}-wal`, `${dbPath}-shm`]);
       prepareForWrites(db);
+      // An older data directory's master key moves into the KMS store here (the first write of the start).
       await keys.ensureCurrent();
     }
     const opened = keys;
@@ -109,7 +112,7 @@ export async function openData(
     const auditSigner = auditDigestSigner(rootKey.key);
     const iam = new SqliteIamStore(db);
     const auditJournal = access === 'read' ? undefined : new SqliteAuditJournal(db);
-    const kms = new KmsService({ store: new SqliteKmsStore(db), iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
+    const kms = new KmsService({ store: kmsStore, iam, rootKey: rootKey.key, clock, random: systemRandom, region: config.region ?? 'us-east-1', audit });
     const kmsKeyUse = config.externalKms ? new ExternalKmsClient(config.externalKms, clock) : kms.keyUseForS3();
     // SSE-KMS and DSSE-KMS data keys come from the built-in KMS, or the external one (--kms-endpoint).
     const envelope = new Envelope(opened, systemRandom, kmsKeyUse);

@@ -4,6 +4,7 @@ import type { Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
 import type { KmsKeyVersionRow, KmsStore } from '../stores/kms-store.js';
 import { openKeyMaterial, sealKeyMaterial } from './kms-key-material.js';
+import { RootKeyMismatchError } from './root-seal.js';
 
 export class KeyRing {
   // #private: util.inspect and JSON.stringify of the ring show no material.
@@ -23,13 +24,19 @@ export class KeyRing {
   /** Unseals the versions of `keyId` not held yet; versions held are kept, never replaced by a second copy. */
   async #load(keyId: string): Promise<Map<number, { key: Secret; row: Omit<KmsKeyVersionRow, 'sealed'> }>> {
     const held = this.#held.get(keyId) ?? new Map();
+    const opened: Array<[number, { key: Secret; row: Omit<KmsKeyVersionRow, 'sealed'> }]> = [];
     for (const row of await this.#store.listVersions(keyId)) {
       if (held.has(row.version)) continue;
       const key = openKeyMaterial(this.#root, keyId, row.version, row.sealed);
-      if (!key) throw new Error(`KMS key ${keyId} v${row.version} does not open with this root key`);
+      if (!key) {
+        // What this pass unsealed is wiped: nothing half-loaded stays in memory.
+        for (const [, v] of opened) v.key.wipe();
+        throw new RootKeyMismatchError(`KMS key ${keyId} v${row.version} does not open with this root key`);
+      }
       const { sealed: _s, ...meta } = row;
-      held.set(row.version, { key, row: meta });
+      opened.push([row.version, { key, row: meta }]);
     }
+    for (const [version, v] of opened) held.set(version, v);
     this.#held.set(keyId, held);
     return held;
   }
@@ -40,6 +47,19 @@ export class KeyRing {
     const row = { keyId, version: 1, sealed: sealKeyMaterial(this.#root, keyId, 1, key, this.#random), createdAt: this.#clock.now() };
     key.wipe();
     return row;
+  }
+
+  /**
+   * Every version of a key with its material, fresh from the store; versions already held are the same
+   * objects as before (a reload never leaves a second, unwiped copy). Owned by the ring: callers never wipe them.
+   */
+  async held(keyId: string): Promise<Array<{ version: number; key: Secret; createdAt: Date }>> {
+    return [...(await this.#load(keyId)).entries()].sort((a, b) => a[0] - b[0]).map(([version, v]) => ({ version, key: v.key, createdAt: v.row.createdAt }));
+  }
+
+  /** A version's row sealed for the store (material moved here from elsewhere keeps its number and date); the caller still owns `key`. */
+  sealedVersion(keyId: string, version: number, key: Secret, createdAt: Date): KmsKeyVersionRow {
+    return { keyId, version, sealed: sealKeyMaterial(this.#root, keyId, version, key, this.#random), createdAt };
   }
 
   /** The newest version (the one that encrypts), loading when none is held. */

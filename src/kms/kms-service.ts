@@ -69,9 +69,14 @@ export class KmsService {
     return keyArn(row.region, row.accountId, row.keyId);
   }
 
-  /** A key row, or undefined when none (or one whose deletion date has passed: it is deleted now). */
+  /**
+   * A key row, or undefined when none (or one whose deletion date has passed: it is deleted now). An
+   * internal key (the SSE-S3 master key) is never found: like an AWS owned key, no caller can describe,
+   * use or manage it, and every call naming it answers NotFoundException.
+   */
   async #load(keyId: string): Promise<KmsKeyRow | undefined> {
     const row = await this.#store.getKey(keyId);
+    if (row?.internal) return undefined;
     if (row?.state === 'PendingDeletion' && row.deletionDate !== undefined && row.deletionDate <= this.#clock.now()) {
       await this.#destroy(row.keyId);
       return undefined;
@@ -183,7 +188,7 @@ export class KmsService {
     await this.#access.authorize(call, 'kms:ListKeys', undefined);
     const now = this.#clock.now();
     return (await this.#store.listKeys(call.caller.accountId))
-      .filter((r) => !(r.state === 'PendingDeletion' && r.deletionDate !== undefined && r.deletionDate <= now))
+      .filter((r) => !r.internal && !(r.state === 'PendingDeletion' && r.deletionDate !== undefined && r.deletionDate <= now))
       .map((r) => ({ KeyId: r.keyId, KeyArn: this.#arn(r) }));
   }
 
@@ -525,7 +530,7 @@ export class KmsService {
         } catch (err) {
           const header = readBlobHeader(use.ciphertextBlob);
           const row = header && await this.#store.getKey(header.keyId);
-          await record('Decrypt', use, row ? this.#arn(row) : undefined, err);
+          await record('Decrypt', use, row && !row.internal ? this.#arn(row) : undefined, err);
           throw err;
         }
       },

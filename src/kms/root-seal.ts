@@ -15,6 +15,9 @@ export const TAG_SIZE = 16;
  */
 const NONCE = Buffer.alloc(12);
 
+/** A record sealed under the root key does not open with the configured one: the data directory was made with another. */
+export class RootKeyMismatchError extends Error {}
+
 /** The one-record key: HKDF-SHA256(ikm = root key, salt, info = the record type's domain string), 32 bytes. */
 function recordKey(root: Secret, salt: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', root.reveal(), salt, info, 32));

@@ -46,7 +46,7 @@ export async function completeMultipartUpload(req: S3Request, ctx: S3Context): P
   // INVARIANT 9: the sizes the manifest is about to authenticate must be those each part was stored with.
   for (const part of chosen) {
     try {
-      ctx.envelope.checkPartLayout(bucket.name, key, part);
+      await ctx.envelope.checkPartLayout(bucket.name, key, part);
     } catch (err) {
       ctx.log('upload part failed its layout tag; not completing', { bucket: bucket.name, key, uploadId: upload.uploadId, partNumber: part.partNumber, error: err instanceof Error ? err.message : String(err) });
       throw s3Error('InternalError');

@@ -73,7 +73,9 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
   const r = range ?? { start: 0, end: object.size - 1 };
   const body = new ObjectBody(ctx, object, r, whole, keys);
   try {
-    ctx.envelope.checkLayout(object);
+    // Synchronous unless the manifest names a master-key version another process added since this one loaded.
+    const checking = ctx.envelope.checkLayout(object);
+    if (checking) await checking;
     await body.start();
   } catch (err) {
     release();

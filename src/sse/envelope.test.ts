@@ -13,6 +13,7 @@ import { Secret } from '../common/secret.js';
 import { systemRandom } from '../common/random.js';
 import { openSqliteDatabase } from '../stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
+import { SqliteKmsStore } from '../stores/sqlite/sqlite-kms-store.js';
 import { decodeRecord, encodeRecord, SALTED_RECORD_SIZE } from './sealed-key-record.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -21,7 +22,7 @@ async function setup(now = { t: Date.parse('2026-01-01T00:00:00Z') }, root = new
   const dir = mkdtempSync(join(tmpdir(), 'strongroom-env-'));
   const db = openSqliteDatabase(join(dir, 'meta.sqlite'));
   const clock = { now: () => new Date(now.t) };
-  const keys = await KeyManager.open({ store: new SqliteKeyStore(db), rootKey: root, clock, random: systemRandom, rotationDays: 365 });
+  const keys = await KeyManager.open({ store: new SqliteKeyStore(db), kmsStore: new SqliteKmsStore(db), rootKey: root, clock, random: systemRandom, rotationDays: 365 });
   return { dir, db, keys, envelope: new Envelope(keys), clock, now, root };
 }
 
@@ -93,7 +94,7 @@ test('rotation by age, with an injected clock', async () => {
   const first = await setup(now);
   assert.equal(first.keys.currentMasterKey().version, 1);
   now.t += 366 * DAY;
-  const again = await KeyManager.open({ store: new SqliteKeyStore(first.db), rootKey: first.root, clock: first.clock, random: systemRandom, rotationDays: 365 });
+  const again = await KeyManager.open({ store: new SqliteKeyStore(first.db), kmsStore: new SqliteKmsStore(first.db), rootKey: first.root, clock: first.clock, random: systemRandom, rotationDays: 365 });
   assert.equal(again.currentMasterKey().version, 2);
   assert.deepEqual(again.versions().map((v) => [v.version, v.current]), [[1, false], [2, true]]);
 });
@@ -105,7 +106,7 @@ test('a wrong root key is refused with a clear error and the database file is un
   const before = readFileSync(file);
   const db = openSqliteDatabase(file);
   await assert.rejects(
-    KeyManager.open({ store: new SqliteKeyStore(db), rootKey: new Secret(randomBytes(32)), clock: s.clock, random: systemRandom, rotationDays: 365 }),
+    KeyManager.open({ store: new SqliteKeyStore(db), kmsStore: new SqliteKmsStore(db), rootKey: new Secret(randomBytes(32)), clock: s.clock, random: systemRandom, rotationDays: 365 }),
     /root key does not match/,
   );
   db.close();

@@ -4,7 +4,7 @@ import { s3Error } from '../common/api-error.js';
 import type { Principal } from '../common/principal.js';
 import { systemRandom, type Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
-import type { KeyManager } from '../kms/key-manager.js';
+import { UnknownMasterKeyVersionError, type KeyManager } from '../kms/key-manager.js';
 import { DecryptStream } from './decrypt-stream.js';
 import { PackageOpener } from './package-opener.js';
 
@@ -153,12 +153,26 @@ export class Envelope {
    * The data key of a sealed record. SSE-S3 (the hot path) opens synchronously, without a promise; the
    * other kinds need the caller's KMS access or the customer key.
    */
+  /**
+   * Runs `use`; when it meets a master-key version this process does not hold (another process rotated the
+   * SSE-S3 master key since this one loaded it), takes up the new versions and runs it once more.
+   * Synchronous, and as cheap as before, whenever every version named is held.
+   */
+  #withVersions<T>(use: () => T): T | Promise<T> {
+    try {
+      return use();
+    } catch (err) {
+      if (!(err instanceof UnknownMasterKeyVersionError)) throw err;
+      return this.keys.reload().then(use);
+    }
+  }
+
   #dataKey(sealedKey: Buffer, binding: ObjectBinding, keys: ReadKeys): Secret | Promise<Secret> {
-    if (sealedKey[1] === KIND_SSE_S3) return openSseS3(this.keys, sealedKey, binding);
+    if (sealedKey[1] === KIND_SSE_S3) return this.#withVersions(() => openSseS3(this.keys, sealedKey, binding));
     const record = decodeRecord(sealedKey);
     switch (record.kind) {
       case 'sse-s3':
-        return openSseS3(this.keys, sealedKey, binding);
+        return this.#withVersions(() => openSseS3(this.keys, sealedKey, binding));
       case 'sse-c':
         if (!keys.customerKey) throw new Error('an SSE-C data key needs the customer key');
         return openSseC(record, keys.customerKey, binding);
@@ -258,7 +272,7 @@ export class Envelope {
   async reseal(sealedKey: Buffer, binding: ObjectBinding): Promise<Buffer | undefined> {
     const record = decodeRecord(sealedKey);
     if (record.kind !== 'sse-s3' || record.masterKeyVersion === this.keys.currentMasterKey().version) return undefined;
-    const dataKey = openSseS3(this.keys, sealedKey, binding);
+    const dataKey = await this.#withVersions(() => openSseS3(this.keys, sealedKey, binding));
     try {
       // A legacy record stays legacy (its object has no layout manifest to satisfy); any other becomes version 3.
       return sealSseS3(this.keys, this.random, dataKey, binding, record.version);
@@ -276,8 +290,15 @@ export class Envelope {
   /**
    * Throws unless the object's layout is authentic: its manifest matches, or it has none and every part's
    * sealed key is a legacy (version 1) record written before manifests existed. Run before any byte is served.
+   * Synchronous (undefined) unless the manifest names a master-key version another process added since:
+   * then a promise, settled once the versions are loaded and the check has run.
    */
-  checkLayout(object: ObjectRecord): void {
+  checkLayout(object: ObjectRecord): Promise<void> | undefined {
+    const checked = this.#withVersions(() => this.#checkLayout(object));
+    return checked instanceof Promise ? checked : undefined;
+  }
+
+  #checkLayout(object: ObjectRecord): void {
     if (object.manifest !== undefined) {
       verifyManifest((v) => this.#manifestKey(v), layoutOf(object), object.manifest);
       return;
@@ -297,8 +318,12 @@ export class Envelope {
     return sealManifest(this.#manifestKey(version), version, partLayoutOf(bucket, key, part));
   }
 
-  /** Throws unless an uploaded part's tag matches it (or it is a legacy part without one). */
-  checkPartLayout(bucket: string, key: string, part: PartRecord): void {
+  /** Throws unless an uploaded part's tag matches it (or it is a legacy part without one); a part tagged by another process under a newer master-key version loads it first. */
+  async checkPartLayout(bucket: string, key: string, part: PartRecord): Promise<void> {
+    await this.#withVersions(() => this.#checkPartLayout(bucket, key, part));
+  }
+
+  #checkPartLayout(bucket: string, key: string, part: PartRecord): void {
     if (part.layoutTag !== undefined) {
       verifyManifest((v) => this.#manifestKey(v), partLayoutOf(bucket, key, part), part.layoutTag);
       return;

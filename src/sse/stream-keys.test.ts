@@ -18,6 +18,7 @@ import { Secret } from '../common/secret.js';
 import type { Random } from '../common/random.js';
 import { openSqliteDatabase } from '../stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
+import { SqliteKmsStore } from '../stores/sqlite/sqlite-kms-store.js';
 
 const binding: ObjectBinding = { bucket: 'b', key: 'k', writeId: 'w1', partNumber: 1 };
 
@@ -30,7 +31,7 @@ function recordingRandom(): Random & { keys: Buffer[] } {
 async function setup() {
   const db = openSqliteDatabase(join(mkdtempSync(join(tmpdir(), 'strongroom-streamkeys-')), 'meta.sqlite'));
   const random = recordingRandom();
-  const keys = await KeyManager.open({ store: new SqliteKeyStore(db), rootKey: new Secret(randomBytes(32)), clock: { now: () => new Date() }, random, rotationDays: 365 });
+  const keys = await KeyManager.open({ store: new SqliteKeyStore(db), kmsStore: new SqliteKmsStore(db), rootKey: new Secret(randomBytes(32)), clock: { now: () => new Date() }, random, rotationDays: 365 });
   return { envelope: new Envelope(keys, random), random };
 }
 

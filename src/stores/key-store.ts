@@ -1,4 +1,4 @@
-/** KeyStore: sealed SSE-S3 master key versions and sealed credential secrets (never plaintext key material). */
+/** KeyStore: sealed credential secrets, and the SSE-S3 master key versions of data directories written before that key moved into the KMS store (read, then moved; never plaintext key material). */
 
 export interface MasterKeyRow { readonly version: number; readonly sealed: Buffer; readonly createdAt: Date }
 
@@ -7,8 +7,10 @@ export interface CredentialRow { readonly name: string; readonly accessKeyId: st
 
 export interface KeyStore {
   listMasterKeys(): Promise<MasterKeyRow[]>;
-  /** Adds a version; false when that version already exists (another process rotated first). */
+  /** Adds a version; false when that version already exists. Only tests write here now (to make an old-layout data directory). */
   addMasterKey(row: MasterKeyRow): Promise<boolean>;
+  /** Removes these versions (moved into the KMS store as the internal SSE-S3 key's versions). */
+  deleteMasterKeys(versions: readonly number[]): Promise<void>;
   getCredential(name: string): Promise<CredentialRow | undefined>;
   /** Stores (or replaces) a named credential. */
   putCredential(row: CredentialRow): Promise<void>;

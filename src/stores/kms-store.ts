@@ -11,6 +11,11 @@ export interface KmsKeyRow {
   readonly state: KmsKeyState;
   readonly description: string;
   readonly keyManager: 'CUSTOMER' | 'AWS';
+  /**
+   * An AWS owned key of the server itself (the SSE-S3 master key): in no account, never listed, and never
+   * found by a KMS API call; only the server's own code uses it.
+   */
+  readonly internal?: true | undefined;
   /** When a PendingDeletion key is deleted for good. */
   readonly deletionDate?: Date | undefined;
   readonly pendingWindowInDays?: number | undefined;
@@ -58,6 +63,11 @@ export interface KmsStore {
   listKeys(accountId: string): Promise<KmsKeyRow[]>;
   /** Adds a key with its first material version, in one transaction. */
   createKey(row: KmsKeyRow, first: KmsKeyVersionRow): Promise<void>;
+  /**
+   * Creates the key unless it exists and adds the versions it lacks, in one transaction; run again, it
+   * changes nothing (moving material in from elsewhere is safe to repeat after a crash).
+   */
+  importKey(row: KmsKeyRow, versions: readonly KmsKeyVersionRow[]): Promise<void>;
   /** Replaces a key's metadata. */
   updateKey(row: KmsKeyRow): Promise<void>;
   /** Deletes a key for good: its material versions, aliases and grants go with it (one transaction). */

@@ -30,7 +30,7 @@ export async function scrub(data: OpenedData, options: { bucket?: string; report
   for await (const object of scanObjects(data.meta, options.bucket)) {
     // INVARIANT 9: the layout first; the parts are still verified, so every damaged piece is reported.
     try {
-      data.envelope.checkLayout(object);
+      await data.envelope.checkLayout(object);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       failures.push({ bucket: object.bucket, key: object.key, partNumber: undefined, reason });

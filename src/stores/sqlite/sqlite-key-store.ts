@@ -36,6 +36,12 @@ export class SqliteKeyStore implements KeyStore {
     return r.changes === 1;
   }
 
+  async deleteMasterKeys(versions: readonly number[]): Promise<void> {
+    if (!this.#hasTable('kms_master_keys')) return;
+    const del = this.db.prepare('DELETE FROM kms_master_keys WHERE version = ?');
+    this.db.transaction(() => { for (const v of versions) del.run(v); })();
+  }
+
   async getCredential(name: string): Promise<CredentialRow | undefined> {
     if (!this.#hasTable('kms_credentials')) return undefined;
     const r = this.db.prepare('SELECT name, access_key_id, sealed, created_at FROM kms_credentials WHERE name = ?').get(name) as

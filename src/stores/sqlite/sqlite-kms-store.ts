@@ -90,6 +90,14 @@ export class SqliteKmsStore implements KmsStore {
     })();
   }
 
+  async importKey(row: KmsKeyRow, versions: readonly KmsKeyVersionRow[]): Promise<void> {
+    this.#ensure();
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO kms_keys (key_id, account_id, due_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(row.keyId, row.accountId, dueAt(row), keyDoc(row));
+      for (const v of versions) this.#insertVersion(v);
+    })();
+  }
+
   async updateKey(row: KmsKeyRow): Promise<void> {
     this.#ensure();
     this.db.prepare('UPDATE kms_keys SET due_at = ?, doc = ? WHERE key_id = ?').run(dueAt(row), keyDoc(row), row.keyId);
