@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare] [--a-flags "..."] [--b-flags "..."]`:
+ * `node --import tsx bench/cpu-per-op.ts [--a bench/.base/dist/main.js] [--b dist/main.js] [--size 1m] [--ops 40] [--conc 1] [--rounds 3] [--signed] [--bare] [--a-flags "..."] [--b-flags "..."] [--sse AES256|aws:kms|aws:kms:dsse] [--a-sse …] [--b-sse …]`:
  * A/B of two Strongroom builds (and optionally the bare server) in alternating rounds with the order rotated;
  * the main figure is the server's CPU time per operation (µs/op, from /proc), which other load on the machine
  * disturbs far less than throughput. Prints medians with [min..max] and the other load per round.
@@ -19,6 +19,14 @@ const size = Number(sizeArg.replace(/[kmg]$/i, '')) * ({ k: 1024, m: 1024 ** 2, 
 const ops = Number(arg('ops', '40'));
 const conc = Number(arg('conc', '1'));
 const rounds = Number(arg('rounds', '3'));
+/** `--sse`: the PUTs' x-amz-server-side-encryption (aws:kms: the account's aws/s3 key, no bucket key). */
+/** `--a-sse` / `--b-sse`: one side's own (e.g. SSE-S3 against SSE-KMS on the same build, same rounds). */
+const sse = arg('sse', 'AES256');
+const sseOf = (name: string) => arg(`${name.toLowerCase()}-sse`, sse);
+const sseHeaders = (name: string): Record<string, string> => {
+  const s = sseOf(name);
+  return { 'x-amz-server-side-encryption': s, ...(s === 'aws:kms' ? { 'x-amz-server-side-encryption-bucket-key-enabled': 'false' } : {}) };
+};
 const entries: Array<[string, string]> = [];
 const a = arg('a', join(root, 'bench/.base/dist/main.js'));
 if (a !== 'none' && existsSync(a)) entries.push(['A', a]);
@@ -34,14 +42,14 @@ for (const [name, entry] of entries) targets.push(await startStrongroom(flagsOf(
 if (process.argv.includes('--bare')) targets.push(await startBare());
 for (const t of targets) if (t.sse) await createBucket(t, 'cpu');
 const body = randomBytes(size);
-console.log(`${sizeArg} x${ops} c${conc}, ${rounds} rounds, payload ${process.argv.includes('--signed') ? 'signed' : 'UNSIGNED-PAYLOAD'}; load before: ${loadAverage()}`);
+console.log(`${sizeArg} x${ops} c${conc}, ${rounds} rounds, ${entries.map(([n]) => `${n} ${sseOf(n)}`).join(', ')}, payload ${process.argv.includes('--signed') ? 'signed' : 'UNSIGNED-PAYLOAD'}; load before: ${loadAverage()}`);
 
 for (let r = 0; r < rounds; r++) {
   const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
   for (const t of order) {
     const prefix = `r${r}`;
     const path = (i: number) => (t.sse ? `/cpu/${prefix}/${i}` : `/b/${size}`);
-    const headers: Record<string, string> = t.sse ? { 'x-amz-server-side-encryption': 'AES256' } : {};
+    const headers: Record<string, string> = t.sse ? sseHeaders(t.name) : {};
     let w = cpuWindow(t.pid);
     await runConcurrent(ops, conc, async (i) => {
       const res = await send(t, 'PUT', path(i), {}, headers, body);

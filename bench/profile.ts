@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/profile.ts [--size 64m] [--ops 8] [--conc 1] [--entry dist/main.js]`: profiles the server
+ * `node --import tsx bench/profile.ts [--size 64m] [--ops 8] [--conc 1] [--entry dist/main.js] [--sse AES256|aws:kms|aws:kms:dsse] [--top 14]`: profiles the server
  * (--cpu-prof) through PUTs and then GETs of one size and prints, per phase: server CPU per op split by thread
  * kind (event loop, libuv pool, V8 helpers), the event-loop utilisation (main-thread CPU ÷ wall time), and the
  * main thread's self time by layer and by function.
@@ -22,6 +22,9 @@ const sizeArg = arg('size', '64m');
 const size = Number(sizeArg.replace(/[kmg]$/i, '')) * ({ k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[sizeArg.slice(-1).toLowerCase()] ?? 1);
 const ops = Number(arg('ops', '8'));
 const conc = Number(arg('conc', '1'));
+/** `--sse`: the PUTs' x-amz-server-side-encryption (aws:kms: the account's aws/s3 key, no bucket key). */
+const sse = arg('sse', 'AES256');
+const sseHeaders: Record<string, string> = { 'x-amz-server-side-encryption': sse, ...(sse === 'aws:kms' ? { 'x-amz-server-side-encryption-bucket-key-enabled': 'false' } : {}) };
 
 /** Which layer a profile frame belongs to: our source directories, Node's own modules by kind, or V8's pseudo-frames. */
 function layerOf(node: ProfileNode): string {
@@ -69,7 +72,7 @@ for (const op of ['PUT', 'GET']) {
   const w = cpuWindow(server.pid);
   const hr0 = process.hrtime.bigint();
   await runConcurrent(ops, conc, async (i) => {
-    const r = await send(server, op, `/prof/k${i}`, {}, op === 'PUT' ? { 'x-amz-server-side-encryption': 'AES256' } : {}, op === 'PUT' ? body : undefined);
+    const r = await send(server, op, `/prof/k${i}`, {}, op === 'PUT' ? sseHeaders : {}, op === 'PUT' ? body : undefined);
     if (r.status !== 200) throw new Error(`${op} ${r.status}`);
   });
   const hr1 = process.hrtime.bigint();
@@ -94,5 +97,5 @@ for (const p of phases) {
   console.log(`main thread, self time by layer (${total.toFixed(0)} ms sampled):`);
   for (const [k, ms] of layers.slice(0, 12)) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / ops).toFixed(2).padStart(8)} ms/op  ${k}`);
   console.log('top functions:');
-  for (const [k, ms] of selfTime(profile, fnName, p.fromUs, p.toUs).slice(0, 14)) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / ops).toFixed(2).padStart(8)} ms/op  ${k}`);
+  for (const [k, ms] of selfTime(profile, fnName, p.fromUs, p.toUs).slice(0, Number(arg('top', '14')))) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / ops).toFixed(2).padStart(8)} ms/op  ${k}`);
 }

@@ -28,14 +28,18 @@ export interface AccessExtras {
   readonly grantOperations?: readonly string[] | undefined;
 }
 
-const PARSED = new Map<string, PolicyDocument | undefined>();
+/**
+ * Parsed policies by kind, keyed by the text itself: no key string is built per call, and a key row's policy
+ * text (the same string while the row is unchanged) keeps its hash, so a key use looks its policy up in O(1).
+ */
+const PARSED = { identity: new Map<string, PolicyDocument | undefined>(), resource: new Map<string, PolicyDocument | undefined>() };
 
 function parsed(text: string, kind: 'identity' | 'resource'): PolicyDocument | undefined {
-  const cacheKey = `${kind}\n${text}`;
-  if (PARSED.has(cacheKey)) return PARSED.get(cacheKey);
+  const cache = PARSED[kind];
+  if (cache.has(text)) return cache.get(text);
   const r = parsePolicy(text, { kind });
-  if (PARSED.size >= 1000) PARSED.delete(PARSED.keys().next().value!);
-  PARSED.set(cacheKey, r.ok ? r.policy : undefined);
+  if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+  cache.set(text, r.ok ? r.policy : undefined);
   return r.ok ? r.policy : undefined;
 }
 

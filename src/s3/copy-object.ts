@@ -147,6 +147,8 @@ async function resealInPlace(
 function onlyEncryptionChanges(req: S3Request, source: ObjectRecord, target: ResolvedEncryption): boolean {
   if (target.plan.kind !== 'sse-s3' && target.plan.kind !== 'sse-kms') return false;
   if (source.encryption.algorithm === 'SSE-C') return false;
+  // A DSSE-KMS blob has two layers under two data keys: no single data key to reseal, so it is rewritten.
+  if (source.encryption.algorithm === 'aws:kms:dsse') return false;
   const h = req.headers;
   if (h['x-amz-acl'] !== undefined || Object.keys(h).some((n) => n.startsWith('x-amz-grant-') || n.startsWith('x-amz-object-lock-'))) return false;
   return h['x-amz-website-redirect-location'] === undefined;

@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { PackageOpener } from './package-opener.js';
 import type { PackageSpan } from './range-math.js';
 import type { Secret } from '../common/secret.js';
+import type { OuterLayer } from './dual-layer.js';
 
 /**
  * The stream face of PackageOpener (used where a stream is wanted: scrub, copy sources): buffers the
@@ -24,9 +25,11 @@ export class DecryptStream extends Transform {
     onPackage: () => void,
     /** When the input starts at byte 0 of the blob (scrub), the header is checked first. */
     headerPending = false,
+    /** DSSE-KMS: the second layer, owned like `key`. */
+    outer?: OuterLayer,
   ) {
     super();
-    this.#opener = new PackageOpener(key, span, plainSize, range, onPackage, headerPending);
+    this.#opener = new PackageOpener(key, span, plainSize, range, onPackage, headerPending, outer);
   }
 
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {

@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { Secret } from '../common/secret.js';
 import { HEADER, PACKAGE_SIZE } from './package-format.js';
 import { sealPackage } from './package-cipher.js';
+import type { OuterLayer } from './dual-layer.js';
 
 /** Output is pushed once ~256 KiB of sealed pieces are ready; the blob store gathers them into 1 MiB writes. */
 const BATCH = 256 * 1024;
@@ -17,16 +18,21 @@ export class EncryptStream extends Transform {
   #outBytes = HEADER.length;
 
   readonly #onPackage: () => void;
+  /** DSSE-KMS: the second layer (data key 2) over every sealed package, and the format-2 header. */
+  readonly #outer: OuterLayer | undefined;
 
-  /** Takes ownership of `key`: it is wiped once the stream ends, fails or is abandoned (destroyed). */
-  constructor(key: Secret, onPackage: () => void) {
+  /** Takes ownership of `key` (and of `outer`'s key): wiped once the stream ends, fails or is abandoned (destroyed). */
+  constructor(key: Secret, onPackage: () => void, outer?: OuterLayer) {
     super({ readableHighWaterMark: BATCH });
     this.#key = key;
     this.#onPackage = onPackage;
+    this.#outer = outer;
+    if (outer) this.#out = [outer.header];
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
     this.#key.wipe();
+    this.#outer?.wipe();
     cb(err);
   }
 
@@ -51,7 +57,8 @@ export class EncryptStream extends Transform {
   }
 
   #seal(final: boolean): void {
-    for (const piece of sealPackage(this.#key.reveal(), this.#index, final, this.#pending.subarray(0, this.#filled))) {
+    const sealed = sealPackage(this.#key.reveal(), this.#index, final, this.#pending.subarray(0, this.#filled));
+    for (const piece of this.#outer ? this.#outer.seal(this.#index, final, sealed) : sealed) {
       this.#out.push(piece);
       this.#outBytes += piece.length;
     }

@@ -15,6 +15,8 @@ import { openSqliteDatabase } from '../stores/sqlite/sqlite-database.js';
 import { SqliteKeyStore } from '../stores/sqlite/sqlite-key-store.js';
 import { SqliteKmsStore } from '../stores/sqlite/sqlite-kms-store.js';
 import { decodeRecord, encodeRecord, SALTED_RECORD_SIZE } from './sealed-key-record.js';
+import { combineDsseKeys, sealDsseKms } from './seal-sse-kms.js';
+import { EncryptStream } from './encrypt-stream.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -240,4 +242,39 @@ test('DSSE-KMS: two independent KMS data keys per write (two GenerateDataKey, tw
   // Each layer's KMS data key opens only its own layer key: swapped, neither opens.
   const swapped = encodeRecord({ ...record, ciphertextBlobs: [record.ciphertextBlobs[1], record.ciphertextBlobs[0]] });
   await assert.rejects(read(envelope, swapped, w.blob, plain.length, { caller }), /did not open/);
+});
+
+test('DSSE-KMS: a write is two layers (format-2 blob, a second tag per package, record with two data layers); a one-layer object written before still reads', async () => {
+  const { keys } = await setup();
+  const { kms } = countingKms();
+  const envelope = new Envelope(keys, systemRandom, kms);
+  const plain = randomBytes(3 * 65536 + 10);
+  const context = { 'aws:s3:arn': 'arn:aws:s3:::b/k' };
+  const w = await write(envelope, { kind: 'dsse-kms', context }, plain);
+  assert.equal(w.blob.subarray(0, 8).toString('hex'), '5352420200000000');
+  assert.equal(w.blob.length, 8 + plain.length + 4 * 32);
+  const record = decodeRecord(w.sealedKey);
+  assert.ok(record.kind === 'dsse-kms' && record.dataLayers === 2);
+  // A range in package 2 reads from that package's two-tag offset.
+  const r = await envelope.openRead(w.sealedKey, binding, plain.length, { start: 2 * 65536 + 1, end: 2 * 65536 + 4 }, { caller });
+  assert.equal(r.cipherStart, 8 + 2 * (65536 + 32));
+  const ranged: Buffer[] = [];
+  for await (const c of Readable.from([w.blob.subarray(r.cipherStart, r.cipherEnd + 1)]).pipe(r.decrypt)) ranged.push(c as Buffer);
+  assert.ok(Buffer.concat(ranged).equals(plain.subarray(2 * 65536 + 1, 2 * 65536 + 5)));
+
+  // A one-layer object as the build before two layers wrote it: record without the data-layers field,
+  // format-1 blob under HMAC(layer-1 key, domain ‖ layer-2 key), two KEKs from the KMS.
+  const [kek1, kek2] = [await kms.generateDataKey({ caller: undefined, requestId: 'req-1', context, keyId: undefined }), await kms.generateDataKey({ caller: undefined, requestId: 'req-1', context, keyId: undefined })];
+  const layers = [new Secret(randomBytes(32)), new Secret(randomBytes(32))] as const;
+  const oldRecord = sealDsseKms([kek1.plaintext, kek2.plaintext], { keyArn: kek1.keyArn, context: JSON.stringify(context), ciphertextBlobs: [kek1.ciphertextBlob, kek2.ciphertextBlob] }, layers, binding, systemRandom, 1);
+  const chunks: Buffer[] = [];
+  for await (const c of Readable.from([plain]).pipe(new EncryptStream(combineDsseKeys(layers), () => undefined))) chunks.push(c as Buffer);
+  const oldBlob = Buffer.concat(chunks);
+  assert.equal(oldBlob.subarray(0, 8).toString('hex'), '5352420100000000');
+  const oldDecoded = decodeRecord(oldRecord);
+  assert.ok(oldDecoded.kind === 'dsse-kms' && oldDecoded.dataLayers === 1);
+  assert.ok((await read(envelope, oldRecord, oldBlob, plain.length, { caller })).equals(plain));
+  // Each record reads only its own layout: the old record against the new blob fails, and the other way round.
+  await assert.rejects(read(envelope, oldRecord, w.blob, plain.length, { caller }), /package authentication failed/);
+  await assert.rejects(read(envelope, w.sealedKey, oldBlob, plain.length, { caller }), /package authentication failed/);
 });

@@ -23,6 +23,8 @@ import { decodeRecord, KIND_SSE_S3, RECORD_VERSION_LEGACY, type ObjectBinding, t
 import { customerKeyCheck, customerKeyMatches, openSseC, sealSseC } from './seal-sse-c.js';
 import { combineDsseKeys, openDsseKms, openSseKms, sealDsseKms, sealSseKms } from './seal-sse-kms.js';
 import { BucketKeys } from './bucket-keys.js';
+import { OuterLayer } from './dual-layer.js';
+import { TAG_SIZE } from './package-format.js';
 import { openSseS3, sealSseS3 } from './seal-sse-s3.js';
 
 /** How a write is encrypted. SSE-KMS contexts arrive complete (S3 adds aws:s3:arn); SSE-C carries the customer key for this request only. */
@@ -42,6 +44,8 @@ export interface ReadKeys { readonly caller?: KeyCaller; readonly customerKey?: 
 export interface WriteSession { encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string; kmsKeyArn?: string | undefined }
 /** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
+/** What opens a blob: one data key, or (two-layer DSSE-KMS) data key 1 inside and layer 2 under data key 2 outside. */
+interface BlobKeys { readonly inner: Secret; readonly outer?: OuterLayer | undefined }
 /** `opener` owns the unsealed data key: open every package or call `wipe()`. */
 export interface PackageReadSession { cipherStart: number; cipherEnd: number; opener: PackageOpener }
 
@@ -62,20 +66,23 @@ export class Envelope {
 
   /**
    * INVARIANT 2: a fresh random 256-bit data key for every write. DSSE-KMS draws two, each sealed under its
-   * own KMS data key; the data key is their combination (seal-sse-kms.ts, docs/FORMAT.md).
+   * own KMS data key, each encrypting its own layer of the blob (dual-layer.ts, docs/FORMAT.md).
    */
   async beginWrite(plan: EncryptionPlan, binding: ObjectBinding, caller: KeyCaller): Promise<WriteSession> {
     let dataKey: Secret;
+    let outer: OuterLayer | undefined;
     let sealed: { sealedKey: Buffer; kmsKeyArn?: string | undefined };
     if (plan.kind === 'dsse-kms') {
       const layers = [new Secret(this.random.bytes(32)), new Secret(this.random.bytes(32))] as const;
       try {
         sealed = await this.#sealDsse(plan, layers, binding, caller);
-        dataKey = combineDsseKeys(layers);
-      } finally {
+      } catch (err) {
         layers[0].wipe();
         layers[1].wipe();
+        throw err;
       }
+      dataKey = layers[0];
+      outer = new OuterLayer(layers[1]);
     } else {
       dataKey = new Secret(this.random.bytes(32));
       try {
@@ -86,8 +93,8 @@ export class Envelope {
       }
     }
     const etag = plan.kind === 'sse-s3' ? md5Etag : opaqueEtagOnce(etagKey(dataKey));
-    // The stream owns the key from here: it wipes it when it ends, fails or is destroyed.
-    const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; });
+    // The stream owns the key(s) from here: it wipes them when it ends, fails or is destroyed.
+    const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; }, outer);
     return { encrypt, sealedKey: sealed.sealedKey, etag, kmsKeyArn: sealed.kmsKeyArn };
   }
 
@@ -150,10 +157,6 @@ export class Envelope {
   }
 
   /**
-   * The data key of a sealed record. SSE-S3 (the hot path) opens synchronously, without a promise; the
-   * other kinds need the caller's KMS access or the customer key.
-   */
-  /**
    * Runs `use`; when it meets a master-key version this process does not hold (another process rotated the
    * SSE-S3 master key since this one loaded it), takes up the new versions and runs it once more.
    * Synchronous, and as cheap as before, whenever every version named is held.
@@ -167,7 +170,11 @@ export class Envelope {
     }
   }
 
-  #dataKey(sealedKey: Buffer, binding: ObjectBinding, keys: ReadKeys): Secret | Promise<Secret> {
+  /**
+   * The data key of a sealed record. SSE-S3 (the hot path) opens synchronously, without a promise; the
+   * other kinds need the caller's KMS access or the customer key.
+   */
+  #dataKey(sealedKey: Buffer, binding: ObjectBinding, keys: ReadKeys): Secret | Promise<Secret | BlobKeys> {
     if (sealedKey[1] === KIND_SSE_S3) return this.#withVersions(() => openSseS3(this.keys, sealedKey, binding));
     const record = decodeRecord(sealedKey);
     switch (record.kind) {
@@ -186,13 +193,15 @@ export class Envelope {
     }
   }
 
-  async #openDsse(record: Extract<ReturnType<typeof decodeRecord>, { kind: 'dsse-kms' }>, binding: ObjectBinding, keys: ReadKeys): Promise<Secret> {
+  /** Both layers' data keys: as the two layers of a format-2 blob, or combined into the one key of a one-layer record. */
+  async #openDsse(record: Extract<ReturnType<typeof decodeRecord>, { kind: 'dsse-kms' }>, binding: ObjectBinding, keys: ReadKeys): Promise<Secret | BlobKeys> {
     const use = { caller: keys.caller?.principal, requestId: keys.caller?.requestId ?? '', context: JSON.parse(record.context) as Record<string, string> };
     const first = await this.kms.decrypt({ ...use, ciphertextBlob: record.ciphertextBlobs[0] });
     try {
       const second = await this.kms.decrypt({ ...use, ciphertextBlob: record.ciphertextBlobs[1] });
       try {
         const layers = openDsseKms(record, [first.plaintext, second.plaintext], binding);
+        if (record.dataLayers === 2) return { inner: layers[0], outer: new OuterLayer(layers[1]) };
         try {
           return combineDsseKeys(layers);
         } finally {
@@ -215,7 +224,14 @@ export class Envelope {
     // A DSSE-KMS data key is a combination of two layer keys, so another kind's key cannot become one.
     if (plan.kind === 'dsse-kms') throw s3Error('InvalidRequest', { message: "The UpdateObjectEncryption operation doesn't support updating the encryption type to DSSE-KMS or SSE-C. Modify the request to specify SSE-KMS for the updated encryption type, and then try again." });
     const got = this.#dataKey(sealedKey, binding, from);
-    const dataKey = got instanceof Secret ? got : await got;
+    const opened = got instanceof Secret ? got : await got;
+    // A two-layer blob needs both of its keys: no single data key can be resealed for it (copy rewrites it instead).
+    if (!(opened instanceof Secret)) {
+      opened.inner.wipe();
+      opened.outer?.wipe();
+      throw new Error('a two-layer DSSE-KMS object cannot be resealed under another encryption without rewriting its data');
+    }
+    const dataKey = opened;
     try {
       return (await this.#seal(plan, dataKey, binding, caller)).sealedKey;
     } finally {
@@ -234,14 +250,14 @@ export class Envelope {
 
   async openRead(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }, keys: ReadKeys = {}): Promise<ReadSession> {
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
-    const span = packageSpan(plainSize, r.start, r.end);
+    const k = await this.#blobKeys(sealedKey, binding, keys);
+    const span = packageSpan(plainSize, r.start, r.end, tagBytes(k));
     // A read that starts at package 0 (every whole GET and copy) reads from byte 0 and checks the
     // blob header in the same read; a range starting later relies on the header being every
     // package's associated data (docs/FORMAT.md). The stream owns the key: it wipes it when it ends,
     // fails or is destroyed. A caller that cannot open the ciphertext must destroy `decrypt`.
     const fromHeader = span.first === 0;
-    const got = this.#dataKey(sealedKey, binding, keys);
-    const decrypt = new DecryptStream(got instanceof Secret ? got : await got, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    const decrypt = new DecryptStream(k.inner, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader, k.outer);
     return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, decrypt };
   }
 
@@ -251,10 +267,12 @@ export class Envelope {
    */
   async openPackages(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, range?: { start: number; end: number }, keys: ReadKeys = {}): Promise<PackageReadSession> {
     const r = range ?? { start: 0, end: Math.max(0, plainSize - 1) };
-    const span = packageSpan(plainSize, r.start, r.end);
-    const fromHeader = span.first === 0;
     const got = this.#dataKey(sealedKey, binding, keys);
-    const opener = new PackageOpener(got instanceof Secret ? got : await got, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader);
+    // SSE-S3 (the hot path) keeps its synchronous key: no extra await, no extra object.
+    const k = got instanceof Secret ? { inner: got } : blobKeysOf(await got);
+    const span = packageSpan(plainSize, r.start, r.end, tagBytes(k));
+    const fromHeader = span.first === 0;
+    const opener = new PackageOpener(k.inner, span, plainSize, r, () => { this.stats.packagesDecrypted++; }, fromHeader, k.outer);
     return { cipherStart: fromHeader ? 0 : span.cipherStart, cipherEnd: span.cipherEnd, opener };
   }
 
@@ -263,9 +281,9 @@ export class Envelope {
    * anything appended, which fails) and emits its plaintext.
    */
   async openWholeBlob(sealedKey: Buffer, binding: ObjectBinding, plainSize: number, keys: ReadKeys = {}): Promise<Transform> {
-    const span = packageSpan(plainSize, 0, Math.max(0, plainSize - 1));
-    const got = this.#dataKey(sealedKey, binding, keys);
-    return new DecryptStream(got instanceof Secret ? got : await got, span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true);
+    const k = await this.#blobKeys(sealedKey, binding, keys);
+    const span = packageSpan(plainSize, 0, Math.max(0, plainSize - 1), tagBytes(k));
+    return new DecryptStream(k.inner, span, plainSize, { start: 0, end: Math.max(0, plainSize - 1) }, () => { this.stats.packagesDecrypted++; }, true, k.outer);
   }
 
   /** Master-key rotation: an SSE-S3 record under an older master-key version is resealed; any other is left as it is (undefined). */
@@ -331,6 +349,11 @@ export class Envelope {
     if (decodeRecord(part.sealedKey).version !== RECORD_VERSION_LEGACY) throw new Error('upload part tag missing: the part was written with one');
   }
 
+  async #blobKeys(sealedKey: Buffer, binding: ObjectBinding, keys: ReadKeys): Promise<BlobKeys> {
+    const got = this.#dataKey(sealedKey, binding, keys);
+    return blobKeysOf(got instanceof Secret ? got : await got);
+  }
+
   #manifestKey(version: number): Buffer {
     let key = this.#manifestKeys.get(version);
     if (!key) {
@@ -360,6 +383,9 @@ export class Envelope {
 }
 
 const md5Etag = (md5: Buffer): string => md5.toString('hex');
+const blobKeysOf = (k: Secret | BlobKeys): BlobKeys => (k instanceof Secret ? { inner: k } : k);
+/** Authentication bytes per package: one tag, or two for a two-layer blob. */
+const tagBytes = (k: BlobKeys): number => TAG_SIZE + (k.outer?.overhead ?? 0);
 
 /** The ETag function of a non-SSE-S3 write: the ETag key is wiped once the ETag is made. */
 function opaqueEtagOnce(key: Secret): (md5: Buffer) => string {

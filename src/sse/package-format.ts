@@ -7,6 +7,11 @@ export const TAG_SIZE = 16;
 /** FROZEN: blob header: magic "SRB", format version 1, four reserved zero bytes. */
 export const HEADER = Buffer.from([0x53, 0x52, 0x42, 0x01, 0, 0, 0, 0]);
 export const HEADER_SIZE = HEADER.length;
+/**
+ * FROZEN: header of a two-layer blob (DSSE-KMS): magic "SRB", format version 2, four reserved zero bytes.
+ * Same size as format 1; its packages carry a second tag (dual-layer.ts).
+ */
+export const DUAL_LAYER_HEADER = Buffer.from([0x53, 0x52, 0x42, 0x02, 0, 0, 0, 0]);
 /** FROZEN: bytes of one full sealed package. */
 export const PACKAGE_STRIDE = PACKAGE_SIZE + TAG_SIZE;
 

@@ -3,6 +3,7 @@ import type { Secret } from '../common/secret.js';
 import { HEADER, PACKAGE_SIZE, PACKAGE_STRIDE, TAG_SIZE } from './package-format.js';
 import { openPackage } from './package-cipher.js';
 import type { PackageSpan } from './range-math.js';
+import type { OuterLayer } from './dual-layer.js';
 
 /**
  * The read side of a blob without stream layers: the caller reads `nextBatchLength()` ciphertext bytes
@@ -24,6 +25,8 @@ export class PackageOpener {
     private readonly onPackage: () => void,
     /** When the input starts at byte 0 of the blob, the header comes first in the first batch and is checked. */
     private headerPending: boolean,
+    /** DSSE-KMS: the second layer (data key 2), opened first; owned and wiped with `key`. */
+    private readonly outer?: OuterLayer,
   ) {
     this.#key = key;
     this.#index = span.first;
@@ -45,7 +48,7 @@ export class PackageOpener {
 
   /** Bytes of `packages` full packages: the most a later batch (no header) can take. */
   fullBatchLength(packages: number): number {
-    return packages * PACKAGE_STRIDE;
+    return packages * (PACKAGE_STRIDE + (this.outer?.overhead ?? 0));
   }
 
   /**
@@ -56,7 +59,7 @@ export class PackageOpener {
     try {
       let at = 0;
       if (this.headerPending) {
-        if (batch.length < HEADER.length || !batch.subarray(0, HEADER.length).equals(HEADER)) {
+        if (batch.length < HEADER.length || !batch.subarray(0, HEADER.length).equals(this.outer?.header ?? HEADER)) {
           throw new Error(batch.length < HEADER.length ? `package authentication failed: blob truncated before package ${this.#index}` : 'package authentication failed: unknown blob header');
         }
         this.headerPending = false;
@@ -66,7 +69,9 @@ export class PackageOpener {
         if (this.done) throw new Error('package authentication failed: unexpected bytes after the last package');
         const size = this.#sealedSize(this.#index);
         if (batch.length - at < size) throw new Error(`package authentication failed: blob truncated before package ${this.#index}`);
-        const plain = openPackage(this.#key.reveal(), this.#index, this.#index === this.span.total - 1, batch.subarray(at, at + size));
+        const final = this.#index === this.span.total - 1;
+        const sealed = batch.subarray(at, at + size);
+        const plain = openPackage(this.#key.reveal(), this.#index, final, this.outer ? this.outer.open(this.#index, final, sealed) : sealed);
         at += size;
         this.onPackage();
         this.#index++;
@@ -76,10 +81,10 @@ export class PackageOpener {
         this.#want -= take;
         if (take > 0) out.push(from === 0 && take === plain.length ? plain : plain.subarray(from, from + take));
       }
-      if (this.done) this.#key.wipe();
+      if (this.done) this.#wipe();
       return out;
     } catch (err) {
-      this.#key.wipe();
+      this.#wipe();
       throw err;
     }
   }
@@ -87,16 +92,22 @@ export class PackageOpener {
   /** Throws unless every package was opened (the blob ended before the span did). */
   finish(): void {
     if (!this.done) {
-      this.#key.wipe();
+      this.#wipe();
       throw new Error(`package authentication failed: blob truncated before package ${this.#index}`);
     }
   }
 
   wipe(): void {
+    this.#wipe();
+  }
+
+  #wipe(): void {
     this.#key.wipe();
+    this.outer?.wipe();
   }
 
   #sealedSize(index: number): number {
-    return index === this.span.total - 1 ? this.plainSize - index * PACKAGE_SIZE + TAG_SIZE : PACKAGE_STRIDE;
+    const overhead = this.outer?.overhead ?? 0;
+    return index === this.span.total - 1 ? this.plainSize - index * PACKAGE_SIZE + TAG_SIZE + overhead : PACKAGE_STRIDE + overhead;
   }
 }

@@ -30,9 +30,13 @@ export function openSseKms(record: SseKmsRecord, kek: Secret, binding: ObjectBin
   return key;
 }
 
-export function sealDsseKms(keks: readonly [Secret, Secret], kms: { keyArn: string; context: string; ciphertextBlobs: readonly [Buffer, Buffer] }, dataKeys: readonly [Secret, Secret], binding: ObjectBinding, random: Random): Buffer {
+/**
+ * Seals both data keys of a DSSE-KMS write. `dataLayers` 2 (every write now): the data keys encrypt two
+ * layers of the blob (dual-layer.ts); 1 only rebuilds a record as written before, for the tests that read one.
+ */
+export function sealDsseKms(keks: readonly [Secret, Secret], kms: { keyArn: string; context: string; ciphertextBlobs: readonly [Buffer, Buffer] }, dataKeys: readonly [Secret, Secret], binding: ObjectBinding, random: Random, dataLayers: 1 | 2 = 2): Buffer {
   const salt = random.bytes(SALT_SIZE);
-  const unsealed: DsseKmsRecord = { version: RECORD_VERSION_FIELDS, kind: 'dsse-kms', ...kms, salt, sealed: [Buffer.alloc(0), Buffer.alloc(0)] };
+  const unsealed: DsseKmsRecord = { version: RECORD_VERSION_FIELDS, kind: 'dsse-kms', ...kms, dataLayers, salt, sealed: [Buffer.alloc(0), Buffer.alloc(0)] };
   const ad = aad(DSSE_DOMAIN, associatedPrefix(unsealed), binding);
   const sealed = [0, 1].map((i) => sealDataKey(recordKey(keks[i]!.reveal(), DSSE_RECORD_KEY[i]!, salt), ad, dataKeys[i]!));
   return encodeRecord({ ...unsealed, sealed: [sealed[0]!, sealed[1]!] });
@@ -52,9 +56,8 @@ export function openDsseKms(record: DsseKmsRecord, keks: readonly [Secret, Secre
 }
 
 /**
- * The data key of a DSSE-KMS object: HMAC-SHA256(layer-1 key, domain ‖ layer-2 key). Each layer key is
- * sealed under its own KMS data key, so opening the object needs both KMS decryptions; knowing one layer
- * key tells nothing about the data key. One AES-GCM pass encrypts the data (docs/FORMAT.md, docs/SECURITY.md).
+ * The data key of a one-layer DSSE-KMS object (record `dataLayers` 1, written before two layers; read
+ * only): HMAC-SHA256(layer-1 key, domain ‖ layer-2 key), one AES-GCM pass over the data (docs/FORMAT.md).
  */
 export function combineDsseKeys(layers: readonly [Secret, Secret]): Secret {
   return new Secret(createHmac('sha256', layers[0].reveal()).update(DSSE_DATA_KEY, 'utf8').update(layers[1].reveal()).digest());

@@ -206,7 +206,7 @@ test('sealed data-key record version 4: the FORMAT.md vectors of every kind, rec
 
   assert.equal(independentV4('dsse-kms'), V4_DSSE_KMS);
   const dsseMeta = { keyArn: KEY_ARN, context: CONTEXT, ciphertextBlobs: [BLOB, BLOB2] as const };
-  assert.equal(sealDsseKms([secret(KEK), secret(KEK2)], dsseMeta, [secret(DATA_KEY), secret(DATA_KEY2)], BINDING, fixedSalt).toString('hex'), V4_DSSE_KMS);
+  assert.equal(sealDsseKms([secret(KEK), secret(KEK2)], dsseMeta, [secret(DATA_KEY), secret(DATA_KEY2)], BINDING, fixedSalt, 1).toString('hex'), V4_DSSE_KMS);
   const dsse = decodeRecord(Buffer.from(V4_DSSE_KMS, 'hex'));
   assert.ok(dsse.kind === 'dsse-kms');
   const [one, two] = openDsseKms(dsse, [secret(KEK), secret(KEK2)], BINDING);
@@ -219,6 +219,31 @@ test('sealed data-key record version 4: the FORMAT.md vectors of every kind, rec
   const ssec = decodeRecord(Buffer.from(V4_SSE_C, 'hex'));
   assert.ok(ssec.kind === 'sse-c');
   assert.ok(openSseC(ssec, secret(CUSTOMER_KEY), BINDING).reveal().equals(DATA_KEY));
+});
+
+/** The two-layer DSSE-KMS record (8 fields, data-layers field 0x02) with the inputs above; computed with pyca/cryptography. */
+const V4_DSSE_KMS_TWO_LAYERS = '0403080000004b61726e3a6177733a6b6d733a75732d656173742d313a3131313132323232333333333a6b65792f31323334616263642d313261622d333463642d353665662d313233343536373839306162000000287b226177733a73333a61726e223a2261726e3a6177733a73333a3a3a6275636b65742f6b6579227d000000100102030405060708090a0b0c0d0e0f10000000102122232425262728292a2b2c2d2e2f30000000010200000020c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf00000030cd1c9e8e7c3b4bdc74d8232b6abc4c294427458db2265271dcdc5384431e009555f3d47bbcd960482ffa36fd52996a0200000030fae9195ac9d7fca15212d2f11e24b6486e39ede801f84913ed504bc6391b852fb7743e73426715e45131caab9f07b7ca';
+
+test('DSSE-KMS record with two data layers: the FORMAT.md vector; the one-layer record stays readable as one layer, and neither can be relabelled as the other', () => {
+  const dsseMeta = { keyArn: KEY_ARN, context: CONTEXT, ciphertextBlobs: [BLOB, BLOB2] as const };
+  assert.equal(sealDsseKms([secret(KEK), secret(KEK2)], dsseMeta, [secret(DATA_KEY), secret(DATA_KEY2)], BINDING, fixedSalt).toString('hex'), V4_DSSE_KMS_TWO_LAYERS);
+  const two = decodeRecord(Buffer.from(V4_DSSE_KMS_TWO_LAYERS, 'hex'));
+  assert.ok(two.kind === 'dsse-kms' && two.dataLayers === 2);
+  const [k1, k2] = openDsseKms(two, [secret(KEK), secret(KEK2)], BINDING);
+  assert.ok(k1.reveal().equals(DATA_KEY) && k2.reveal().equals(DATA_KEY2));
+  const one = decodeRecord(Buffer.from(V4_DSSE_KMS, 'hex'));
+  assert.ok(one.kind === 'dsse-kms' && one.dataLayers === 1);
+  // The data-layers field is associated data: the same sealed keys under the other label do not open.
+  assert.throws(() => openDsseKms({ ...two, dataLayers: 1 }, [secret(KEK), secret(KEK2)], BINDING), /did not open/);
+  assert.throws(() => openDsseKms({ ...one, dataLayers: 2 }, [secret(KEK), secret(KEK2)], BINDING), /did not open/);
+  // Only 0x02 is a data-layers field; no other field count is a DSSE-KMS record.
+  const bad = Buffer.from(V4_DSSE_KMS_TWO_LAYERS, 'hex');
+  const at = bad.indexOf(Buffer.from('0000000102', 'hex'), 3) + 4;
+  bad[at] = 3;
+  assert.throws(() => decodeRecord(bad), /data layers 3/);
+  const nine = Buffer.from(V4_DSSE_KMS_TWO_LAYERS, 'hex');
+  nine[2] = 9;
+  assert.throws(() => decodeRecord(nine), /7 or 8 fields, not 9/);
 });
 
 test('SSE-C record: a wrong customer key is told apart (CustomerKeyMismatchError) from a damaged or moved record; the record holds no key', () => {

@@ -71,6 +71,12 @@ export interface DsseKmsRecord {
   readonly keyArn: string;
   readonly context: string;
   readonly ciphertextBlobs: readonly [Buffer, Buffer];
+  /**
+   * How the two data keys encrypt the data. 2 (written now): two AES-256-GCM layers, the blob in format 2
+   * (data key 1 inside, data key 2 outside; a data-layers field 0x02, 8 fields). 1 (read only, written
+   * before): one layer under a key combined from both (7 fields, no data-layers field).
+   */
+  readonly dataLayers: 1 | 2;
   readonly salt: Buffer;
   readonly sealed: readonly [Buffer, Buffer];
 }
@@ -88,10 +94,12 @@ export type SealedKeyRecord = SseS3Record | SseKmsRecord | DsseKmsRecord | SseCR
 export type RecordKind = SealedKeyRecord['kind'];
 
 const KIND_BYTES: Readonly<Record<RecordKind, number>> = { 'sse-s3': KIND_SSE_S3, 'sse-kms': KIND_SSE_KMS, 'dsse-kms': KIND_DSSE_KMS, 'sse-c': KIND_SSE_C };
-/** Fields of each version-4 kind, in order; the sealed key(s) come last (they are not associated data). */
-const FIELD_COUNT: Readonly<Record<RecordKind, { all: number; sealed: number }>> = {
-  'sse-s3': { all: 3, sealed: 1 }, 'sse-kms': { all: 6, sealed: 1 }, 'dsse-kms': { all: 7, sealed: 2 }, 'sse-c': { all: 3, sealed: 1 },
+/** Field counts of each version-4 kind (DSSE-KMS: 7 with one data layer, 8 with two); the sealed key(s) come last (they are not associated data). */
+const FIELD_COUNTS: Readonly<Record<RecordKind, readonly number[]>> = {
+  'sse-s3': [3], 'sse-kms': [6], 'dsse-kms': [7, 8], 'sse-c': [3],
 };
+/** FROZEN: the data-layers field of a two-layer DSSE-KMS record. */
+const TWO_DATA_LAYERS = 2;
 
 const sizeOf = (version: FixedRecordVersion) => (version === RECORD_VERSION ? SALTED_RECORD_SIZE : NONCE_RECORD_SIZE);
 
@@ -103,7 +111,10 @@ function fieldsOf(r: SealedKeyRecord): { open: Buffer[]; sealed: Buffer[] } {
   switch (r.kind) {
     case 'sse-s3': return { open: [u32(r.masterKeyVersion), r.nonceOrSalt], sealed: [r.sealed] };
     case 'sse-kms': return { open: [text(r.keyArn), r.ciphertextBlob, Buffer.from([r.bucketKey ? 1 : 0]), text(r.context), r.salt], sealed: [r.sealed] };
-    case 'dsse-kms': return { open: [text(r.keyArn), text(r.context), r.ciphertextBlobs[0], r.ciphertextBlobs[1], r.salt], sealed: [...r.sealed] };
+    case 'dsse-kms': {
+      const layers = r.dataLayers === 2 ? [Buffer.from([TWO_DATA_LAYERS])] : [];
+      return { open: [text(r.keyArn), text(r.context), r.ciphertextBlobs[0], r.ciphertextBlobs[1], ...layers, r.salt], sealed: [...r.sealed] };
+    }
     case 'sse-c': return { open: [r.salt, r.keyCheck], sealed: [r.sealed] };
   }
 }
@@ -132,8 +143,8 @@ export function encodeRecord(r: SealedKeyRecord): Buffer {
  */
 export function associatedPrefix(r: SealedKeyRecord): Buffer {
   if (r.version !== RECORD_VERSION_FIELDS) return recordHeader(r as SseS3Record);
-  const { open } = fieldsOf(r);
-  return Buffer.concat([Buffer.from([RECORD_VERSION_FIELDS, KIND_BYTES[r.kind], FIELD_COUNT[r.kind].all]), ...lengthPrefixed(open)]);
+  const { open, sealed } = fieldsOf(r);
+  return Buffer.concat([Buffer.from([RECORD_VERSION_FIELDS, KIND_BYTES[r.kind], open.length + sealed.length]), ...lengthPrefixed(open)]);
 }
 
 /** Decodes a record, checking version, kind and lengths before slicing. */
@@ -152,10 +163,11 @@ function decodeFields(bytes: Buffer): SealedKeyRecord {
   if (bytes.length < FIELDS_HEADER_SIZE) throw new Error('sealed key record: version 4 record truncated');
   const kind = (Object.keys(KIND_BYTES) as RecordKind[]).find((k) => KIND_BYTES[k] === bytes[1]);
   if (kind === undefined) throw new Error(`sealed key record: unknown kind ${bytes[1]}`);
-  if (bytes[2] !== FIELD_COUNT[kind].all) throw new Error(`sealed key record: kind ${kind} has ${FIELD_COUNT[kind].all} fields, not ${bytes[2]}`);
+  const count = bytes[2]!;
+  if (!FIELD_COUNTS[kind].includes(count)) throw new Error(`sealed key record: kind ${kind} has ${FIELD_COUNTS[kind].join(' or ')} fields, not ${count}`);
   const f: Buffer[] = [];
   let at = FIELDS_HEADER_SIZE;
-  while (f.length < FIELD_COUNT[kind].all) {
+  while (f.length < count) {
     if (at + 4 > bytes.length) throw new Error('sealed key record: version 4 record truncated');
     const len = bytes.readUInt32BE(at);
     if (len > MAX_TEXT || at + 4 + len > bytes.length) throw new Error('sealed key record: field length out of bounds');
@@ -178,11 +190,16 @@ function decodeFields(bytes: Buffer): SealedKeyRecord {
         salt: fixed(f[4]!, SALT_SIZE, 'salt'), sealed: fixed(f[5]!, SEALED_KEY_SIZE, 'sealed key'),
       };
     }
-    case 'dsse-kms':
+    case 'dsse-kms': {
+      // Eight fields: the fifth says two data layers, and must; seven: the one-layer records written before.
+      const two = count === 8;
+      if (two && fixed(f[4]!, 1, 'data-layers field')[0] !== TWO_DATA_LAYERS) throw new Error(`sealed key record: data layers ${f[4]![0]}`);
+      const s = two ? 5 : 4;
       return {
-        version: v, kind, keyArn: utf8(f[0]!), context: utf8(f[1]!), ciphertextBlobs: [blob(f[2]!), blob(f[3]!)],
-        salt: fixed(f[4]!, SALT_SIZE, 'salt'), sealed: [fixed(f[5]!, SEALED_KEY_SIZE, 'sealed key'), fixed(f[6]!, SEALED_KEY_SIZE, 'sealed key')],
+        version: v, kind, keyArn: utf8(f[0]!), context: utf8(f[1]!), ciphertextBlobs: [blob(f[2]!), blob(f[3]!)], dataLayers: two ? 2 : 1,
+        salt: fixed(f[s]!, SALT_SIZE, 'salt'), sealed: [fixed(f[s + 1]!, SEALED_KEY_SIZE, 'sealed key'), fixed(f[s + 2]!, SEALED_KEY_SIZE, 'sealed key')],
       };
+    }
     case 'sse-c':
       return { version: v, kind, salt: fixed(f[0]!, SALT_SIZE, 'salt'), keyCheck: fixed(f[1]!, 32, 'key check'), sealed: fixed(f[2]!, SEALED_KEY_SIZE, 'sealed key') };
   }

@@ -29,6 +29,8 @@ before(async () => {
   s3 = s3Client({ url: app.url });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'small', Body: block }));
+  // DSSE-KMS (two layers, a second tag per package) under the account's aws/s3 key: 8 MiB, 128 packages.
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'dsse', Body: Buffer.concat(Array.from({ length: 8 }, () => block)), ServerSideEncryption: 'aws:kms:dsse' }));
   async function* big() { for (let i = 0; i < GIB / MIB; i++) yield block; }
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: Readable.from(big()), ContentLength: GIB }));
 });
@@ -59,6 +61,16 @@ test('a range spanning a package boundary decrypts exactly two packages', async 
   const r = await rangeGet('big', offset, offset + 3);
   assert.deepEqual(r.bytes, Buffer.concat([block, block]).subarray(offset % MIB, (offset % MIB) + 4));
   assert.equal(r.packages, 2);
+});
+
+test('DSSE-KMS (two layers): a 1-byte range opens one package and a range across a boundary two, at offsets that count both tags', async () => {
+  const one = await rangeGet('dsse', 5 * MIB + 777, 5 * MIB + 777);
+  assert.deepEqual(one.bytes, block.subarray(777, 778));
+  assert.equal(one.packages, 1);
+  const offset = 3 * MIB + 64 * 1024 - 2;
+  const two = await rangeGet('dsse', offset, offset + 3);
+  assert.deepEqual(two.bytes, block.subarray(offset % MIB, (offset % MIB) + 4));
+  assert.equal(two.packages, 2);
 });
 
 test('range GET cost follows the range, not the object (latencies printed; packages asserted)', async () => {

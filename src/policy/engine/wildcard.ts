@@ -5,9 +5,19 @@ export type GlobToken = string | typeof ANY_RUN | typeof ANY_ONE;
 export const ANY_RUN = 0;
 export const ANY_ONE = 1;
 
-/** Compiles pattern text in which every `*` and `?` is a wildcard (use policy-variables.ts for `${*}` escapes). */
+/** Compiled patterns by text: a key policy's few patterns are matched on every key use (each SSE-KMS GET). */
+const COMPILED = new Map<string, GlobToken[]>();
+const MAX_COMPILED = 4096;
+
+/** Compiles pattern text in which every `*` and `?` is a wildcard (use policy-variables.ts for `${*}` escapes). The result is shared: frozen. */
 export function compileGlob(pattern: string): GlobToken[] {
-  return Array.from(pattern, (ch) => (ch === '*' ? ANY_RUN : ch === '?' ? ANY_ONE : ch));
+  let tokens = COMPILED.get(pattern);
+  if (tokens === undefined) {
+    tokens = Object.freeze(Array.from(pattern, (ch) => (ch === '*' ? ANY_RUN : ch === '?' ? ANY_ONE : ch))) as GlobToken[];
+    if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
+    COMPILED.set(pattern, tokens);
+  }
+  return tokens;
 }
 
 /**

@@ -32,7 +32,24 @@ function keyDoc(row: KmsKeyRow): string {
   return JSON.stringify({ ...rest, createdAt: createdAt.getTime(), deletionDate: deletionDate?.getTime(), nextRotationDate: nextRotationDate?.getTime() });
 }
 
+/**
+ * The last parsed row of each key, with the text it was parsed from: every SSE-KMS read and write reads its
+ * key's row (its state may have changed), but the row rarely changes, so its JSON is parsed again only when
+ * the stored text differs. Shared: frozen.
+ */
+const PARSED_ROWS = new Map<string, { readonly accountId: string; readonly doc: string; readonly row: KmsKeyRow }>();
+const MAX_PARSED_ROWS = 1024;
+
 function keyRow(r: { key_id: string; account_id: string; doc: string }): KmsKeyRow {
+  const held = PARSED_ROWS.get(r.key_id);
+  if (held !== undefined && held.doc === r.doc && held.accountId === r.account_id) return held.row;
+  const row = Object.freeze(parseKeyRow(r));
+  if (PARSED_ROWS.size >= MAX_PARSED_ROWS) PARSED_ROWS.clear();
+  PARSED_ROWS.set(r.key_id, { accountId: r.account_id, doc: r.doc, row });
+  return row;
+}
+
+function parseKeyRow(r: { key_id: string; account_id: string; doc: string }): KmsKeyRow {
   const d = JSON.parse(r.doc) as KeyDoc;
   return {
     ...d, keyId: r.key_id, accountId: r.account_id, createdAt: new Date(d.createdAt),
@@ -66,14 +83,21 @@ export class SqliteKmsStore implements KmsStore {
     this.#migrated = true;
   }
 
+  /** Once the tables exist they stay: no lookup of sqlite_master on every call after that. */
+  #seen = false;
   #ready(): boolean {
-    if (this.#migrated) return true;
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kms_keys'").get() !== undefined;
+    if (this.#migrated || this.#seen) return true;
+    this.#seen = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kms_keys'").get() !== undefined;
+    return this.#seen;
   }
+
+  /** The statement of the hottest read (every key use), prepared once the table exists. */
+  #getKeyStatement: ReturnType<SqliteDatabase['prepare']> | undefined;
 
   async getKey(keyId: string): Promise<KmsKeyRow | undefined> {
     if (!this.#ready()) return undefined;
-    const r = this.db.prepare('SELECT key_id, account_id, doc FROM kms_keys WHERE key_id = ?').get(keyId) as { key_id: string; account_id: string; doc: string } | undefined;
+    this.#getKeyStatement ??= this.db.prepare('SELECT key_id, account_id, doc FROM kms_keys WHERE key_id = ?');
+    const r = this.#getKeyStatement.get(keyId) as { key_id: string; account_id: string; doc: string } | undefined;
     return r && keyRow(r);
   }
 
