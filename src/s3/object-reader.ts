@@ -53,8 +53,10 @@ const FIRST_BATCH_PACKAGES = 4;
 const BATCH_PACKAGES = 8;
 /**
  * Plaintext the body stream holds before it waits for the socket. Per-connection bound on the GET path:
- * two ciphertext batch buffers (2 × 516 KiB; the second only while <= 4 GETs run) + this plus one
- * batch of plaintext (768 KiB) + the response's write buffer (16 KiB + one 64 KiB piece): < 2 MiB.
+ * two ciphertext batch buffers (2 × 516 KiB; the second only while <= 4 GETs run), the plaintext the
+ * body holds while paused (it stops once this is reached, and a batch is pushed whole: one batch,
+ * 512 KiB) and what the socket holds (edge/response-writer.ts writes what the body had ready in one
+ * turn: one batch, 512 KiB, plus the headers): < 2.1 MiB, 1.6 MiB while more than 4 GETs run.
  */
 const BODY_HIGH_WATER = 256 * 1024;
 
