@@ -1,4 +1,4 @@
-/** Durability observed at the syscall level: every acknowledged PUT's blob fsync, rename, directory fsync, WAL sync and its audit record's journal commit and sync come before its 200 reaches the socket. */
+/** Durability observed at the syscall level: every acknowledged PUT's blob fsync (after its last data write), rename, directory fsync, WAL sync and its audit record's journal commit and sync come before its 200 reaches the socket. */
 // kill -9 keeps the page cache, so a crash test cannot see a missing fsync; strace can.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,9 +39,18 @@ function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: 
   assert.ok(answer.args.includes('HTTP/1.1 200 OK') && answer.args.includes(put.etag), `${put.key}: the first write after the request is its 200 with ETag ${put.etag}`);
   let committedAfter = request;
   if (put.blobId !== '') {
-    const blobSync = next(events, request, `${put.key}: fsync of the temporary blob .tmp/${put.blobId}`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/.tmp/${put.blobId}`), answer);
-    const rename = next(events, blobSync, `${put.key}: rename of .tmp/${put.blobId} into its shard after its fsync`, (e) => /rename/.test(e.name) && e.args.includes(`/blobs/.tmp/${put.blobId}"`) && e.args.includes(`/blobs/${put.blobId.slice(0, 2)}/${put.blobId}"`), answer);
-    committedAfter = next(events, rename, `${put.key}: fsync of the shard directory blobs/${put.blobId.slice(0, 2)} after the rename`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/${put.blobId.slice(0, 2)}`), answer);
+    // The blob's fsync and its rename → shard-directory fsync run side by side (stores/fs/fs-blob-store.ts,
+    // ARCHITECTURE "Atomic replace"): the fd's path is the temporary one or, once renamed, the final one.
+    const shard = put.blobId.slice(0, 2);
+    const blobFile = (e: SyscallEvent) => { const p = fdPath(e) ?? ''; return p.endsWith(`/blobs/.tmp/${put.blobId}`) || p.endsWith(`/blobs/${shard}/${put.blobId}`); };
+    // Every data write to the blob comes before the fsync that makes it durable.
+    const lastDataWrite = events.filter((e) => e.start > request.end && e.end < answer.start && WRITES.has(e.name) && succeeded(e) && blobFile(e)).at(-1);
+    assert.ok(lastDataWrite, `${put.key}: the blob's data writes are in the trace`);
+    const blobSync = next(events, lastDataWrite, `${put.key}: fsync of the blob ${put.blobId} after its last data write`, (e) => SYNCS.has(e.name) && blobFile(e), answer);
+    const rename = next(events, request, `${put.key}: rename of .tmp/${put.blobId} into its shard`, (e) => /rename/.test(e.name) && e.args.includes(`/blobs/.tmp/${put.blobId}"`) && e.args.includes(`/blobs/${shard}/${put.blobId}"`), answer);
+    const dirSync = next(events, rename, `${put.key}: fsync of the shard directory blobs/${shard} after the rename`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/${shard}`), answer);
+    // The commit may start only once both are done.
+    committedAfter = blobSync.end > dirSync.end ? blobSync : dirSync;
   }
   const walWrite = next(events, committedAfter, `${put.key}: a write to meta.sqlite-wal (the commit)${put.blobId ? ' after the blob is durable' : ''}`, (e) => WRITES.has(e.name) && (fdPath(e) ?? '').endsWith('/meta.sqlite-wal'), answer);
   // The audit trail (issue 13): the PUT's CloudTrail record (strace shows the JSON's quotes escaped, \") is a row of
