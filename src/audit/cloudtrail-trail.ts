@@ -41,6 +41,14 @@ const TICK_MS = 5_000;
 /** A segment stays open (its records in the journal) at most this long, or this many records. */
 const SEGMENT_MS = 60_000;
 const SEGMENT_RECORDS = 20_000;
+/**
+ * A segment is written out from the journal in pieces: 200 rows read at a time, encoded into one 1 MiB buffer reused
+ * for the whole segment. Reading a full segment's 20,000 lines, joining them and encoding the result held ~80 MB at
+ * once, and a joined piece of text above 128 KiB lives in V8's large-object space until a full GC
+ * (test/audit/trail-write-memory.test.ts).
+ */
+const WRITE_OUT_ROWS = 200;
+const WRITE_OUT_BYTES = 1024 * 1024;
 const HOUR_MS = 3_600_000;
 const MARGIN_MS = 60_000;
 
@@ -145,8 +153,9 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
   }
 
   async #writeOut(accountId: string, name: string): Promise<void> {
-    const lines = this.#o.journal.lines(accountId, name);
-    if (lines.length > 0) await this.#o.store.writeSegment(accountId, name, Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+    const journal = this.#o.journal;
+    const first = journal.linesAfter(accountId, name, 0, WRITE_OUT_ROWS);
+    if (first.length > 0) await this.#o.store.writeSegment(accountId, name, segmentPieces(first, (after) => journal.linesAfter(accountId, name, after, WRITE_OUT_ROWS)));
     // Dropped only once the file is durable: a crash in between leaves both, and the next start keeps the file.
     await this.#o.journal.drop(accountId, name);
   }
@@ -308,4 +317,30 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
     await this.seal();
     await this.#o.store.close();
   }
+}
+
+/**
+ * The segment's text, page by page of journal rows (a closed segment's rows no longer change: every append to it
+ * settled before the write-out, so paging by row id reads each once), in one reused buffer: the store writes each
+ * piece before it asks for the next. A line longer than the buffer goes as its own piece.
+ */
+async function* segmentPieces(first: Array<{ id: number; line: string }>, next: (afterId: number) => Array<{ id: number; line: string }>): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(WRITE_OUT_BYTES);
+  let used = 0;
+  for (let page = first; page.length > 0; page = page.length < WRITE_OUT_ROWS ? [] : next(page[page.length - 1]!.id)) {
+    for (const { line } of page) {
+      const size = Buffer.byteLength(line, 'utf8') + 1;
+      if (used + size > buffer.length && used > 0) {
+        yield buffer.subarray(0, used);
+        used = 0;
+      }
+      if (size > buffer.length) {
+        yield Buffer.from(`${line}\n`, 'utf8');
+        continue;
+      }
+      used += buffer.write(line, used, 'utf8');
+      buffer[used++] = 0x0a;
+    }
+  }
+  if (used > 0) yield buffer.subarray(0, used);
 }

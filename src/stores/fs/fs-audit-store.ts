@@ -22,7 +22,7 @@ export class FsAuditStore implements AuditStore {
     return new FsAuditStore(dir);
   }
 
-  async writeSegment(accountId: string, name: string, bytes: Buffer): Promise<void> {
+  async writeSegment(accountId: string, name: string, bytes: Buffer | AsyncIterable<Buffer>): Promise<void> {
     if (!ACCOUNT.test(accountId)) throw new Error(`not an account id: ${accountId}`);
     if (!SEGMENT.test(name)) throw new Error(`not a segment name: ${name}`);
     const dir = join(this.#dir, accountId, 'records');
@@ -117,14 +117,16 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Temporary file, fsync, rename (refusing to replace unless `replace`), directory fsync. */
-async function writeDurably(dir: string, name: string, bytes: Buffer, replace: boolean): Promise<void> {
+/** Temporary file, fsync, rename (refusing to replace unless `replace`), directory fsync; pieces are written as they come. */
+async function writeDurably(dir: string, name: string, bytes: Buffer | AsyncIterable<Buffer>, replace: boolean): Promise<void> {
   const target = join(dir, name);
   if (!replace && (await readIfExists(target)) !== undefined) throw new Error(`${target} exists: a segment or digest is never replaced`);
   const tmp = join(dir, `.${name}.tmp`);
   const handle = await open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(bytes);
+    if (Buffer.isBuffer(bytes)) await handle.writeFile(bytes);
+    // Each writeFile on a handle continues where the last one ended.
+    else for await (const piece of bytes) await handle.writeFile(piece);
     await handle.sync();
   } finally {
     await handle.close();
