@@ -4,7 +4,7 @@ import type { Random } from '../common/random.js';
 import type { AuditJournal, AuditStore } from '../stores/audit-store.js';
 import type { AuditEvent, AuditLog } from './audit-log.js';
 import { cloudTrailTime, recipientOf, toCloudTrailRecord, uuidFrom, type CloudTrailRecord, type TrailReader } from './cloudtrail-record.js';
-import { describeLogFile, digestName, digestSeqOf, sha256Hex, signDigest, type DigestDocument, type DigestSigner } from './trail-digest.js';
+import { describeLogFile, digestName, digestSeqOf, sha256Hex, signDigest, type DigestDocument, type DigestLogFile, type DigestSigner } from './trail-digest.js';
 import { applyRetention, type RetentionMarker } from './trail-retention.js';
 
 /** Copies a sealed stretch elsewhere (a bucket, CloudTrail-style); failures are logged, never lose the local trail. */
@@ -233,9 +233,15 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
   }
 
   async #writeDigest(account: string, head: ChainHead | null, names: readonly string[]): Promise<void> {
+    // One segment at a time: an hour's segments can be hundreds of MB. Their bytes are kept only for a delivery
+    // (--audit-bucket), which sends the very bytes sealed (test/audit/trail-write-memory.test.ts).
     const segments: Array<{ name: string; bytes: Buffer }> = [];
-    for (const name of names) segments.push({ name, bytes: (await this.#o.store.readSegment(account, name)) ?? Buffer.alloc(0) });
-    const logFiles = segments.map((s) => describeLogFile(s.name, s.bytes));
+    const logFiles: DigestLogFile[] = [];
+    for (const name of names) {
+      const bytes = (await this.#o.store.readSegment(account, name)) ?? Buffer.alloc(0);
+      logFiles.push(describeLogFile(name, bytes));
+      if (this.#o.deliver) segments.push({ name, bytes });
+    }
     const times = logFiles.flatMap((f) => [f.oldestEventTime, f.newestEventTime]).filter((t): t is string => t !== null).sort();
     const now = cloudTrailTime(this.#o.clock.now());
     const seq = (head?.seq ?? 0) + 1;

@@ -1,11 +1,14 @@
 /** The trail writes its records out in bounded pieces: a busy server's segment write-out does not hold tens of MB of record text at once (issue 9's RSS bound). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { serverSuite } from '../helpers/suite.js';
 import { amzDateOf, presignV4 } from '../helpers/hand-signer.js';
-import { segmentFiles } from '../helpers/audit-trail.js';
+import { digestFiles, segmentFiles } from '../helpers/audit-trail.js';
+import { sendHttp } from '../helpers/raw-request.js';
+import { startServer, type TestServer } from '../helpers/start-server.js';
 
 const suite = serverSuite('trailmem');
 
@@ -57,5 +60,36 @@ test('writing out a full segment (20,000 records) raises the server\'s peak RSS 
     assert.ok(grew < 16 * 1024, `peak RSS rose by ${(grew / 1024).toFixed(1)} MB over ${(before / 1024).toFixed(1)} MB while the 20,000-record segment was written out`);
   } finally {
     agent.destroy();
+  }
+});
+
+test('sealing many large segments at start reads them one at a time: 8 unsealed 30 MB segments (240 MB) raise the peak RSS by less than their total', { timeout: 300_000 }, async () => {
+  const first = await startServer();
+  let second: TestServer | undefined;
+  try {
+    await sendHttp({ host: '127.0.0.1', port: first.port, method: 'GET', path: '/' }, '');
+    const idlePeak = statusKb(first.process.pid!, 'VmHWM');
+    // A clean stop writes out and seals what this run recorded.
+    await first.stop({ remove: false });
+    const account = readdirSync(join(first.dataDir, 'audit')).find((n) => /^\d{12}$/.test(n))!;
+    const records = join(first.dataDir, 'audit', account, 'records');
+    const sealedDigests = digestFiles(first.dataDir).length;
+    let seq = Math.max(...readdirSync(records).map((n) => Number(n.slice(0, 6))));
+    // Segments a run wrote out and did not seal (a crash between write-out and seal): the next start seals them.
+    const hour = new Date().toISOString().replace(/[-:]/g, '').slice(0, 11) + '00Z';
+    const pad = 'x'.repeat(1400);
+    for (let s = 0; s < 8; s++) {
+      seq++;
+      const lines = Array.from({ length: 20_000 }, (_, i) => `{"eventVersion":"1.11","eventTime":"${new Date().toISOString().slice(0, 19)}Z","eventID":"${s}-${i}","pad":"${pad}"}`);
+      writeFileSync(join(records, `${String(seq).padStart(6, '0')}-${hour}.jsonl`), `${lines.join('\n')}\n`);
+    }
+    second = await startServer({ dataDir: first.dataDir });
+    assert.equal(digestFiles(first.dataDir).length, sealedDigests + 1, 'the start sealed the 8 segments in one digest');
+    const grew = statusKb(second.process.pid!, 'VmHWM') - idlePeak;
+    // Held all at once (as before) they were 417 MB above idle; one at a time, what is left is each one's garbage until a GC.
+    assert.ok(grew < 240 * 1024, `peak RSS of the start that sealed 8 × 30 MB of segments was ${(grew / 1024).toFixed(1)} MB above an idle server's`);
+  } finally {
+    await second?.stop();
+    if (second === undefined) rmSync(first.dataDir, { recursive: true, force: true });
   }
 });

@@ -77,8 +77,9 @@ export class FsAuditStore implements AuditStore {
         const path = join(this.#dir, account, 'records', name);
         const size = (await stat(path)).size;
         if (size === 0) continue;
+        // Only the last byte decides: a segment can be tens of MB, and a start looks at every one.
+        if ((await lastByte(path, size)) === 0x0a) continue;
         const bytes = await readFile(path);
-        if (bytes[size - 1] === 0x0a) continue;
         // A record cut by a crash was never acknowledged: its response waited for the sync that did not finish.
         await truncate(path, bytes.lastIndexOf(0x0a) + 1);
         cut.push(`${account}/${name}`);
@@ -105,6 +106,17 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
+  }
+}
+
+async function lastByte(path: string, size: number): Promise<number | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const one = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(one, 0, 1, size - 1);
+    return bytesRead === 1 ? one[0] : undefined;
+  } finally {
+    await handle.close();
   }
 }
 
