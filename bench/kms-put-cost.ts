@@ -59,7 +59,8 @@ for (const { server } of servers) {
     if (r.status !== 200) throw new Error(`PutBucketEncryption ${k.bucket}: ${r.status} ${r.text}`);
   }
 }
-const put = (server: Running, k: Kind, key: string) => send(server, 'PUT', `/${k.bucket}/${key}`, {}, { 'content-type': 'application/octet-stream', ...k.headers }, body).then((r) => {
+// Each kind under its own prefix: with --headers both share one bucket, and an overwrite costs more than a new key.
+const put = (server: Running, k: Kind, key: string) => send(server, 'PUT', `/${k.bucket}/${KINDS.indexOf(k)}/${key}`, {}, { 'content-type': 'application/octet-stream', ...k.headers }, body).then((r) => {
   if (r.status !== 200) throw new Error(`${server.name} ${k.name} PUT ${r.status} ${r.text}`);
 });
 // Warm-up (JIT, the first bucket key, the aws/s3 key's creation): not measured.
