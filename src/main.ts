@@ -134,7 +134,7 @@ async function scrubCommand(argv: string[]): Promise<void> {
   const data = await openData(config, undefined, 'read');
   try {
     const r = await scrub(data, { bucket: config.bucket, report: (line) => process.stdout.write(`${line}\n`) });
-    process.stdout.write(`scrub: ${r.objects} objects, ${r.parts} parts verified, ${r.failures.length} failed.\n`);
+    process.stdout.write(`scrub: ${r.objects} objects, ${r.parts} parts verified, ${r.skipped > 0 ? `${r.skipped} skipped, ` : ''}${r.failures.length} failed.\n`);
     if (r.failures.length > 0) process.exitCode = 1;
   } finally {
     await data.close();
