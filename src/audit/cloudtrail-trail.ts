@@ -4,7 +4,7 @@ import type { Random } from '../common/random.js';
 import type { AuditJournal, AuditStore } from '../stores/audit-store.js';
 import type { AuditEvent, AuditLog } from './audit-log.js';
 import { cloudTrailTime, recipientOf, toCloudTrailRecord, uuidFrom, type CloudTrailRecord, type TrailReader } from './cloudtrail-record.js';
-import { describeLogFile, digestName, digestSeqOf, sha256Hex, signDigest, type DigestDocument, type DigestSigner } from './trail-digest.js';
+import { describeLogFile, digestName, digestSeqOf, sha256Hex, signDigest, type DigestDocument, type DigestLogFile, type DigestSigner } from './trail-digest.js';
 import { applyRetention, type RetentionMarker } from './trail-retention.js';
 
 /** Copies a sealed stretch elsewhere (a bucket, CloudTrail-style); failures are logged, never lose the local trail. */
@@ -41,6 +41,14 @@ const TICK_MS = 5_000;
 /** A segment stays open (its records in the journal) at most this long, or this many records. */
 const SEGMENT_MS = 60_000;
 const SEGMENT_RECORDS = 20_000;
+/**
+ * A segment is written out from the journal in pieces: 200 rows read at a time, encoded into one 1 MiB buffer reused
+ * for the whole segment. Reading a full segment's 20,000 lines, joining them and encoding the result held ~80 MB at
+ * once, and a joined piece of text above 128 KiB lives in V8's large-object space until a full GC
+ * (test/audit/trail-write-memory.test.ts).
+ */
+const WRITE_OUT_ROWS = 200;
+const WRITE_OUT_BYTES = 1024 * 1024;
 const HOUR_MS = 3_600_000;
 const MARGIN_MS = 60_000;
 
@@ -145,8 +153,9 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
   }
 
   async #writeOut(accountId: string, name: string): Promise<void> {
-    const lines = this.#o.journal.lines(accountId, name);
-    if (lines.length > 0) await this.#o.store.writeSegment(accountId, name, Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+    const journal = this.#o.journal;
+    const first = journal.linesAfter(accountId, name, 0, WRITE_OUT_ROWS);
+    if (first.length > 0) await this.#o.store.writeSegment(accountId, name, segmentPieces(first, (after) => journal.linesAfter(accountId, name, after, WRITE_OUT_ROWS)));
     // Dropped only once the file is durable: a crash in between leaves both, and the next start keeps the file.
     await this.#o.journal.drop(accountId, name);
   }
@@ -224,9 +233,15 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
   }
 
   async #writeDigest(account: string, head: ChainHead | null, names: readonly string[]): Promise<void> {
+    // One segment at a time: an hour's segments can be hundreds of MB. Their bytes are kept only for a delivery
+    // (--audit-bucket), which sends the very bytes sealed (test/audit/trail-write-memory.test.ts).
     const segments: Array<{ name: string; bytes: Buffer }> = [];
-    for (const name of names) segments.push({ name, bytes: (await this.#o.store.readSegment(account, name)) ?? Buffer.alloc(0) });
-    const logFiles = segments.map((s) => describeLogFile(s.name, s.bytes));
+    const logFiles: DigestLogFile[] = [];
+    for (const name of names) {
+      const bytes = (await this.#o.store.readSegment(account, name)) ?? Buffer.alloc(0);
+      logFiles.push(describeLogFile(name, bytes));
+      if (this.#o.deliver) segments.push({ name, bytes });
+    }
     const times = logFiles.flatMap((f) => [f.oldestEventTime, f.newestEventTime]).filter((t): t is string => t !== null).sort();
     const now = cloudTrailTime(this.#o.clock.now());
     const seq = (head?.seq ?? 0) + 1;
@@ -308,4 +323,30 @@ export class CloudTrailTrail implements AuditLog, TrailReader {
     await this.seal();
     await this.#o.store.close();
   }
+}
+
+/**
+ * The segment's text, page by page of journal rows (a closed segment's rows no longer change: every append to it
+ * settled before the write-out, so paging by row id reads each once), in one reused buffer: the store writes each
+ * piece before it asks for the next. A line longer than the buffer goes as its own piece.
+ */
+async function* segmentPieces(first: Array<{ id: number; line: string }>, next: (afterId: number) => Array<{ id: number; line: string }>): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(WRITE_OUT_BYTES);
+  let used = 0;
+  for (let page = first; page.length > 0; page = page.length < WRITE_OUT_ROWS ? [] : next(page[page.length - 1]!.id)) {
+    for (const { line } of page) {
+      const size = Buffer.byteLength(line, 'utf8') + 1;
+      if (used + size > buffer.length && used > 0) {
+        yield buffer.subarray(0, used);
+        used = 0;
+      }
+      if (size > buffer.length) {
+        yield Buffer.from(`${line}\n`, 'utf8');
+        continue;
+      }
+      used += buffer.write(line, used, 'utf8');
+      buffer[used++] = 0x0a;
+    }
+  }
+  if (used > 0) yield buffer.subarray(0, used);
 }

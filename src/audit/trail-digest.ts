@@ -61,10 +61,21 @@ export function lineHash(line: Buffer): string {
   return sha256Hex(line).slice(0, 16);
 }
 
+const EVENT_TIME = Buffer.from('"eventTime":"', 'utf8');
+
+/** The first `"eventTime":"…"` value of a record line, found in its bytes (a segment is not decoded to text whole). */
+function eventTimeOf(line: Buffer): string | undefined {
+  const at = line.indexOf(EVENT_TIME);
+  if (at < 0) return undefined;
+  const from = at + EVENT_TIME.length;
+  const end = line.indexOf(0x22, from);
+  return end > from ? line.toString('utf8', from, end) : undefined;
+}
+
 /** Seals one record file: its hash, each record's short hash, the times of its first and last records. */
 export function describeLogFile(file: string, bytes: Buffer): DigestLogFile {
   const lines = recordLines(bytes);
-  const times = lines.map((l) => /"eventTime":"([^"]+)"/.exec(l.toString('utf8'))?.[1]).filter((t): t is string => t !== undefined).sort();
+  const times = lines.map(eventTimeOf).filter((t): t is string => t !== undefined).sort();
   return {
     file, hashValue: sha256Hex(bytes), hashAlgorithm: 'SHA-256', records: lines.length, recordHashes: lines.map(lineHash),
     oldestEventTime: times[0] ?? null, newestEventTime: times[times.length - 1] ?? null,

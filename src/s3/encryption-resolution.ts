@@ -82,6 +82,28 @@ function kmsEncryption(dsse: boolean, keyId: string | undefined, contextHeader: 
     });
   }
   const useBucketKey = bucketKey && !dsse;
+  // Under a bucket key without a caller's context, the resolution depends on the bucket alone: made once.
+  if (!useBucketKey || contextHeader !== undefined) return kmsResolution(dsse, keyId, contextHeader, useBucketKey, defaultApplied, target);
+  const id = `${defaultApplied ? 'd' : 'r'}${keyId ?? ''}\n${target.bucket}`;
+  let known = BUCKET_KEY_RESOLUTIONS.get(id);
+  if (known === undefined) {
+    const made = kmsResolution(false, keyId, undefined, true, defaultApplied, target);
+    // Frozen through: a write that changed a shared resolution would change every other write's.
+    if (made.plan.kind === 'sse-kms') Object.freeze(made.plan.context);
+    known = Object.freeze({ ...made, plan: Object.freeze(made.plan), info: Object.freeze(made.info) });
+    if (BUCKET_KEY_RESOLUTIONS.size >= 1024) BUCKET_KEY_RESOLUTIONS.delete(BUCKET_KEY_RESOLUTIONS.keys().next().value!);
+    BUCKET_KEY_RESOLUTIONS.set(id, known);
+  }
+  return known;
+}
+
+/**
+ * Bucket-key resolutions by how the key was named and the bucket (immutable, shared by every write they
+ * fit): building the context, its JSON and base64 on every small PUT cost more than sealing its data key.
+ */
+const BUCKET_KEY_RESOLUTIONS = new Map<string, ResolvedEncryption>();
+
+function kmsResolution(dsse: boolean, keyId: string | undefined, contextHeader: string | undefined, useBucketKey: boolean, defaultApplied: boolean, target: WriteTarget): ResolvedEncryption {
   const arn = useBucketKey ? `arn:aws:s3:::${target.bucket}` : `arn:aws:s3:::${target.bucket}/${target.key}`;
   const context = { ...parseContextHeader(contextHeader), 'aws:s3:arn': arn };
   const plan: EncryptionPlan = dsse ? { kind: 'dsse-kms', keyId, context } : { kind: 'sse-kms', keyId, context, bucketKey: useBucketKey };
@@ -119,9 +141,17 @@ function parseContextHeader(value: string | undefined): Record<string, string> {
   return out;
 }
 
+/** The last completion of each (shared) encryption info: a run of writes under one bucket key shares one. */
+const WITH_ARN = new WeakMap<EncryptionInfo, EncryptionInfo>();
+
 /** The encryption info of a KMS write completed with the key ARN KMS resolved (responses always carry the full ARN). */
 export function withKmsKeyArn(info: EncryptionInfo, kmsKeyArn: string | undefined): EncryptionInfo {
-  return kmsKeyArn === undefined ? info : { ...info, kmsKeyArn };
+  if (kmsKeyArn === undefined) return info;
+  const known = WITH_ARN.get(info);
+  if (known?.kmsKeyArn === kmsKeyArn) return known;
+  const completed = { ...info, kmsKeyArn };
+  WITH_ARN.set(info, completed);
+  return completed;
 }
 
 /** Whether a request supplied its own encryption context: only then do PUT, COPY and CreateMultipartUpload echo it. */

@@ -30,8 +30,8 @@ export class BucketKeys {
   constructor(private readonly kms: KmsDataKeys, private readonly now: () => number = Date.now) {}
 
   /** A bucket key to seal a new object's data key under, for this caller, KMS key and (bucket) context. */
-  async forWrite(use: BucketKeyUse & { keyId: string | undefined }): Promise<{ keyArn: string; key: Secret; ciphertextBlob: Buffer }> {
-    const id = `${use.caller?.arn ?? ''}\n${use.keyId ?? ''}\n${JSON.stringify(use.context)}`;
+  async forWrite(use: BucketKeyUse & { keyId: string | undefined; contextJson?: string }): Promise<{ keyArn: string; key: Secret; ciphertextBlob: Buffer }> {
+    const id = `${use.caller?.arn ?? ''}\n${use.keyId ?? ''}\n${use.contextJson ?? JSON.stringify(use.context)}`;
     const { entry, key } = await this.#get(this.#writes, id, async () => {
       const made = await this.kms.generateDataKey({ caller: use.caller, requestId: use.requestId, context: use.context, keyId: use.keyId });
       return { keyArn: made.keyArn, key: made.plaintext, ciphertextBlob: made.ciphertextBlob, expiresAt: this.now() + BUCKET_KEY_LIFETIME_MS, uses: 0 };

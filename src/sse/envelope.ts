@@ -132,11 +132,12 @@ export class Envelope {
         // With a bucket key the KMS data key is the bucket's (context: the bucket ARN), shared by many objects;
         // each object's record key still differs (its own salt), and its data key is its own.
         const use = { caller: caller.principal, requestId: caller.requestId, context: plan.context, keyId: plan.keyId };
+        const context = contextJson(plan.context);
         const kek = plan.bucketKey
-          ? await this.#bucketKeys.forWrite(use).then((b) => ({ keyArn: b.keyArn, plaintext: b.key, ciphertextBlob: b.ciphertextBlob }))
+          ? await this.#bucketKeys.forWrite({ ...use, contextJson: context }).then((b) => ({ keyArn: b.keyArn, plaintext: b.key, ciphertextBlob: b.ciphertextBlob }))
           : await this.kms.generateDataKey(use);
         try {
-          const sealedKey = sealSseKms(kek.plaintext, { keyArn: kek.keyArn, ciphertextBlob: kek.ciphertextBlob, bucketKey: plan.bucketKey, context: JSON.stringify(plan.context) }, dataKey, binding, this.random);
+          const sealedKey = sealSseKms(kek.plaintext, { keyArn: kek.keyArn, ciphertextBlob: kek.ciphertextBlob, bucketKey: plan.bucketKey, context }, dataKey, binding, this.random);
           return { sealedKey, kmsKeyArn: kek.keyArn };
         } finally {
           kek.plaintext.wipe();
@@ -390,6 +391,17 @@ export class Envelope {
 }
 
 const md5Etag = (md5: Buffer): string => md5.toString('hex');
+
+/** The JSON of an encryption context, made once per context object (a bucket key's is shared by many writes). */
+const CONTEXT_JSON = new WeakMap<object, string>();
+function contextJson(context: Readonly<Record<string, string>>): string {
+  let json = CONTEXT_JSON.get(context);
+  if (json === undefined) {
+    json = JSON.stringify(context);
+    CONTEXT_JSON.set(context, json);
+  }
+  return json;
+}
 const blobKeysOf = (k: Secret | BlobKeys): BlobKeys => (k instanceof Secret ? { inner: k } : k);
 /** Authentication bytes per package: one tag, or two for a two-layer blob. */
 const tagBytes = (k: BlobKeys): number => TAG_SIZE + (k.outer?.overhead ?? 0);

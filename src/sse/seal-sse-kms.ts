@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { Random } from '../common/random.js';
 import { Secret } from '../common/secret.js';
 import { openDataKey, recordKey, sealDataKey } from './record-seal.js';
-import { associatedPrefix, bindingAad, encodeRecord, RECORD_VERSION_FIELDS, SALT_SIZE, type DsseKmsRecord, type ObjectBinding, type SseKmsRecord } from './sealed-key-record.js';
+import { associatedPrefix, bindingAad, encodeWithPrefix, RECORD_VERSION_FIELDS, SALT_SIZE, type DsseKmsRecord, type ObjectBinding, type SseKmsRecord } from './sealed-key-record.js';
 
 /** FROZEN: associated-data domains and record-key domains (docs/FORMAT.md). */
 const KMS_DOMAIN = 'strongroom/sse-kms/v4';
@@ -20,8 +20,10 @@ const aad = (domain: string, prefix: Buffer, b: ObjectBinding) => Buffer.concat(
 export function sealSseKms(kek: Secret, kms: KmsSealing, dataKey: Secret, binding: ObjectBinding, random: Random): Buffer {
   const salt = random.bytes(SALT_SIZE);
   const unsealed: SseKmsRecord = { version: RECORD_VERSION_FIELDS, kind: 'sse-kms', ...kms, salt, sealed: Buffer.alloc(0) };
-  const sealed = sealDataKey(recordKey(kek.reveal(), KMS_RECORD_KEY, salt), aad(KMS_DOMAIN, associatedPrefix(unsealed), binding), dataKey);
-  return encodeRecord({ ...unsealed, sealed });
+  // The prefix is both the associated data and the start of the record: made once.
+  const prefix = associatedPrefix(unsealed);
+  const sealed = sealDataKey(recordKey(kek.reveal(), KMS_RECORD_KEY, salt), aad(KMS_DOMAIN, prefix, binding), dataKey);
+  return encodeWithPrefix(prefix, [sealed]);
 }
 
 export function openSseKms(record: SseKmsRecord, kek: Secret, binding: ObjectBinding): Secret {
@@ -37,9 +39,10 @@ export function openSseKms(record: SseKmsRecord, kek: Secret, binding: ObjectBin
 export function sealDsseKms(keks: readonly [Secret, Secret], kms: { keyArn: string; context: string; ciphertextBlobs: readonly [Buffer, Buffer] }, dataKeys: readonly [Secret, Secret], binding: ObjectBinding, random: Random, dataLayers: 1 | 2 = 2): Buffer {
   const salt = random.bytes(SALT_SIZE);
   const unsealed: DsseKmsRecord = { version: RECORD_VERSION_FIELDS, kind: 'dsse-kms', ...kms, dataLayers, salt, sealed: [Buffer.alloc(0), Buffer.alloc(0)] };
-  const ad = aad(DSSE_DOMAIN, associatedPrefix(unsealed), binding);
+  const prefix = associatedPrefix(unsealed);
+  const ad = aad(DSSE_DOMAIN, prefix, binding);
   const sealed = [0, 1].map((i) => sealDataKey(recordKey(keks[i]!.reveal(), DSSE_RECORD_KEY[i]!, salt), ad, dataKeys[i]!));
-  return encodeRecord({ ...unsealed, sealed: [sealed[0]!, sealed[1]!] });
+  return encodeWithPrefix(prefix, sealed);
 }
 
 /** Opens both layers' data keys; each layer's key-encryption key opens only its own sealed key. */

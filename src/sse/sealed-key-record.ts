@@ -119,8 +119,26 @@ function fieldsOf(r: SealedKeyRecord): { open: Buffer[]; sealed: Buffer[] } {
   }
 }
 
-function lengthPrefixed(fields: Buffer[]): Buffer[] {
-  return fields.flatMap((f) => [u32(f.length), f]);
+/**
+ * `head` then every field as a 4-byte big-endian length and its bytes, written into one buffer: a
+ * Buffer per length prefix and a join after cost more than the seal itself on a small SSE-KMS PUT.
+ */
+function withFields(head: Buffer | readonly number[], fields: readonly Buffer[]): Buffer {
+  let size = head.length;
+  for (const f of fields) size += 4 + f.length;
+  const out = Buffer.allocUnsafe(size);
+  out.set(head, 0);
+  let at = head.length;
+  for (const f of fields) {
+    out.writeUInt32BE(f.length, at);
+    at += 4 + f.copy(out, at + 4);
+  }
+  return out;
+}
+
+/** A version-4 record from its associated prefix (associatedPrefix, already computed for the seal) and its sealed key(s). */
+export function encodeWithPrefix(prefix: Buffer, sealed: readonly Buffer[]): Buffer {
+  return withFields(prefix, sealed);
 }
 
 export function encodeRecord(r: SealedKeyRecord): Buffer {
@@ -132,8 +150,7 @@ export function encodeRecord(r: SealedKeyRecord): Buffer {
     s3.sealed.copy(out, HEADER_SIZE + s3.nonceOrSalt.length);
     return out;
   }
-  const { sealed } = fieldsOf(r);
-  return Buffer.concat([associatedPrefix(r), ...lengthPrefixed(sealed)]);
+  return withFields(associatedPrefix(r), fieldsOf(r).sealed);
 }
 
 /**
@@ -144,7 +161,7 @@ export function encodeRecord(r: SealedKeyRecord): Buffer {
 export function associatedPrefix(r: SealedKeyRecord): Buffer {
   if (r.version !== RECORD_VERSION_FIELDS) return recordHeader(r as SseS3Record);
   const { open, sealed } = fieldsOf(r);
-  return Buffer.concat([Buffer.from([RECORD_VERSION_FIELDS, KIND_BYTES[r.kind], open.length + sealed.length]), ...lengthPrefixed(open)]);
+  return withFields([RECORD_VERSION_FIELDS, KIND_BYTES[r.kind], open.length + sealed.length], open);
 }
 
 /** Decodes a record, checking version, kind and lengths before slicing. */

@@ -8,8 +8,12 @@ export interface AuditSegmentRef {
 }
 
 export interface AuditStore {
-  /** Writes a segment durably and whole (temporary file, fsync, rename, directory fsync); never replaces one. */
-  writeSegment(accountId: string, name: string, bytes: Buffer): Promise<void>;
+  /**
+   * Writes a segment durably and whole (temporary file, fsync, rename, directory fsync); never replaces one.
+   * Pieces (an async iterable) are written as they come, each before the next is asked for (a producer may reuse
+   * its buffer), so a large segment never sits in memory whole.
+   */
+  writeSegment(accountId: string, name: string, bytes: Buffer | AsyncIterable<Buffer>): Promise<void>;
   /** Accounts that have a trail directory. */
   accounts(): Promise<string[]>;
   /** The account's segment names, sorted. */
@@ -55,8 +59,8 @@ export interface AuditJournal {
   settle(): Promise<void>;
   /** The segments with rows, in the order their first row was added. */
   segments(): JournalSegment[];
-  /** A segment's lines, in the order added. */
-  lines(accountId: string, segment: string): string[];
+  /** At most `limit` of a segment's lines after row `afterId` (0: from the first), in the order added, with their row ids. */
+  linesAfter(accountId: string, segment: string, afterId: number, limit: number): Array<{ id: number; line: string }>;
   /** Every line of an account, in the order added (for LookupEvents). */
   accountLines(accountId: string): string[];
   /** Removes a segment's rows (after its file is durable). */

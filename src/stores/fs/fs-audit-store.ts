@@ -22,7 +22,7 @@ export class FsAuditStore implements AuditStore {
     return new FsAuditStore(dir);
   }
 
-  async writeSegment(accountId: string, name: string, bytes: Buffer): Promise<void> {
+  async writeSegment(accountId: string, name: string, bytes: Buffer | AsyncIterable<Buffer>): Promise<void> {
     if (!ACCOUNT.test(accountId)) throw new Error(`not an account id: ${accountId}`);
     if (!SEGMENT.test(name)) throw new Error(`not a segment name: ${name}`);
     const dir = join(this.#dir, accountId, 'records');
@@ -77,8 +77,9 @@ export class FsAuditStore implements AuditStore {
         const path = join(this.#dir, account, 'records', name);
         const size = (await stat(path)).size;
         if (size === 0) continue;
+        // Only the last byte decides: a segment can be tens of MB, and a start looks at every one.
+        if ((await lastByte(path, size)) === 0x0a) continue;
         const bytes = await readFile(path);
-        if (bytes[size - 1] === 0x0a) continue;
         // A record cut by a crash was never acknowledged: its response waited for the sync that did not finish.
         await truncate(path, bytes.lastIndexOf(0x0a) + 1);
         cut.push(`${account}/${name}`);
@@ -108,6 +109,17 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
+async function lastByte(path: string, size: number): Promise<number | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const one = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(one, 0, 1, size - 1);
+    return bytesRead === 1 ? one[0] : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -117,14 +129,16 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Temporary file, fsync, rename (refusing to replace unless `replace`), directory fsync. */
-async function writeDurably(dir: string, name: string, bytes: Buffer, replace: boolean): Promise<void> {
+/** Temporary file, fsync, rename (refusing to replace unless `replace`), directory fsync; pieces are written as they come. */
+async function writeDurably(dir: string, name: string, bytes: Buffer | AsyncIterable<Buffer>, replace: boolean): Promise<void> {
   const target = join(dir, name);
   if (!replace && (await readIfExists(target)) !== undefined) throw new Error(`${target} exists: a segment or digest is never replaced`);
   const tmp = join(dir, `.${name}.tmp`);
   const handle = await open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(bytes);
+    if (Buffer.isBuffer(bytes)) await handle.writeFile(bytes);
+    // Each writeFile on a handle continues where the last one ended.
+    else for await (const piece of bytes) await handle.writeFile(piece);
     await handle.sync();
   } finally {
     await handle.close();

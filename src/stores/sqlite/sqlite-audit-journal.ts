@@ -24,7 +24,7 @@ export class SqliteAuditJournal implements AuditJournal {
     this.#q = {
       insert: p('INSERT INTO audit_journal (account_id, segment, line) VALUES (?, ?, ?)'),
       segments: p('SELECT account_id AS accountId, segment, count(*) AS records, min(id) AS first FROM audit_journal GROUP BY account_id, segment ORDER BY first'),
-      lines: p('SELECT line FROM audit_journal WHERE account_id = ? AND segment = ? ORDER BY id').pluck(),
+      linesAfter: p('SELECT id, line FROM audit_journal WHERE account_id = ? AND segment = ? AND id > ? ORDER BY id LIMIT ?'),
       accountLines: p('SELECT line FROM audit_journal WHERE account_id = ? ORDER BY id').pluck(),
       drop: p('DELETE FROM audit_journal WHERE account_id = ? AND segment = ?'),
     };
@@ -47,8 +47,8 @@ export class SqliteAuditJournal implements AuditJournal {
     return (this.#q.segments.all() as Array<JournalSegment & { first: number }>).map(({ accountId, segment, records }) => ({ accountId, segment, records }));
   }
 
-  lines(accountId: string, segment: string): string[] {
-    return this.#q.lines.all(accountId, segment) as string[];
+  linesAfter(accountId: string, segment: string, afterId: number, limit: number): Array<{ id: number; line: string }> {
+    return this.#q.linesAfter.all(accountId, segment, afterId, limit) as Array<{ id: number; line: string }>;
   }
 
   accountLines(accountId: string): string[] {
