@@ -1,5 +1,5 @@
 /** The shared write path: verify and hash the plaintext, encrypt it, write one durable blob; the caller switches the metadata. */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
@@ -89,9 +89,8 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   }
   // The body may not run past what it claimed: the first excess byte fails the write (a 1-byte claim
   // must not stream gigabytes into the inline buffer or onto disk).
-  const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller, w.expectedLength);
-  // A large write's MD5 is taken by the envelope's worker from the packages it seals (the second core).
-  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength, session.plaintextMd5 === undefined);
+  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength);
+  const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeStreams(w.body, hashing, session.encrypt),
@@ -103,7 +102,7 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   const blobId = written.value.id;
   try {
     if (w.expectedLength !== undefined && hashing.bytes !== w.expectedLength) throw s3Error('IncompleteBody');
-    const md5 = session.plaintextMd5 !== undefined ? await session.plaintextMd5() : hashing.md5!.digest();
+    const md5 = hashing.md5.digest();
     if (w.checks.contentMd5 && !md5.equals(w.checks.contentMd5)) throw s3Error('BadDigest');
     const checksums: Record<string, string> = {};
     if (w.checks.checksum && hashing.checksum) {
@@ -148,13 +147,12 @@ async function collect(source: Readable, cap: number): Promise<{ id: string; byt
 
 /** Passes bytes through while hashing MD5 (ETag, Content-MD5) and the requested checksum, and bounding the size. */
 class HashingTransform extends Transform {
-  readonly md5: Hash | undefined;
+  readonly md5 = createHash('md5');
   readonly checksum: Hasher | undefined;
   bytes = 0;
 
-  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number, private readonly claimed: number | undefined, md5: boolean) {
+  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number, private readonly claimed: number | undefined) {
     super();
-    this.md5 = md5 ? createHash('md5') : undefined;
     this.checksum = algorithm ? createHasher(algorithm) : undefined;
   }
 
@@ -169,7 +167,7 @@ class HashingTransform extends Transform {
       cb(s3Error('EntityTooLarge', { details: { MaxSizeAllowed: this.maxBytes } }));
       return;
     }
-    this.md5?.update(chunk);
+    this.md5.update(chunk);
     this.checksum?.update(chunk);
     cb(null, chunk);
   }

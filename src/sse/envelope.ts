@@ -14,7 +14,6 @@ export { kmsNotAvailable } from './kms-data-keys.js';
 export { CustomerKeyMismatchError } from './seal-sse-c.js';
 export type { ObjectBinding } from './sealed-key-record.js';
 import { EncryptStream } from './encrypt-stream.js';
-import { Md5Job, offloadMd5 } from './md5-offload.js';
 import { kmsNotAvailable, type KmsDataKeys } from './kms-data-keys.js';
 import { etagKey, opaqueEtag } from './object-etag.js';
 import { ciphertextLength, packageSpan } from './range-math.js';
@@ -42,11 +41,7 @@ export interface ReadKeys { readonly caller?: KeyCaller; readonly customerKey?: 
  * `etag(md5)` is the object's or part's ETag: the MD5 itself for SSE-S3, an opaque HMAC of it for the
  * other kinds (S3's ETag of SSE-KMS and SSE-C objects is not the MD5 of the data).
  */
-export interface WriteSession {
-  encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string; kmsKeyArn?: string | undefined;
-  /** Set when the plaintext's MD5 is taken by the worker from the encrypt stream's packages (large writes): the caller need not hash it. */
-  plaintextMd5?: (() => Promise<Buffer>) | undefined;
-}
+export interface WriteSession { encrypt: Transform; sealedKey: Buffer; etag(md5: Buffer): string; kmsKeyArn?: string | undefined }
 /** `decrypt` owns the unsealed data key: read it to the end or destroy it, so the key is wiped. */
 export interface ReadSession { cipherStart: number; cipherEnd: number; decrypt: Transform }
 /** What opens a blob: one data key, or (two-layer DSSE-KMS) data key 1 inside and layer 2 under data key 2 outside. */
@@ -73,7 +68,7 @@ export class Envelope {
    * INVARIANT 2: a fresh random 256-bit data key for every write. DSSE-KMS draws two, each sealed under its
    * own KMS data key, each encrypting its own layer of the blob (dual-layer.ts, docs/FORMAT.md).
    */
-  async beginWrite(plan: EncryptionPlan, binding: ObjectBinding, caller: KeyCaller, declaredLength?: number): Promise<WriteSession> {
+  async beginWrite(plan: EncryptionPlan, binding: ObjectBinding, caller: KeyCaller): Promise<WriteSession> {
     let dataKey: Secret;
     let outer: OuterLayer | undefined;
     let sealed: { sealedKey: Buffer; kmsKeyArn?: string | undefined };
@@ -99,10 +94,8 @@ export class Envelope {
     }
     const etag = plan.kind === 'sse-s3' ? md5Etag : opaqueEtagOnce(etagKey(dataKey));
     // The stream owns the key(s) from here: it wipes them when it ends, fails or is destroyed.
-    // A large write's MD5 runs on the worker (the second core) beside the sealing (md5-offload.ts).
-    const md5 = offloadMd5(declaredLength) ? new Md5Job() : undefined;
-    const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; }, outer, md5);
-    return { encrypt, sealedKey: sealed.sealedKey, etag, kmsKeyArn: sealed.kmsKeyArn, plaintextMd5: md5 && (() => md5.digest()) };
+    const encrypt = new EncryptStream(dataKey, () => { this.stats.packagesEncrypted++; }, outer);
+    return { encrypt, sealedKey: sealed.sealedKey, etag, kmsKeyArn: sealed.kmsKeyArn };
   }
 
   /**

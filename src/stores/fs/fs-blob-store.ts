@@ -128,10 +128,7 @@ export class FsBlobStore implements BlobStore {
 /**
  * Writes a stream's chunks as they were pushed, gathered into >= WRITE_BATCH writev calls. Chunks are
  * taken one by one from 'data' events: an async iterator's read() would Buffer.concat everything
- * buffered into one new buffer first (a copy and an allocation per batch). While one batch is being
- * written the next one is gathered (the source keeps hashing and sealing instead of waiting for the
- * thread pool); the source pauses only once that next batch is full too, so at most two batches
- * (~2 MiB) are held per write.
+ * buffered into one new buffer first (a copy and an allocation per batch).
  */
 function writeFrom(source: Readable, handle: import('node:fs/promises').FileHandle): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -140,7 +137,6 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
     let size = 0;
     let ended = false;
     let writing = false;
-    let paused = false;
     let failed = false;
     const syncs: Array<Promise<void>> = [];
     const fail = (err: unknown) => {
@@ -152,14 +148,13 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
     };
     const flush = async () => {
       writing = true;
+      source.pause();
       try {
         while (batchBytes >= WRITE_BATCH || (ended && batchBytes > 0)) {
           const buffers = batch;
           const bytes = batchBytes;
           batch = [];
           batchBytes = 0;
-          // Room for the next batch again: let the source go on while this one is written.
-          if (paused) { paused = false; source.resume(); }
           await writeAll(handle, buffers);
           size += bytes;
           // Start the disk early: every EARLY_SYNC bytes a datasync runs beside the next writes, so
@@ -177,13 +172,12 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
         writing = false;
       }
       if (ended) Promise.all(syncs).then(() => resolve(size), fail);
+      else source.resume();
     };
     const onData = (chunk: Buffer) => {
       batch.push(chunk);
       batchBytes += chunk.length;
-      if (batchBytes < WRITE_BATCH) return;
-      if (!writing) void flush();
-      else if (!paused) { paused = true; source.pause(); }
+      if (batchBytes >= WRITE_BATCH && !writing) void flush();
     };
     // The source may have failed (a refused body) while the temp file was being opened: it emits
     // nothing more, so waiting for its events would hang the request and keep the temp file.
