@@ -130,6 +130,7 @@ async function main(): Promise<void> {
           (row[name] ??= []).push(await putGet(variantTargets[name], 'bench', size, conc, ops).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
+      rss.mark(`TLS and SSE-C rows (round ${round + 1})`);
       for (const { key, size, conc, ops } of ENCRYPTION_ROWS) {
         const row = (encResults[key] ??= {});
         for (let i = 0; i < ENCRYPTIONS.length; i++) {
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
           (row[name] ??= []).push(await putGet(strongroom, 'bench', size, conc, ops, headers).catch((e: unknown) => `failed: ${String(e).slice(0, 80)}`));
         }
       }
+      rss.mark(`encryption kinds rows (round ${round + 1})`);
       const cw = w();
       // The window's server share is Strongroom's only; the other targets count as "other" here, so
       // report the machine's busy cores minus this client as the load the round ran under.
