@@ -12,7 +12,7 @@ const repoRoot = new URL('../..', import.meta.url).pathname;
 const TRACED = [
   'fsync', 'fdatasync', '?rename', 'renameat', '?renameat2',
   'write', 'writev', 'pwrite64', '?pwritev', '?pwritev2', 'sendto', 'sendmsg',
-  'read', 'readv', 'recvfrom', 'openat', 'close',
+  'read', 'readv', 'recvfrom', 'openat', 'close', '?mkdir', 'mkdirat',
 ];
 
 /** Why strace cannot run here (missing, or ptrace refused), or undefined when it can. */

@@ -48,6 +48,11 @@ function assertDurableBeforeAnswer(events: SyscallEvent[], bucket: string, put: 
     assert.ok(lastDataWrite, `${put.key}: the blob's data writes are in the trace`);
     const blobSync = next(events, lastDataWrite, `${put.key}: fsync of the blob ${put.blobId} after its last data write`, (e) => SYNCS.has(e.name) && blobFile(e), answer);
     const rename = next(events, request, `${put.key}: rename of .tmp/${put.blobId} into its shard`, (e) => /rename/.test(e.name) && e.args.includes(`/blobs/.tmp/${put.blobId}"`) && e.args.includes(`/blobs/${shard}/${put.blobId}"`), answer);
+    // The shard directory's own entry: made, then the blob root fsynced, before the 200 (a new shard lost in a
+    // power cut would take every blob renamed into it along).
+    const made = events.find((e) => /^mkdir/.test(e.name) && succeeded(e) && e.args.includes(`/blobs/${shard}"`));
+    assert.ok(made, `${put.key}: the mkdir of its shard blobs/${shard} is in the trace`);
+    next(events, made, `${put.key}: fsync of the blob root after its shard blobs/${shard} was made`, (e) => SYNCS.has(e.name) && /\/blobs>?$/.test(fdPath(e) ?? ''), answer);
     const dirSync = next(events, rename, `${put.key}: fsync of the shard directory blobs/${shard} after the rename`, (e) => SYNCS.has(e.name) && (fdPath(e) ?? '').endsWith(`/blobs/${shard}`), answer);
     // The commit may start only once both are done.
     committedAfter = blobSync.end > dirSync.end ? blobSync : dirSync;
@@ -88,4 +93,7 @@ test('each acknowledged PUT (blob and inline) is fsynced, renamed, directory-syn
   assert.ok(acked[0]!.blobId !== '' && acked[2]!.blobId !== '', 'the large PUTs took the blob-file path');
   assert.ok(acked[1]!.blobId === '' && acked[3]!.blobId === '', 'the small PUTs took the inline path');
   for (const put of acked) assertDurableBeforeAnswer(events, bucket, put);
+  // The first blob write makes every shard and syncs the blob root once: not once per shard a process touches first.
+  const rootSyncs = events.filter((e) => SYNCS.has(e.name) && succeeded(e) && /\/blobs$/.test(fdPath(e) ?? ''));
+  assert.equal(rootSyncs.length, 1, `the blob root is fsynced once in a fresh process, not per new shard: ${rootSyncs.length}`);
 });

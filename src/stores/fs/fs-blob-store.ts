@@ -20,6 +20,8 @@ export class FsBlobStore implements BlobStore {
   readonly #root: string;
   readonly #tmp: string;
   readonly #shards = new Set<string>();
+  /** The one-time making of every shard (#makeAllShards), shared by the writes that wait for it. */
+  #allShards: Promise<void> | undefined;
 
   private constructor(root: string) {
     this.#root = root;
@@ -118,10 +120,23 @@ export class FsBlobStore implements BlobStore {
 
   async #ensureShard(shard: string): Promise<void> {
     if (this.#shards.has(shard)) return;
-    await mkdir(shard, { recursive: true, mode: PRIVATE_DIR });
-    await chmodPrivate(shard);
+    this.#allShards ??= this.#makeAllShards().catch((err: unknown) => { this.#allShards = undefined; throw err; });
+    await this.#allShards;
+  }
+
+  /**
+   * On the process's first blob write: every shard directory made (where missing) and made durable by one fsync
+   * of the blob root. A fresh process otherwise paid a root fsync for each shard it touched first (up to 256,
+   * on the path of those PUTs); the fsync also covers shards an earlier process made and may not have synced.
+   */
+  async #makeAllShards(): Promise<void> {
+    const shards = Array.from({ length: 256 }, (_, i) => join(this.#root, i.toString(16).padStart(2, '0')));
+    await Promise.all(shards.map(async (dir) => {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+      await chmodPrivate(dir);
+    }));
     await fsyncDir(this.#root);
-    this.#shards.add(shard);
+    for (const dir of shards) this.#shards.add(dir);
   }
 }
 
