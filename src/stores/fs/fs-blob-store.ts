@@ -19,8 +19,9 @@ const READ_CHUNK = 256 * 1024;
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
   readonly #tmp: string;
-  readonly #shards = new Set<string>();
-  /** The one-time making of every shard (#makeAllShards), shared by the writes that wait for it. */
+  /** Set once every shard directory exists and the blob root is synced (#makeAllShards). */
+  #shardsMade = false;
+  /** The one-time making of every shard, shared by the writes that wait for it. */
   #allShards: Promise<void> | undefined;
 
   private constructor(root: string) {
@@ -59,7 +60,7 @@ export class FsBlobStore implements BlobStore {
     const finalPath = blobPath(this.#root, id);
     let renamed = false;
     const entry = async () => {
-      await this.#ensureShard(shard);
+      await this.#ensureShards();
       await rename(tmpPath, finalPath);
       renamed = true;
       await fsyncDir(shard);
@@ -118,8 +119,8 @@ export class FsBlobStore implements BlobStore {
 
   async close(): Promise<void> {}
 
-  async #ensureShard(shard: string): Promise<void> {
-    if (this.#shards.has(shard)) return;
+  async #ensureShards(): Promise<void> {
+    if (this.#shardsMade) return;
     this.#allShards ??= this.#makeAllShards().catch((err: unknown) => { this.#allShards = undefined; throw err; });
     await this.#allShards;
   }
@@ -136,7 +137,7 @@ export class FsBlobStore implements BlobStore {
       await chmodPrivate(dir);
     }));
     await fsyncDir(this.#root);
-    for (const dir of shards) this.#shards.add(dir);
+    this.#shardsMade = true;
   }
 }
 
