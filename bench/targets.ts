@@ -77,9 +77,11 @@ export async function startBare(): Promise<Running> {
 }
 
 export async function startS3rver(): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/s3rver-server.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Its objects (gigabytes after a full run) go with it: the directory is removed when it stops.
+  const dir = mkdtempSync(join(tmpdir(), 's3rver-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/s3rver-server.ts'), dir], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await waitForLine(child, /^listening on (\S+)$/);
-  return { name: 's3rver', url, accessKey: 'S3RVER', secretKey: 'S3RVER', sse: false, pid: child.pid!, stop: stopper(child) };
+  return { name: 's3rver', url, accessKey: 'S3RVER', secretKey: 'S3RVER', sse: false, pid: child.pid!, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
 }
 
 async function freePort(): Promise<number> {

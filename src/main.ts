@@ -10,6 +10,7 @@ import { rewrapAll, rotateMasterKey } from './tools/keys.js';
 import { scrub } from './tools/scrub.js';
 import { verifyAuditTrail } from './tools/audit.js';
 import { kmsImpact } from './tools/kms-impact.js';
+import { enableScavengePacing } from './common/young-generation.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
@@ -62,6 +63,7 @@ function selfSignedHelp(app: Awaited<ReturnType<typeof startApp>>): string {
 
 async function serve(argv: string[]): Promise<void> {
   const config = serveConfig(argv);
+  enableScavengePacing();
   const app = await startApp(config);
   if (app.data.rootKeySource.generated || app.data.rootKeySource.source.startsWith('data-dir')) {
     process.stderr.write(

@@ -1,5 +1,6 @@
 /** DSSE-KMS's second layer: every package already sealed under data key 1 is sealed again with AES-256-GCM under data key 2 (blob format 2, docs/FORMAT.md). */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { noteTurnover } from '../common/young-generation.js';
 import type { Secret } from '../common/secret.js';
 import { DUAL_LAYER_HEADER, TAG_SIZE, packageNonce } from './package-format.js';
 
@@ -26,7 +27,10 @@ export class OuterLayer {
     const cipher = createCipheriv('aes-256-gcm', this.#key.reveal(), packageNonce(index, final));
     cipher.setAAD(DUAL_LAYER_HEADER);
     const out: Buffer[] = [];
-    for (const piece of inner) out.push(cipher.update(piece));
+    for (const piece of inner) {
+      out.push(cipher.update(piece));
+      noteTurnover(piece.length);
+    }
     const rest = cipher.final();
     if (rest.length > 0) out.push(rest);
     out.push(cipher.getAuthTag());
@@ -40,6 +44,7 @@ export class OuterLayer {
     decipher.setAAD(DUAL_LAYER_HEADER);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
     const inner = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
+    noteTurnover(inner.length);
     try {
       decipher.final();
     } catch {

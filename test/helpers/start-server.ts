@@ -32,12 +32,14 @@ export interface StartOptions {
   dataDir?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Node's own options before the entry point (e.g. `--trace-gc`). */
+  nodeArgs?: string[];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'strongroom-test-'));
   // The built server, as `npm start` runs it (`npm test` builds first); its memory is what users get.
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: {
       ...process.env,

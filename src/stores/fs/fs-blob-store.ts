@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { BufferPool } from '../../common/buffer-pool.js';
 import type { BlobReader, BlobStore } from '../blob-store.js';
 import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
 
@@ -142,36 +143,64 @@ export class FsBlobStore implements BlobStore {
 }
 
 /**
- * Writes a stream's chunks as they were pushed, gathered into >= WRITE_BATCH writev calls. Chunks are
- * taken one by one from 'data' events: an async iterator's read() would Buffer.concat everything
- * buffered into one new buffer first (a copy and an allocation per batch).
+ * Blob writes go through one reused 1 MiB buffer per write in progress (at most 16 spares, 16 MiB): the
+ * stream's chunks (crypto output, a fresh buffer per package) are copied in as they arrive and die at
+ * once. Holding them until their writev finished kept a MiB or two of them alive per PUT — long enough,
+ * at 16 concurrent PUTs, for scavenges to promote them to the old generation, where only full GCs free
+ * them (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The copy costs ~0.1 ms per MiB.
+ */
+const writeBuffers = new BufferPool(WRITE_BATCH, 16);
+
+/**
+ * Writes a stream's chunks in WRITE_BATCH writes from a reused buffer. Chunks are taken one by one from
+ * 'data' events (an async iterator's read() would Buffer.concat what is buffered first); the source is
+ * paused while a write is in flight, and a chunk that arrives meanwhile waits for the buffer.
  */
 function writeFrom(source: Readable, handle: import('node:fs/promises').FileHandle): Promise<number> {
   return new Promise((resolve, reject) => {
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
+    let buffer: Buffer | undefined = writeBuffers.take(WRITE_BATCH);
+    let filled = 0;
+    /** Chunks (or a chunk's rest) not yet copied: only while a write is in flight or the buffer is full. */
+    const waiting: Buffer[] = [];
     let size = 0;
     let ended = false;
     let writing = false;
     let failed = false;
     const syncs: Array<Promise<void>> = [];
+    const giveBack = () => {
+      if (buffer) writeBuffers.give(buffer);
+      buffer = undefined;
+    };
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
       source.off('data', onData);
       source.destroy();
+      // A write in flight still reads the buffer: flush() gives it back when that write settles.
+      if (!writing) giveBack();
       reject(err);
+    };
+    /** Copies waiting chunks into the buffer; true when it is full. */
+    const absorb = (): boolean => {
+      const into = buffer!;
+      while (waiting.length > 0 && filled < into.length) {
+        const chunk = waiting[0]!;
+        const n = Math.min(chunk.length, into.length - filled);
+        chunk.copy(into, filled, 0, n);
+        filled += n;
+        if (n === chunk.length) waiting.shift();
+        else waiting[0] = chunk.subarray(n);
+      }
+      return filled === into.length;
     };
     const flush = async () => {
       writing = true;
       source.pause();
       try {
-        while (batchBytes >= WRITE_BATCH || (ended && batchBytes > 0)) {
-          const buffers = batch;
-          const bytes = batchBytes;
-          batch = [];
-          batchBytes = 0;
-          await writeAll(handle, buffers);
+        while (!failed && (filled === buffer!.length || (ended && filled > 0))) {
+          const bytes = filled;
+          await writeAll(handle, [buffer!.subarray(0, bytes)]);
+          filled = 0;
           size += bytes;
           // Start the disk early: every EARLY_SYNC bytes a datasync runs beside the next writes, so
           // the final fsync only waits for the tail instead of the whole blob (large PUTs at c1).
@@ -180,24 +209,33 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
             early.catch(() => undefined);
             syncs.push(early);
           }
+          absorb();
         }
       } catch (err) {
+        writing = false;
         fail(err);
-        return;
       } finally {
         writing = false;
       }
-      if (ended) Promise.all(syncs).then(() => resolve(size), fail);
-      else source.resume();
+      if (failed) {
+        giveBack();
+        return;
+      }
+      if (ended) {
+        giveBack();
+        Promise.all(syncs).then(() => resolve(size), fail);
+      } else {
+        source.resume();
+      }
     };
     const onData = (chunk: Buffer) => {
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      if (batchBytes >= WRITE_BATCH && !writing) void flush();
+      waiting.push(chunk);
+      if (!writing && absorb()) void flush();
     };
     // The source may have failed (a refused body) while the temp file was being opened: it emits
     // nothing more, so waiting for its events would hang the request and keep the temp file.
     if (source.destroyed) {
+      giveBack();
       reject(source.errored ?? new Error('blob source closed before its end'));
       return;
     }
