@@ -11,6 +11,7 @@ import { scrub } from './tools/scrub.js';
 import { verifyAuditTrail } from './tools/audit.js';
 import { kmsImpact } from './tools/kms-impact.js';
 import { enableScavengePacing } from './common/young-generation.js';
+import { enableMd5Offload } from './common/md5-offload.js';
 
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
@@ -64,6 +65,7 @@ function selfSignedHelp(app: Awaited<ReturnType<typeof startApp>>): string {
 async function serve(argv: string[]): Promise<void> {
   const config = serveConfig(argv);
   enableScavengePacing();
+  enableMd5Offload();
   const app = await startApp(config);
   if (app.data.rootKeySource.generated || app.data.rootKeySource.source.startsWith('data-dir')) {
     process.stderr.write(

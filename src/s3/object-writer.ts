@@ -1,8 +1,9 @@
 /** The shared write path: verify and hash the plaintext, encrypt it, write one durable blob; the caller switches the metadata. */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { s3Error } from '../common/api-error.js';
+import { takeMd5Lane, type Md5Lane } from '../common/md5-offload.js';
 import { pipeStreams } from '../common/pipe-streams.js';
 import type { EncryptionPlan, KeyCaller, ObjectBinding } from '../sse/envelope.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader, createHasher, parseChecksumAlgorithm, validateChecksumValue, type ChecksumAlgorithm, type Hasher } from './checksums.js';
@@ -89,20 +90,24 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   }
   // The body may not run past what it claimed: the first excess byte fails the write (a 1-byte claim
   // must not stream gigabytes into the inline buffer or onto disk).
-  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength);
+  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength, w.expectedLength !== undefined && w.expectedLength >= OFFLOAD_MD5_FROM ? takeMd5Lane() : undefined);
   const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeStreams(w.body, hashing, session.encrypt),
     inlined ? collect(session.encrypt, INLINE_MAX_CIPHERTEXT) : ctx.blobs.write(session.encrypt),
   ]);
+  if (piped.status === 'rejected' || written.status === 'rejected') hashing.abandon();
   if (written.status === 'fulfilled' && piped.status === 'rejected') await ctx.blobs.delete([written.value.id]);
   if (piped.status === 'rejected') throw piped.reason;
   if (written.status === 'rejected') throw written.reason;
   const blobId = written.value.id;
   try {
-    if (w.expectedLength !== undefined && hashing.bytes !== w.expectedLength) throw s3Error('IncompleteBody');
-    const md5 = hashing.md5.digest();
+    if (w.expectedLength !== undefined && hashing.bytes !== w.expectedLength) {
+      hashing.abandon();
+      throw s3Error('IncompleteBody');
+    }
+    const md5 = await hashing.md5Digest();
     if (w.checks.contentMd5 && !md5.equals(w.checks.contentMd5)) throw s3Error('BadDigest');
     const checksums: Record<string, string> = {};
     if (w.checks.checksum && hashing.checksum) {
@@ -145,15 +150,32 @@ async function collect(source: Readable, cap: number): Promise<{ id: string; byt
   return { id: '', bytes: Buffer.concat(chunks) };
 }
 
+/**
+ * Bodies this large (by their declared length) have their MD5 computed on the worker thread when a lane
+ * is free (common/md5-offload.ts); smaller ones are hashed inline, where a thread hop costs more than it saves.
+ */
+const OFFLOAD_MD5_FROM = 8 * 1024 * 1024;
+
 /** Passes bytes through while hashing MD5 (ETag, Content-MD5) and the requested checksum, and bounding the size. */
 class HashingTransform extends Transform {
-  readonly md5 = createHash('md5');
+  readonly #md5: Hash | undefined;
   readonly checksum: Hasher | undefined;
   bytes = 0;
 
-  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number, private readonly claimed: number | undefined) {
+  constructor(algorithm: ChecksumAlgorithm | undefined, private readonly maxBytes: number, private readonly claimed: number | undefined, private readonly lane: Md5Lane | undefined) {
     super();
+    this.#md5 = lane ? undefined : createHash('md5');
     this.checksum = algorithm ? createHasher(algorithm) : undefined;
+  }
+
+  /** The plaintext's MD5 (from the worker thread when this body has a lane). */
+  md5Digest(): Promise<Buffer> {
+    return this.lane ? this.lane.digest() : Promise.resolve(this.#md5!.digest());
+  }
+
+  /** Frees the worker lane of a write that failed. */
+  abandon(): void {
+    this.lane?.drop();
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -167,8 +189,14 @@ class HashingTransform extends Transform {
       cb(s3Error('EntityTooLarge', { details: { MaxSizeAllowed: this.maxBytes } }));
       return;
     }
-    this.md5.update(chunk);
     this.checksum?.update(chunk);
-    cb(null, chunk);
+    if (!this.lane) {
+      this.#md5!.update(chunk);
+      cb(null, chunk);
+      return;
+    }
+    const waiting = this.lane.update(chunk);
+    if (waiting) waiting.then(() => cb(null, chunk), cb);
+    else cb(null, chunk);
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * A large PUT's MD5 is computed on the worker thread (src/common/md5-offload.ts), not on the event loop:
+ * the server gains one thread at its first large PUT, and that thread spends at least the time MD5 of the
+ * body takes. Correctness of offloaded digests (ETags, Content-MD5, concurrent bodies, aborted writes) is
+ * test/s3/put-large-md5.test.ts; this file proves where the hashing runs.
+ * Seen red in a scratch edit with the offload never enabled: no new thread, 0 ms.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { startServer, type TestServer } from '../helpers/start-server.js';
+import { rawRequest } from '../helpers/raw-request.js';
+
+const MiB = 1024 * 1024;
+let server: TestServer;
+
+before(async () => {
+  server = await startServer();
+  assert.equal((await rawRequest(server.url, { method: 'PUT', path: '/md5-offload' })).status, 200);
+});
+
+after(async () => {
+  await server.stop();
+});
+
+/** CPU milliseconds (user + system) of every thread of the server, by thread id. */
+function threadCpu(): Map<string, number> {
+  const pid = server.process.pid!;
+  const tick = 10; // USER_HZ = 100 on Linux
+  return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [tid, (Number(fields[11]) + Number(fields[12])) * tick];
+  }));
+}
+
+test('the MD5 of a 96 MiB PUT runs on a thread of its own, which spends at least the time MD5 of 96 MiB takes', { timeout: 120_000 }, async () => {
+  const body = randomBytes(96 * MiB);
+  const t0 = performance.now();
+  const local = createHash('md5').update(body).digest('hex');
+  // MD5 is serial: no core hashes 96 MiB much faster than this process just did; allow it twice as fast.
+  const floorMs = Math.min(80, (performance.now() - t0) / 2);
+  const before = threadCpu();
+  const res = await rawRequest(server.url, { method: 'PUT', path: '/md5-offload/big', body });
+  assert.equal(res.status, 200, res.body);
+  assert.equal(res.headers.etag, `"${local}"`);
+  const afterPut = threadCpu();
+  const fresh = [...afterPut].filter(([tid]) => !before.has(tid));
+  assert.equal(fresh.length, 1, `threads started by the first large PUT: ${JSON.stringify(fresh)}`);
+  const [, ms] = fresh[0]!;
+  assert.ok(ms >= floorMs, `the new thread spent ${ms} ms; MD5 of 96 MiB takes at least ~${floorMs.toFixed(0)} ms`);
+});
