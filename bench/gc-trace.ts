@@ -38,4 +38,5 @@ const gets = readFileSync(log, 'utf8').slice(markPut);
 const lines = gets.split('\n').filter((l) => /Scavenge|Mark-Compact|Mark-sweep|Mark-Compact/.test(l));
 const sc = lines.filter((l) => l.includes('Scavenge')).length; const mc = lines.filter((l) => /Mark/.test(l)).length;
 console.log(`GET phase: ${sc} scavenges, ${mc} mark-compacts`); console.log(lines.slice(0, 6).join('\n')); console.log(lines.filter((l) => /Mark/.test(l)).slice(0, 4).join('\n'));
+console.log(`server RSS at the end: ${(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]! as unknown as number) / 1024 | 0} MB, peak ${(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]! as unknown as number) / 1024 | 0} MB`);
 child.kill('SIGKILL'); await new Promise((r) => setTimeout(r, 300)); (await import('node:fs')).rmSync(dir, { recursive: true, force: true });

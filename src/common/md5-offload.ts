@@ -6,7 +6,8 @@
  * (a memcpy, ~0.1 ms per MiB) and hands the full slab to the thread, which hashes it and hands it back;
  * a body waits only when both its slabs are still being hashed. No buffer is allocated per chunk, no
  * bytes are cloned into messages. At most MAX_LANES bodies use the thread at once (2 MiB each, allocated
- * once); any other body, and every body when the thread is unavailable, is hashed inline as before.
+ * once); any other body, and every body when the thread is unavailable, is hashed inline as before. The
+ * thread and its slabs are let go after IDLE_MS without a large body, so an idle server does not keep them.
  * Why a bounded number of lanes: with many concurrent PUTs the event loop is busy anyway and the second
  * core already runs the thread pool's writes and fsyncs; a second tried design (a lane per PUT, batches
  * gathered) lost in the full bench and broke the 1 GiB aws-cli RSS bound (docs/PERFORMANCE.md).
@@ -16,6 +17,8 @@ import type { Md5Answer, Md5Request } from './md5-thread.js';
 
 const SLAB = 1024 * 1024;
 const MAX_LANES = 2;
+/** The thread (its isolate, ~13 MB resident, and the slabs) is let go after this long without a lane in use. */
+const IDLE_MS = 2000;
 
 /** An MD5 being computed on the worker thread. `update` returns a promise only when the body must wait. */
 export interface Md5Lane {
@@ -27,6 +30,7 @@ export interface Md5Lane {
 }
 
 let worker: Worker | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
 let broken = false;
 let enabled = false;
 const lanes: LaneState[] = [];
@@ -55,6 +59,8 @@ export function enableMd5Offload(): void {
 /** A lane for one body, or undefined: hash inline (offloading off, the thread failed, every lane taken). */
 export function takeMd5Lane(): Md5Lane | undefined {
   if (!enabled || broken) return undefined;
+  clearTimeout(idleTimer);
+  idleTimer = undefined;
   const w = ensureWorker();
   if (!w) return undefined;
   let lane = lanes.find((l) => !l.inUse);
@@ -130,7 +136,22 @@ function releaseIfIdle(l: LaneState): void {
   if (l.dropping && !l.busy[0] && !l.busy[1]) {
     l.dropping = false;
     l.inUse = false;
+    retireWhenIdle();
   }
+}
+
+/** Once no lane is in use for IDLE_MS, the thread and the slabs go; the next large body starts a new one. */
+function retireWhenIdle(): void {
+  if (!worker || idleTimer || lanes.some((l) => l.inUse)) return;
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    if (!worker || lanes.some((l) => l.inUse)) return;
+    const w = worker;
+    worker = undefined;
+    lanes.length = 0;
+    void w.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
 }
 
 function post(m: Md5Request): void {
@@ -143,6 +164,7 @@ function ensureWorker(): Worker | undefined {
     const w = new Worker(new URL('./md5-thread.js', import.meta.url));
     w.unref();
     w.on('message', (a: Md5Answer) => {
+      if (w !== worker) return;
       const l = lanes[a.lane];
       if (!l) return;
       if ('freed' in a) {
@@ -156,9 +178,12 @@ function ensureWorker(): Worker | undefined {
         l.waitingForDigest = undefined;
         l.inUse = false;
         waiting?.resolve(Buffer.from(a.digest.buffer, a.digest.byteOffset, a.digest.byteLength));
+        retireWhenIdle();
       }
     });
     const fail = (err: unknown) => {
+      // A thread retired while idle exits as asked; only the current one failing matters.
+      if (w !== worker) return;
       broken = true;
       const error = err instanceof Error ? err : new Error(`the MD5 thread stopped: ${String(err)}`);
       for (const l of lanes) {

@@ -143,13 +143,14 @@ export class FsBlobStore implements BlobStore {
 }
 
 /**
- * Blob writes go through one reused 1 MiB buffer per write in progress (at most 16 spares, 16 MiB): the
+ * Blob writes go through one reused 1 MiB buffer per write in progress: the
  * stream's chunks (crypto output, a fresh buffer per package) are copied in as they arrive and die at
  * once. Holding them until their writev finished kept a MiB or two of them alive per PUT — long enough,
  * at 16 concurrent PUTs, for scavenges to promote them to the old generation, where only full GCs free
- * them (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The copy costs ~0.1 ms per MiB.
+ * them (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The copy costs ~0.1 ms per MiB. At most 4 spares
+ * (4 MiB) stay resident between bursts; more concurrent writes take fresh ones.
  */
-const writeBuffers = new BufferPool(WRITE_BATCH, 16);
+const writeBuffers = new BufferPool(WRITE_BATCH, 4);
 
 /**
  * Writes a stream's chunks in WRITE_BATCH writes from a reused buffer. Chunks are taken one by one from
