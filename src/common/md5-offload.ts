@@ -18,7 +18,7 @@ import type { Md5Answer, Md5Request } from './md5-thread.js';
 const SLAB = 1024 * 1024;
 const MAX_LANES = 2;
 /** The thread (its isolate, ~13 MB resident, and the slabs) is let go after this long without a lane in use. */
-const IDLE_MS = 2000;
+const IDLE_MS = 10_000;
 
 /** An MD5 being computed on the worker thread. `update` returns a promise only when the body must wait. */
 export interface Md5Lane {

@@ -81,8 +81,11 @@ function sendBody(body: Readable, res: ServerResponse): Promise<void> {
       body.pause();
       res.once('drain', resume);
     };
+    // A body that pools its pieces (s3/object-reader.ts) gets each back once the socket has written it.
+    const recycler = (body as Readable & { recycle?: (piece: Buffer) => void }).recycle;
+    const written = recycler ? (piece: Buffer) => (err?: Error | null) => { if (!err) recycler.call(body, piece); } : undefined;
     body.on('data', (chunk: Buffer) => {
-      if (!res.write(chunk) && !checkQueued) {
+      if (!res.write(chunk, written?.(chunk)) && !checkQueued) {
         checkQueued = true;
         process.nextTick(check);
       }

@@ -98,6 +98,19 @@ export async function openObjectStream(ctx: S3Context, object: ObjectRecord, ran
 const batchBuffers = new BufferPool(512 * 1024 + 4096, 16);
 
 /**
+ * Plaintext slabs: one batch (8 packages, 512 KiB) each, reused once the socket has sent them. In steady
+ * state the GETs in flight cycle through the same slabs (~3 per response: one queued in the body, one or
+ * two in the socket); at most 16 spares (8 MiB) stay between bursts.
+ */
+const plainSlabs = new BufferPool(BATCH_PACKAGES * 64 * 1024, 16);
+/**
+ * Only large bodies while more than READ_AHEAD_MAX_BODIES GETs stream are copied into slabs: there the
+ * pieces wait in sockets long enough to be promoted. A lone GET (no full GCs since the paced scavenges)
+ * or a 1 MiB one would pay the copy (~7 % more CPU per GET, measured) for nothing.
+ */
+const POOLED_FROM_BYTES = 8 * 1024 * 1024;
+
+/**
  * Read-ahead pays when few GETs run (the thread pool reads while this thread decrypts); with many, the
  * responses already overlap one another and a second buffer each only costs memory and cache.
  */
@@ -200,9 +213,33 @@ class ObjectBody extends Readable {
     const plain = part.opener.open(sealed);
     if (part.opener.done) await this.#closePart();
     else if (sealed.length < length) part.opener.finish();
+    if (activeBodies > READ_AHEAD_MAX_BODIES && this.range.end - this.range.start >= POOLED_FROM_BYTES) return this.#pushJoined(plain);
     let more = true;
     for (const piece of plain) more = this.push(piece);
     return more;
+  }
+
+  /**
+   * Pushes a batch's plaintext as one piece copied into a pooled slab (large bodies, many GETs): the decipher's fresh buffer per
+   * package dies at once (young, freed by the next paced scavenge) instead of living until the socket
+   * has sent it, which at 16 concurrent GETs let scavenges promote them to the old generation and cost
+   * full GCs (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The slab returns to the pool through
+   * `recycle()` when the response writer's socket write of it completed; a slab never recycled (an
+   * aborted response) is simply left to the GC.
+   */
+  #pushJoined(plain: readonly Buffer[]): boolean {
+    let bytes = 0;
+    for (const piece of plain) bytes += piece.length;
+    if (bytes === 0) return true;
+    const slab = plainSlabs.take(bytes);
+    let at = 0;
+    for (const piece of plain) at += piece.copy(slab, at);
+    return this.push(slab.length === bytes ? slab : slab.subarray(0, bytes));
+  }
+
+  /** The response writer hands back each pushed piece once the socket has written it (edge/response-writer.ts). */
+  recycle(piece: Buffer): void {
+    if (piece.byteOffset === 0 && piece.buffer.byteLength === plainSlabs.size) plainSlabs.give(Buffer.from(piece.buffer, 0, plainSlabs.size));
   }
 
   /**

@@ -4,6 +4,8 @@
  * generation instead of piling up external memory until V8 runs a mark-compact. Observed through the real
  * server's own `--trace-gc` lines while a 48 MiB object is PUT and read back four times.
  * Seen red in a scratch edit with the scavenge call removed: 9-10 mark-compacts over the GETs (0-2 over the PUT).
+ * Also: large GETs served many at once have their plaintext copied into pooled slabs (s3/object-reader.ts); the
+ * second test reads such GETs back byte-exact, which fails if a slab is reused before its socket write finished.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,4 +59,20 @@ test('a 48 MiB PUT and four GETs of it run scavenges paced by the bytes sealed a
   assert.ok(put.markCompacts <= 1 && gets.markCompacts <= 1, `full GCs: ${seen}`);
   // One scavenge every 4 MiB of packages: 12 for the PUT, 48 for the GETs (plus V8's own).
   assert.ok(put.scavenges >= 10 && gets.scavenges >= 40, `too few scavenges for the paced ones: ${seen}`);
+});
+
+test('eight concurrent GETs of large objects read back byte-exact, twice over: pooled plaintext slabs are reused only once sent', { timeout: 180_000 }, async () => {
+  const objects = Array.from({ length: 4 }, () => randomBytes(24 * MIB + 12345));
+  const digests = objects.map((o) => createHash('sha256').update(o).digest('hex'));
+  for (const [i, o] of objects.entries()) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `c16-${i}`, Body: o }));
+  // More than 4 GETs of >= 8 MiB at once: s3/object-reader.ts copies their plaintext into pooled slabs.
+  // Seen red in a scratch edit that gave each slab back as soon as it was pushed: wrong bytes.
+  for (let wave = 0; wave < 2; wave++) {
+    await Promise.all(Array.from({ length: 8 }, async (_, j) => {
+      const i = j % objects.length;
+      const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `c16-${i}` }));
+      const got = Buffer.from(await res.Body!.transformToByteArray());
+      assert.equal(createHash('sha256').update(got).digest('hex'), digests[i], `wave ${wave}, GET ${j} of object ${i}`);
+    }));
+  }
 });
