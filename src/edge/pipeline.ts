@@ -4,6 +4,7 @@ import { ApiError, s3Error } from '../common/api-error.js';
 import type { Authorizer } from '../common/authorizer.js';
 import type { Clock } from '../common/clock.js';
 import type { CredentialLookup } from '../common/principal.js';
+import { noteTurnover } from '../common/young-generation.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate, type VerifiedRequest } from '../auth/authenticate.js';
 import type { AuditRider, S3Response } from '../s3/s3-request.js';
@@ -34,10 +35,16 @@ export interface PipelineDeps {
 /** Node's own test for `100-continue` (the only expectation answered; case-insensitive, as a whole token). */
 const EXPECT_CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
+/** What one request is counted as toward the paced scavenges (common/young-generation.ts): one every ~256 requests. */
+const REQUEST_TURNOVER_BYTES = 16 * 1024;
+
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const s3Router = deps.routers.get('s3');
   if (!s3Router) throw new Error('the pipeline needs an s3 router');
   return async function handle(req, res) {
+    // Every request leaves short-lived buffers (its chunks, HMACs, inline ciphertext, the answer): counted
+    // toward the paced scavenges, so thousands of small requests do not pile up dead ones either.
+    noteTurnover(REQUEST_TURNOVER_BYTES);
     const ctx = createRequestContext(req, deps.trustForwardedProto);
     // Customer keys the operation parses belong to the request: wiped in the `finally` below, on every outcome.
     const secrets = requestSecrets(req);

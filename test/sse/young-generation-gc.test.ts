@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from '../helpers/start-server.js';
 import { bucketName, s3Client } from '../helpers/clients.js';
 
@@ -75,4 +75,14 @@ test('eight concurrent GETs of large objects read back byte-exact, twice over: p
       assert.equal(createHash('sha256').update(got).digest('hex'), digests[i], `wave ${wave}, GET ${j} of object ${i}`);
     }));
   }
+});
+
+test('small requests count toward the paced scavenges too: 1,100 HEADs run at least 3 of them (one per ~256 requests)', { timeout: 120_000 }, async () => {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'small', Body: randomBytes(4096) }));
+  const from = server.stdout().length;
+  for (let i = 0; i < 1100; i++) await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'small' }));
+  await new Promise((r) => setTimeout(r, 200));
+  // gc({type:'minor'}) scavenges are the ones --trace-gc labels "testing"; V8's own give another reason.
+  const paced = server.stdout().slice(from).split('\n').filter((l) => l.includes(': Scavenge') && l.includes('testing')).length;
+  assert.ok(paced >= 3, `paced scavenges during 1,100 HEADs: ${paced}`);
 });
