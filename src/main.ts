@@ -16,7 +16,7 @@ import { enableMd5Offload } from './common/md5-offload.js';
 const USAGE = `usage:
   strongroom serve [--data DIR] [--listen HOST:PORT] [--region REGION] [--domain DOMAIN]
                    [--root-key-file FILE] [--sse-s3-rotation-days N] [--legacy-bucket-defaults] [--allow-insecure-sse-c]
-                   [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S]
+                   [--headers-timeout S] [--body-timeout S] [--keep-alive-timeout S] [--hash-thread-idle S]
                    [--max-connections N] [--max-connections-per-ip N]
                    [--listen-tls HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed]
                    [--trust-forwarded-proto ADDR[,ADDR]] [--sse-c-default blocked|allowed]
@@ -65,7 +65,7 @@ function selfSignedHelp(app: Awaited<ReturnType<typeof startApp>>): string {
 async function serve(argv: string[]): Promise<void> {
   const config = serveConfig(argv);
   enableScavengePacing();
-  enableMd5Offload();
+  enableMd5Offload(config.hashThreadIdleMs);
   const app = await startApp(config);
   if (app.data.rootKeySource.generated || app.data.rootKeySource.source.startsWith('data-dir')) {
     process.stderr.write(

@@ -7,7 +7,7 @@
  * a body waits only when both its slabs are still being hashed. No buffer is allocated per chunk, no
  * bytes are cloned into messages. At most MAX_LANES bodies use the thread at once (2 MiB each, allocated
  * once); any other body, and every body when the thread is unavailable, is hashed inline as before. The
- * thread and its slabs are let go after IDLE_MS without a large body, so an idle server does not keep them.
+ * thread and its slabs are let go after `idleMs` without a large body, so an idle server does not keep them.
  * Why a bounded number of lanes: with many concurrent PUTs the event loop is busy anyway and the second
  * core already runs the thread pool's writes and fsyncs; a second tried design (a lane per PUT, batches
  * gathered) lost in the full bench and broke the 1 GiB aws-cli RSS bound (docs/PERFORMANCE.md).
@@ -17,8 +17,12 @@ import type { Md5Answer, Md5Request } from './md5-thread.js';
 
 const SLAB = 1024 * 1024;
 const MAX_LANES = 2;
-/** The thread (its isolate, ~13 MB resident, and the slabs) is let go after this long without a lane in use. */
-const IDLE_MS = 10_000;
+/**
+ * The thread (its isolate, ~13 MB resident, and the slabs) is let go after this long without a lane in use
+ * (`--hash-thread-idle`, default 300 s). Starting it again costs ~50 ms of CPU: with 10 s, a pair of 64 MiB
+ * PUTs after 12 s idle ran at 236-254 MB/s against 268-310 with the thread kept (PERFORMANCE.md).
+ */
+let idleMs = 300_000;
 
 /** An MD5 being computed on the worker thread. `update` returns a promise only when the body must wait. */
 export interface Md5Lane {
@@ -52,8 +56,9 @@ interface LaneState {
 }
 
 /** The server turns offloading on at start; in-process tools and tests hash inline. */
-export function enableMd5Offload(): void {
+export function enableMd5Offload(threadIdleMs: number): void {
   enabled = true;
+  idleMs = threadIdleMs;
 }
 
 /** A lane for one body, or undefined: hash inline (offloading off, the thread failed, every lane taken). */
@@ -140,7 +145,7 @@ function releaseIfIdle(l: LaneState): void {
   }
 }
 
-/** Once no lane is in use for IDLE_MS, the thread and the slabs go; the next large body starts a new one. */
+/** Once no lane is in use for `idleMs`, the thread and the slabs go; the next large body starts a new one. */
 function retireWhenIdle(): void {
   if (!worker || idleTimer || lanes.some((l) => l.inUse)) return;
   idleTimer = setTimeout(() => {
@@ -150,7 +155,7 @@ function retireWhenIdle(): void {
     worker = undefined;
     lanes.length = 0;
     void w.terminate();
-  }, IDLE_MS);
+  }, idleMs);
   idleTimer.unref();
 }
 

@@ -13,6 +13,8 @@ export interface ServeConfig {
   readonly rootKeyFile: string | undefined;
   readonly rootKeyValue: string | undefined;
   readonly sseS3RotationDays: number;
+  /** How long the MD5 thread of large PUTs stays after the last one (common/md5-offload.ts), in ms. */
+  readonly hashThreadIdleMs: number;
   readonly quiet: boolean;
   /** New buckets as S3 made them before April 2023: ObjectWriter, no public access block. */
   readonly legacyBucketDefaults: boolean;
@@ -95,7 +97,7 @@ export const SERVE_FLAGS = [
   'listen-tls', 'tls-cert', 'tls-key', 'tls-self-signed', 'trust-forwarded-proto', 'sse-c-default',
   'audit', 'audit-bucket', 'audit-retention-days',
   'kms-endpoint', 'kms-region', 'kms-access-key',
-  'allow-insecure-sse-c',
+  'allow-insecure-sse-c', 'hash-thread-idle',
 ] as const;
 
 /** HOST:PORT ([v6]:PORT) → host and port. */
@@ -146,6 +148,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     rootKeyFile: flags.get('root-key-file') ?? env['STRONGROOM_ROOT_KEY_FILE'],
     rootKeyValue: env['STRONGROOM_ROOT_KEY'],
     sseS3RotationDays: rotation,
+    hashThreadIdleMs: seconds(flags, env, 'hash-thread-idle', 300),
     quiet: flags.get('quiet') === 'true',
     legacyBucketDefaults: (flags.get('legacy-bucket-defaults') ?? env['STRONGROOM_LEGACY_BUCKET_DEFAULTS']) === 'true',
     allowInsecureSseC: flags.get('allow-insecure-sse-c') === 'true',
