@@ -94,34 +94,37 @@ export function takeMd5Lane(): Md5Lane | undefined {
     l.current = l.current === 0 ? 1 : 0;
     l.filled = 0;
   };
-  const copy = async (chunk: Buffer, from: number): Promise<void> => {
-    let offset = from;
-    while (offset < chunk.length) {
-      if (l.busy[l.current]) await new Promise<void>((resolve) => { l.waitingForSlab = resolve; });
-      if (broken) throw new Error('the MD5 thread failed');
+  /** Copies from `offset` into the current slab while it is free, sending each that fills; returns where it stopped. */
+  const fill = (chunk: Buffer, offset: number): number => {
+    while (offset < chunk.length && !l.busy[l.current]) {
       const n = chunk.copy(l.views[l.current], l.filled, offset, Math.min(chunk.length, offset + SLAB - l.filled));
       l.filled += n;
       offset += n;
       if (l.filled === SLAB) send();
     }
+    return offset;
+  };
+  /** Waits until the current slab is back from the thread; fails if the thread failed meanwhile. */
+  const slabFree = async (): Promise<void> => {
+    if (l.busy[l.current]) await new Promise<void>((resolve) => { l.waitingForSlab = resolve; });
+    if (broken) throw new Error('the MD5 thread failed');
+  };
+  const rest = async (chunk: Buffer, offset: number): Promise<void> => {
+    while (offset < chunk.length) {
+      await slabFree();
+      offset = fill(chunk, offset);
+    }
   };
   return {
     update(chunk) {
       // The common case without a promise: the current slab is free and takes the chunk (or fills and goes).
-      let offset = 0;
-      while (offset < chunk.length && !l.busy[l.current]) {
-        const n = chunk.copy(l.views[l.current], l.filled, offset, Math.min(chunk.length, offset + SLAB - l.filled));
-        l.filled += n;
-        offset += n;
-        if (l.filled === SLAB) send();
-      }
-      return offset < chunk.length ? copy(chunk, offset) : undefined;
+      const offset = fill(chunk, 0);
+      return offset < chunk.length ? rest(chunk, offset) : undefined;
     },
     async digest() {
       if (finished) throw new Error('MD5 lane already finished');
       finished = true;
-      if (l.busy[l.current]) await new Promise<void>((resolve) => { l.waitingForSlab = resolve; });
-      if (broken) throw new Error('the MD5 thread failed');
+      await slabFree();
       send();
       const digest = new Promise<Buffer>((resolve, reject) => { l.waitingForDigest = { resolve, reject }; });
       post({ op: 'end', lane: l.id });

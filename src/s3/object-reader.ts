@@ -109,6 +109,8 @@ const plainSlabs = new BufferPool(BATCH_PACKAGES * 64 * 1024, 16);
  * or a 1 MiB one would pay the copy (~7 % more CPU per GET, measured) for nothing.
  */
 const POOLED_FROM_BYTES = 8 * 1024 * 1024;
+/** Pieces pushed from a pooled slab, to the slab they came from: only these go back to the pool. */
+const lentSlabs = new WeakMap<Buffer, Buffer>();
 
 /**
  * Read-ahead pays when few GETs run (the thread pool reads while this thread decrypts); with many, the
@@ -234,12 +236,17 @@ class ObjectBody extends Readable {
     const slab = plainSlabs.take(bytes);
     let at = 0;
     for (const piece of plain) at += piece.copy(slab, at);
-    return this.push(slab.length === bytes ? slab : slab.subarray(0, bytes));
+    const joined = slab.length === bytes ? slab : slab.subarray(0, bytes);
+    if (slab.length === plainSlabs.size) lentSlabs.set(joined, slab);
+    return this.push(joined);
   }
 
   /** The response writer hands back each pushed piece once the socket has written it (edge/response-writer.ts). */
   recycle(piece: Buffer): void {
-    if (piece.byteOffset === 0 && piece.buffer.byteLength === plainSlabs.size) plainSlabs.give(Buffer.from(piece.buffer, 0, plainSlabs.size));
+    const slab = lentSlabs.get(piece);
+    if (slab === undefined) return;
+    lentSlabs.delete(piece);
+    plainSlabs.give(slab);
   }
 
   /**
