@@ -28,6 +28,21 @@ export function runBlobStoreContract(name: string, open: () => Promise<BlobStore
     assert.deepEqual(await readAll(await s.read(id, { start: data.length - 1, end: data.length - 1 })), data.subarray(data.length - 1));
   });
 
+  withStore('every byte in order whatever the chunking (sizes around 256 KiB and 1 MiB boundaries)', async (s) => {
+    const KIB = 1024;
+    for (const length of [1, 256 * KIB - 1, 256 * KIB, 256 * KIB + 1, 1024 * KIB, 1024 * KIB + 1, 5 * 1024 * KIB + 17]) {
+      const data = randomBytes(length);
+      // Ragged chunks from 1 byte to 100 KiB, and the whole body as one chunk.
+      const ragged: Buffer[] = [];
+      for (let at = 0, n = 1; at < length; at += n, n = (n * 7919) % (100 * KIB) + 1) ragged.push(data.subarray(at, Math.min(length, at + n)));
+      for (const pieces of [ragged, [data]]) {
+        const { id, size } = await s.write(Readable.from(pieces));
+        assert.equal(size, length);
+        assert.ok((await readAll(await s.read(id))).equals(data), `${length} bytes in ${pieces.length} chunks`);
+      }
+    }
+  });
+
   withStore('empty blob', async (s) => {
     const { id, size } = await s.write(Readable.from([]));
     assert.equal(size, 0);

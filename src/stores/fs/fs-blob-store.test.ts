@@ -1,8 +1,29 @@
 /** Runs the BlobStore contract against a real temporary directory. */
-import { mkdtempSync } from 'node:fs';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBlobStoreContract } from '../blob-store.contract.js';
 import { FsBlobStore } from './fs-blob-store.js';
 
 runBlobStoreContract('fs', () => FsBlobStore.open(mkdtempSync(join(tmpdir(), 'strongroom-blobs-'))));
+
+test('fs: a blob is written while its body still arrives (the first 256 KiB before the rest is sent)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'strongroom-blobs-'));
+  const store = await FsBlobStore.open(root);
+  const tmp = join(root, '.tmp');
+  const onDisk = () => readdirSync(tmp).reduce((n, f) => n + statSync(join(tmp, f)).size, 0);
+  async function* body() {
+    yield randomBytes(512 * 1024);
+    // The rest is held back until the first slab reached the temp file (or 5 s pass: then the store waits for the end).
+    const until = Date.now() + 5000;
+    while (onDisk() < 256 * 1024 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    if (onDisk() < 256 * 1024) throw new Error('nothing written before the body ended');
+    yield randomBytes(512 * 1024);
+  }
+  const { size } = await store.write(Readable.from(body()));
+  assert.equal(size, 1024 * 1024);
+});

@@ -7,8 +7,10 @@ import { BufferPool } from '../../common/buffer-pool.js';
 import type { BlobReader, BlobStore } from '../blob-store.js';
 import { blobPath, blobShard, isBlobId, newBlobId } from './blob-paths.js';
 
-/** Writes are gathered into batches this large: each fs call costs a thread-pool round trip. */
-const WRITE_BATCH = 1 << 20;
+/** Blob writes are copied into reused slabs this large; a write starts as soon as one is full. */
+const SLAB = 256 * 1024;
+/** Slabs one write may hold (waiting or being written) before its source is paused: 1 MiB. */
+const MAX_SLABS_HELD = 4;
 /** A blob this large gets a datasync started beside the writes after each such stretch. */
 const EARLY_SYNC = 8 << 20;
 /** Directories are owner-only; blob files are created 0600 (a umask can only narrow that). */
@@ -143,66 +145,65 @@ export class FsBlobStore implements BlobStore {
 }
 
 /**
- * Blob writes go through one reused 1 MiB buffer per write in progress: the
- * stream's chunks (crypto output, a fresh buffer per package) are copied in as they arrive and die at
- * once. Holding them until their writev finished kept a MiB or two of them alive per PUT — long enough,
- * at 16 concurrent PUTs, for scavenges to promote them to the old generation, where only full GCs free
- * them (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The copy costs ~0.1 ms per MiB. At most 4 spares
- * (4 MiB) stay resident between bursts; more concurrent writes take fresh ones.
+ * Blob writes go through reused SLAB-sized buffers: the stream's chunks (crypto output, a fresh buffer per
+ * package) are copied in as they arrive and die at once. Holding them until their write finished kept a MiB
+ * or two of them alive per PUT — long enough, at 16 concurrent PUTs, for scavenges to promote them to the
+ * old generation, where only full GCs free them (docs/PERFORMANCE.md, "Issue 9, sixth pass"). The copy costs
+ * ~0.1 ms per MiB. At most 16 spares (4 MiB) stay resident between bursts; more concurrent writes take fresh ones.
  */
-const writeBuffers = new BufferPool(WRITE_BATCH, 4);
+const writeSlabs = new BufferPool(SLAB, 16);
 
 /**
- * Writes a stream's chunks in WRITE_BATCH writes from a reused buffer. Chunks are taken one by one from
- * 'data' events (an async iterator's read() would Buffer.concat what is buffered first); the source is
- * paused while a write is in flight, and a chunk that arrives meanwhile waits for the buffer.
+ * Writes a stream's chunks from reused slabs, starting as soon as one slab is full: the write (on this VM,
+ * ~1.7 ms per MiB of new page cache) overlaps receiving and encrypting the rest of the body instead of
+ * following it. Slabs filled while a write is in flight go out together in the next writev. Chunks are taken
+ * one by one from 'data' events (an async iterator's read() would Buffer.concat what is buffered first); the
+ * source pauses only while MAX_SLABS_HELD slabs wait, so a write holds at most that much memory.
  */
 function writeFrom(source: Readable, handle: import('node:fs/promises').FileHandle): Promise<number> {
   return new Promise((resolve, reject) => {
-    let buffer: Buffer | undefined = writeBuffers.take(WRITE_BATCH);
+    /** The slab being filled (undefined once given back), and how much of it is filled. */
+    let current: Buffer | undefined = writeSlabs.take(SLAB);
     let filled = 0;
-    /** Chunks (or a chunk's rest) not yet copied: only while a write is in flight or the buffer is full. */
-    const waiting: Buffer[] = [];
+    /** Full slabs not yet written, and the slabs of the write in flight. */
+    const ready: Buffer[] = [];
+    let inFlight: Buffer[] = [];
     let size = 0;
     let ended = false;
     let writing = false;
     let failed = false;
     const syncs: Array<Promise<void>> = [];
-    const giveBack = () => {
-      if (buffer) writeBuffers.give(buffer);
-      buffer = undefined;
-    };
+    const held = () => ready.length + inFlight.length;
+    const giveBack = (slabs: Buffer[]) => { for (const b of slabs) writeSlabs.give(b); };
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
       source.off('data', onData);
       source.destroy();
-      // A write in flight still reads the buffer: flush() gives it back when that write settles.
-      if (!writing) giveBack();
+      // A write in flight still reads its slabs: the write loop gives them back when it settles.
+      giveBack(ready.splice(0));
+      if (current) giveBack([current]);
+      current = undefined;
       reject(err);
     };
-    /** Copies waiting chunks into the buffer; true when it is full. */
-    const absorb = (): boolean => {
-      const into = buffer!;
-      while (waiting.length > 0 && filled < into.length) {
-        const chunk = waiting[0]!;
-        const n = Math.min(chunk.length, into.length - filled);
-        chunk.copy(into, filled, 0, n);
-        filled += n;
-        if (n === chunk.length) waiting.shift();
-        else waiting[0] = chunk.subarray(n);
-      }
-      return filled === into.length;
-    };
-    const flush = async () => {
+    const drain = async () => {
       writing = true;
-      source.pause();
       try {
-        while (!failed && (filled === buffer!.length || (ended && filled > 0))) {
-          const bytes = filled;
-          await writeAll(handle, [buffer!.subarray(0, bytes)]);
-          filled = 0;
+        while (!failed && (ready.length > 0 || (ended && filled > 0))) {
+          inFlight = ready.splice(0);
+          const pieces = [...inFlight];
+          if (ended && filled > 0) {
+            // The body's last, partly filled slab goes out with the full ones (and is given back with them).
+            pieces.push(current!.subarray(0, filled));
+            inFlight.push(current!);
+            current = undefined;
+            filled = 0;
+          }
+          const bytes = pieces.reduce((n, b) => n + b.length, 0);
+          await writeAll(handle, pieces);
           size += bytes;
+          giveBack(inFlight);
+          inFlight = [];
           // Start the disk early: every EARLY_SYNC bytes a datasync runs beside the next writes, so
           // the final fsync only waits for the tail instead of the whole blob (large PUTs at c1).
           if (Math.floor(size / EARLY_SYNC) > Math.floor((size - bytes) / EARLY_SYNC)) {
@@ -210,33 +211,43 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
             early.catch(() => undefined);
             syncs.push(early);
           }
-          absorb();
+          if (!ended && !failed && source.isPaused()) source.resume();
         }
       } catch (err) {
+        giveBack(inFlight);
+        inFlight = [];
         writing = false;
         fail(err);
-      } finally {
-        writing = false;
-      }
-      if (failed) {
-        giveBack();
         return;
       }
-      if (ended) {
-        giveBack();
-        Promise.all(syncs).then(() => resolve(size), fail);
-      } else {
-        source.resume();
-      }
+      writing = false;
+      if (failed || !ended) return;
+      if (current) giveBack([current]);
+      current = undefined;
+      Promise.all(syncs).then(() => resolve(size), fail);
     };
     const onData = (chunk: Buffer) => {
-      waiting.push(chunk);
-      if (!writing && absorb()) void flush();
+      let at = 0;
+      while (at < chunk.length) {
+        current ??= writeSlabs.take(SLAB);
+        const n = Math.min(chunk.length - at, SLAB - filled);
+        chunk.copy(current, filled, at, at + n);
+        filled += n;
+        at += n;
+        if (filled === SLAB) {
+          ready.push(current);
+          current = undefined;
+          filled = 0;
+        }
+      }
+      if (held() >= MAX_SLABS_HELD) source.pause();
+      if (!writing && ready.length > 0) void drain();
     };
     // The source may have failed (a refused body) while the temp file was being opened: it emits
     // nothing more, so waiting for its events would hang the request and keep the temp file.
     if (source.destroyed) {
-      giveBack();
+      giveBack([current!]);
+      current = undefined;
       reject(source.errored ?? new Error('blob source closed before its end'));
       return;
     }
@@ -246,7 +257,7 @@ function writeFrom(source: Readable, handle: import('node:fs/promises').FileHand
     source.once('close', () => { if (!ended) fail(new Error('blob source closed before its end')); });
     source.once('end', () => {
       ended = true;
-      if (!writing) void flush();
+      if (!writing) void drain();
     });
   });
 }
