@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runConcurrent, send } from './client.js';
 import { cpuWindow } from './proc-cpu.js';
 import { createBucket } from './workloads.js';
+import { serverNodeFlags } from './launch-flags.js';
 const entry = process.argv[2] ?? 'dist/main.js';
 const size = Number(process.argv[3] ?? 64) * 1024 * 1024;
 const conc = Number(process.argv[4] ?? 1);
@@ -19,7 +20,7 @@ const ops = Number(process.argv[6] ?? 8);
 const dir = mkdtempSync(join(tmpdir(), 'gc-'));
 const log = '/tmp/gc/server.log';
 const out = openSync(log, 'w');
-const child = spawn(process.execPath, [...flags, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir], { env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', out, openSync('/tmp/gc/server.err', 'w')] });
+const child = spawn(process.execPath, [...serverNodeFlags(), ...flags, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir], { env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', out, openSync('/tmp/gc/server.err', 'w')] });
 let url = '';
 for (let i = 0; i < 100 && !url; i++) { await new Promise((r) => setTimeout(r, 100)); const m = /strongroom listening on (\S+)/.exec(readFileSync(log, 'utf8')); if (m) url = m[1]!; }
 const t = { name: 's', url, accessKey: 'BENCHKEY', secretKey: 'benchsecret', sse: true, pid: child.pid! } as any;

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/memory-phases.ts [--entry dist/main.js] [--rounds 1] [--keys 20000] [--move 1] [--mp] [--norows] [--serve "--audit off"] [--out file]`:
+ * `node --import tsx bench/memory-phases.ts [--entry dist/main.js] [--rounds 1] [--keys 20000] [--move 1] [--mp] [--norows] [--serve "--audit off"] [--node-flags "--max-semi-space-size=4"] [--out file]`:
  * the bench's Strongroom phases in the bench's order against one server started with the test-only preload
  * bench/memory-log.mjs; after each phase, the peak RSS of that phase split into V8 heap, external/arrayBuffers,
  * anonymous and file-backed memory (what bench/run.ts's RSS line cannot tell apart).
@@ -16,7 +16,7 @@ const keys = Number(arg('keys', '20000'));
 const moveGiB = Number(arg('move', '1'));
 const out = arg('out', join(tmpdir(), `strongroom-memory-phases-${process.pid}.txt`));
 process.env['MEMLOG_FILE'] = out;
-const t = await startStrongroom(['--import', join(root, 'bench/memory-log.mjs')], arg('entry', join(root, 'dist/main.js')), 'strongroom', arg('serve', '').split(' ').filter(Boolean));
+const t = await startStrongroom(['--import', join(root, 'bench/memory-log.mjs'), ...arg('node-flags', '').split(' ').filter(Boolean)], arg('entry', join(root, 'dist/main.js')), 'strongroom', arg('serve', '').split(' ').filter(Boolean));
 await createBucket(t, 'bench');
 const MIB = 1 << 20;
 const phase = async (label: string) => {

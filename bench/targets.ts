@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createServer } from 'node:net';
 import type { Target } from './client.js';
+import { serverNodeFlags } from './launch-flags.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -18,7 +19,7 @@ export interface Running extends Target { readonly pid: number; stop(): Promise<
  */
 export async function startStrongroomWithTls(entry = join(root, 'dist/main.js'), serveArgs: string[] = []): Promise<Running & { readonly tls: Target }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [entry, 'serve', '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--tls-self-signed', '--data', dir, ...serveArgs], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), entry, 'serve', '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--tls-self-signed', '--data', dir, ...serveArgs], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const [url, tlsUrl] = await waitForLines(child, [/^strongroom listening on (http:\S+)$/, /^strongroom listening on (https:\S+)$/]);
@@ -63,7 +64,7 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 /** `entry` lets an A/B bench run an older build (e.g. bench/.base/dist/main.js) beside the current one. */
 export async function startStrongroom(extraArgs: string[] = [], entry = join(root, 'dist/main.js'), name = 'strongroom', serveArgs: string[] = []): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-strongroom-'));
-  const child = spawn(process.execPath, [...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...serveArgs], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...extraArgs, entry, 'serve', '--listen', '127.0.0.1:0', '--data', dir, ...serveArgs], {
     env: { ...process.env, STRONGROOM_ROOT_ACCESS_KEY: 'BENCHKEY', STRONGROOM_ROOT_SECRET_KEY: 'benchsecret' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await waitForLine(child, /^strongroom listening on (\S+)$/);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { serverNodeFlags } from '../../bench/launch-flags.js';
 
 export const TEST_ACCESS_KEY = 'AKIASTRONGROOMTEST01';
 export const TEST_SECRET_KEY = 'strongroom-test-secret-key-0123456789abcd';
@@ -39,7 +40,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'strongroom-test-'));
   // The built server, as `npm start` runs it (`npm test` builds first); its memory is what users get.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...(options.nodeArgs ?? []), join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: {
       ...process.env,

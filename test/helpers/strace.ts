@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TEST_ACCESS_KEY, TEST_SECRET_KEY } from './start-server.js';
+import { serverNodeFlags } from '../../bench/launch-flags.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 
@@ -89,7 +90,7 @@ export async function startTracedServer(): Promise<TracedServer> {
   const traceFile = join(dataDir, '..', `${dataDir.split('/').pop()}.strace`);
   const child: ChildProcess = spawn('strace', [
     '-f', '-tt', '-y', '-qq', '-s', '8192', '-e', `trace=${TRACED.join(',')}`, '-o', traceFile, '--',
-    process.execPath, join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir,
+    process.execPath, ...serverNodeFlags(), join(repoRoot, 'dist/main.js'), 'serve', '--listen', '127.0.0.1:0', '--data', dataDir,
   ], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '', STRONGROOM_ROOT_ACCESS_KEY: TEST_ACCESS_KEY, STRONGROOM_ROOT_SECRET_KEY: TEST_SECRET_KEY },
