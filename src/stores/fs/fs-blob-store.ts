@@ -158,7 +158,8 @@ const writeSlabs = new BufferPool(SLAB, 16);
  * ~1.7 ms per MiB of new page cache) overlaps receiving and encrypting the rest of the body instead of
  * following it. Slabs filled while a write is in flight go out together in the next writev. Chunks are taken
  * one by one from 'data' events (an async iterator's read() would Buffer.concat what is buffered first); the
- * source pauses only while MAX_SLABS_HELD slabs wait, so a write holds at most that much memory.
+ * source pauses once MAX_SLABS_HELD slabs wait. A chunk is copied whole before that check, so with the encrypt
+ * stream's pieces (at most a 64 KiB package each) a write holds at most MAX_SLABS_HELD + 1 slabs (1.25 MiB).
  */
 function writeFrom(source: Readable, handle: import('node:fs/promises').FileHandle): Promise<number> {
   return new Promise((resolve, reject) => {
