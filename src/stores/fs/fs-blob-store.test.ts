@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBlobStoreContract } from '../blob-store.contract.js';
@@ -26,4 +27,23 @@ test('fs: a blob is written while its body still arrives (the first 256 KiB befo
   }
   const { size } = await store.write(Readable.from(body()));
   assert.equal(size, 1024 * 1024);
+});
+
+test('fs: a write the file system refuses midway (EFBIG under a 512 KiB file-size limit) rejects and leaves no temp file', () => {
+  const root = mkdtempSync(join(tmpdir(), 'strongroom-blobs-'));
+  // A child under `ulimit -f 512` (with SIGXFSZ handled, write() fails with EFBIG): the same path as ENOSPC or EIO.
+  const script = `
+    process.on('SIGXFSZ', () => {});
+    const { FsBlobStore } = await import(${JSON.stringify(new URL('./fs-blob-store.ts', import.meta.url).href)});
+    const { Readable } = await import('node:stream');
+    const { readdirSync } = await import('node:fs');
+    const store = await FsBlobStore.open(${JSON.stringify(root)});
+    const chunks = Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024, 1));
+    try { await store.write(Readable.from(chunks)); console.log('stored'); }
+    catch (e) { console.log(JSON.stringify({ code: e.code, temp: readdirSync(${JSON.stringify(join(root, '.tmp'))}).length, swept: await store.sweepTemporary() })); }`;
+  const child = spawnSync('bash', ['-c', 'ulimit -f 512 && exec "$NODE" --import tsx --input-type=module -e "$SCRIPT"'], {
+    env: { ...process.env, NODE: process.execPath, SCRIPT: script }, encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout.trim()), { code: 'EFBIG', temp: 0, swept: 0 });
 });
