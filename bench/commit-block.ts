@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openSqliteDatabase } from '../src/stores/sqlite/sqlite-database.js';
 import { WalSync } from '../src/stores/fs/wal-sync.js';
+import { arg } from './args.js';
 
-const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : dflt; };
 const commits = Number(arg('commits', '300'));
 const rounds = Number(arg('rounds', '4'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

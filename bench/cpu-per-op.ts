@@ -11,11 +11,11 @@ import { retriedRequests, runConcurrent, send, setPayloadMode } from './client.j
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { startBare, startStrongroom, type Running } from './targets.js';
 import { createBucket } from './workloads.js';
+import { arg, parseSize } from './args.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : dflt; };
 const sizeArg = arg('size', '1m');
-const size = Number(sizeArg.replace(/[kmg]$/i, '')) * ({ k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[sizeArg.slice(-1).toLowerCase()] ?? 1);
+const size = parseSize(sizeArg);
 const ops = Number(arg('ops', '40'));
 const conc = Number(arg('conc', '1'));
 const rounds = Number(arg('rounds', '3'));

@@ -15,14 +15,14 @@ import { runConcurrent, send } from './client.js';
 import { cpuWindow, loadAverage } from './proc-cpu.js';
 import { startStrongroom, type Running } from './targets.js';
 import { createBucket } from './workloads.js';
+import { arg, parseSize } from './args.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 const root = new URL('..', import.meta.url).pathname;
-const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : dflt; };
 const sizeArg = arg('size', '4k');
-const size = Number(sizeArg.replace(/[kmg]$/i, '')) * ({ k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[sizeArg.slice(-1).toLowerCase()] ?? 1);
+const size = parseSize(sizeArg);
 const ops = Number(arg('ops', '400'));
 const conc = Number(arg('conc', '1'));
 const rounds = Number(arg('rounds', '5'));

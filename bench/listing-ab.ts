@@ -9,8 +9,8 @@ import { createBucket, fillListing, listPass } from './workloads.js';
 import { send, type Target } from './client.js';
 import { startStrongroom } from './targets.js';
 import { loadAverage } from './proc-cpu.js';
+import { arg } from './args.js';
 
-const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1]! : dflt; };
 const keys = Number(arg('keys', '100000'));
 const rounds = Number(arg('rounds', '3'));
 const versions = Number(arg('versions', '0'));

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStrongroom } from './targets.js';
 import { createBucket, listing, multipart, putGet, putLarge, versionedListing } from './workloads.js';
+import { arg } from './args.js';
 
-const arg = (n: string, d: string) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1]! : d; };
 const root = new URL('..', import.meta.url).pathname;
 const keys = Number(arg('keys', '20000'));
 const moveGiB = Number(arg('move', '1'));
