@@ -4,15 +4,27 @@ import type { Secret } from '../common/secret.js';
 import { HEADER, PACKAGE_SIZE } from './package-format.js';
 import { sealPackage } from './package-cipher.js';
 import type { OuterLayer } from './dual-layer.js';
+import { BufferPool } from '../common/buffer-pool.js';
 
 /** Output is pushed once ~256 KiB of sealed pieces are ready; the blob store gathers them into 1 MiB writes. */
 const BATCH = 256 * 1024;
 
+/**
+ * The package being filled is staged in a pooled buffer, wiped and given back when the stream ends or is
+ * destroyed: a fresh 64 KiB buffer per stream was 64 KiB of garbage for every small PUT (1,500 one-byte
+ * PUTs a second turned over ~100 MB/s of ArrayBuffers, cleared only by mark-compacts; PERFORMANCE.md,
+ * "Issue 9, seventh pass"). At most 32 (2 MiB) wait between bursts.
+ */
+const staging = new BufferPool(PACKAGE_SIZE, 32);
+const EMPTY = Buffer.alloc(0);
+
 export class EncryptStream extends Transform {
   /** The data key: #private (invisible to util.inspect), owned by this stream, wiped when it is destroyed. */
   readonly #key: Secret;
-  #pending: Buffer = Buffer.allocUnsafe(PACKAGE_SIZE);
+  #pending: Buffer = staging.take(PACKAGE_SIZE);
   #filled = 0;
+  /** The most of #pending ever filled: what is wiped before it goes back to the pool. */
+  #used = 0;
   #index = 0;
   #out: Buffer[] = [HEADER];
   #outBytes = HEADER.length;
@@ -31,6 +43,7 @@ export class EncryptStream extends Transform {
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.#release();
     this.#key.wipe();
     this.#outer?.wipe();
     cb(err);
@@ -45,6 +58,7 @@ export class EncryptStream extends Transform {
       chunk.copy(this.#pending, this.#filled, offset, offset + take);
       this.#filled += take;
       offset += take;
+      if (this.#filled > this.#used) this.#used = this.#filled;
     }
     if (this.#outBytes >= BATCH) this.#flushOut();
     cb();
@@ -52,8 +66,17 @@ export class EncryptStream extends Transform {
 
   override _flush(cb: TransformCallback): void {
     this.#seal(true);
+    this.#release();
     this.#flushOut();
     cb();
+  }
+
+  /** Wipes the plaintext staged in #pending and gives the buffer back (once: after the last seal, or on destroy). */
+  #release(): void {
+    if (this.#pending === EMPTY) return;
+    this.#pending.fill(0, 0, this.#used);
+    staging.give(this.#pending);
+    this.#pending = EMPTY;
   }
 
   #seal(final: boolean): void {
