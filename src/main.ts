@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=100
 /** CLI entry: `strongroom serve` and the offline commands; prints the endpoint and credentials. */
 import { accountsConfig, auditVerifyConfig, ConfigError, offlineConfig, serveConfig } from './config/config.js';
 import { storedAccountId } from './config/root-credentials.js';
