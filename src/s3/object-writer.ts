@@ -90,8 +90,9 @@ export async function writeObjectData(ctx: S3Context, w: WriteRequest): Promise<
   }
   // The body may not run past what it claimed: the first excess byte fails the write (a 1-byte claim
   // must not stream gigabytes into the inline buffer or onto disk).
-  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength, w.expectedLength !== undefined && w.expectedLength >= OFFLOAD_MD5_FROM ? takeMd5Lane() : undefined);
   const session = await ctx.envelope.beginWrite(w.plan, w.binding, w.caller);
+  // The lane only once the key is there: a refused key (KMS) used to leave the lane taken for good.
+  const hashing = new HashingTransform(w.checks.checksum, maxBytes, w.expectedLength, w.expectedLength !== undefined && w.expectedLength >= OFFLOAD_MD5_FROM ? takeMd5Lane() : undefined);
   const inlined = w.expectedLength !== undefined && w.expectedLength <= INLINE_MAX_BYTES;
   const [piped, written] = await Promise.allSettled([
     pipeStreams(w.body, hashing, session.encrypt),

@@ -3,7 +3,8 @@
  * the server gains one thread at its first large PUT, and that thread spends at least the time MD5 of the
  * body takes. Correctness of offloaded digests (ETags, Content-MD5, concurrent bodies, aborted writes) is
  * test/s3/put-large-md5.test.ts; this file proves where the hashing runs.
- * Seen red in a scratch edit with the offload never enabled: no new thread, 0 ms.
+ * Seen red in a scratch edit with the offload never enabled: no new thread, 0 ms. The refused-PUT test was
+ * red before object-writer took the lane after the data key (0 ms on the thread: both lanes leaked).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,4 +69,35 @@ test('the thread is let go after --hash-thread-idle seconds without a large body
   assert.equal(res.headers.etag, `"${createHash('md5').update(body).digest('hex')}"`);
   const again = [...threadCpu().keys()].filter((tid) => !idle.has(tid));
   assert.equal(again.length, 1, `threads started by the next large PUT: ${again.join(', ')}`);
+});
+
+test('a large PUT refused by KMS after its body began (an unknown key) gives its MD5 lane back: after two, the next large PUT still hashes on the thread, which is let go when idle', { timeout: 120_000 }, async () => {
+  // The thread of the earlier tests goes first (2 s idle), so the one the refused PUTs start is the only new one.
+  await new Promise((r) => setTimeout(r, 3500));
+  const start = threadCpu();
+  const refusedBody = randomBytes(12 * MiB);
+  for (const key of ['refused-1', 'refused-2']) {
+    const res = await rawRequest(server.url, {
+      method: 'PUT', path: `/md5-offload/${key}`, body: refusedBody,
+      headers: { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': '11111111-2222-4333-8444-555555555555' },
+    }).catch((err: Error) => ({ status: 0, body: err.message }));
+    // The answer may race the body; either way nothing is stored.
+    assert.ok(res.status === 400 || res.status === 0, `${res.status} ${res.body}`);
+    assert.equal((await rawRequest(server.url, { method: 'HEAD', path: `/md5-offload/${key}` })).status, 404);
+  }
+  const body = randomBytes(48 * MiB);
+  const t0 = performance.now();
+  const local = createHash('md5').update(body).digest('hex');
+  const floorMs = Math.min(40, (performance.now() - t0) / 2);
+  const before = threadCpu();
+  const res = await rawRequest(server.url, { method: 'PUT', path: '/md5-offload/after-refusals', body });
+  assert.equal(res.status, 200, res.body);
+  assert.equal(res.headers.etag, `"${local}"`);
+  const fresh = [...threadCpu()].filter(([tid]) => !start.has(tid));
+  assert.equal(fresh.length, 1, `threads started since the refused PUTs: ${JSON.stringify(fresh)}`);
+  const [tid, ms] = fresh[0]!;
+  const spent = ms - (before.get(tid) ?? 0);
+  assert.ok(spent >= floorMs, `the MD5 thread spent ${spent} ms on the 48 MiB PUT (MD5 of it takes ~${(2 * floorMs).toFixed(0)} ms): its lanes are still taken`);
+  await new Promise((r) => setTimeout(r, 3500));
+  assert.equal(threadCpu().has(tid), false, `the MD5 thread ${tid} is still there after 3.5 s idle: a lane is still taken`);
 });
