@@ -1,10 +1,12 @@
 /** `node --import tsx bench/audit-cost.ts [ops] [rounds]`: 4 KiB PUT ops/s with the audit trail on and off, in the same run, rounds alternating; prints medians and the on/off ratio (issue 13: cost ≤ 15 %). */
 import { startStrongroom } from './targets.js';
 import { createBucket, putGet } from './workloads.js';
+import { percentile } from './client.js';
 
 const ops = Number(process.argv[2] ?? 2000);
 const rounds = Number(process.argv[3] ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value (the upper one of an even count): client.ts's percentile at 50. */
+const median = (xs: number[]) => percentile(xs, 50);
 
 const results: Record<string, Record<string, number[]>> = { on: { c1: [], c16: [] }, off: { c1: [], c16: [] } };
 /** Server CPU µs per PUT: disturbed far less by other load on the machine than ops/s. */

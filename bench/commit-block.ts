@@ -10,10 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { openSqliteDatabase } from '../src/stores/sqlite/sqlite-database.js';
 import { WalSync } from '../src/stores/fs/wal-sync.js';
 import { arg } from './args.js';
+import { percentile } from './client.js';
 
 const commits = Number(arg('commits', '300'));
 const rounds = Number(arg('rounds', '4'));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value (the upper one of an even count): client.ts's percentile at 50. */
+const median = (xs: number[]) => percentile(xs, 50);
 
 async function round(mode: 'FULL' | 'NORMAL+fdatasync'): Promise<{ blockedUs: number; wallUs: number; cpuUs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-commit-'));

@@ -6,7 +6,7 @@
  * versions must not slow the listing of current objects. Prints pages/s per round and the medians.
  */
 import { createBucket, fillListing, listPass } from './workloads.js';
-import { send, type Target } from './client.js';
+import { percentile, send, type Target } from './client.js';
 import { startStrongroom } from './targets.js';
 import { loadAverage } from './proc-cpu.js';
 import { arg } from './args.js';
@@ -45,7 +45,8 @@ try {
       console.log(`round ${r + 1} ${l.name}: ${pass.pagesPerSecond.toFixed(1)} pages/s (load ${loadAverage()})`);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  /** The middle value (the upper one of an even count): client.ts's percentile at 50. */
+  const median = (xs: number[]) => percentile(xs, 50);
   for (const [name, xs] of Object.entries(seen)) console.log(`${name}: median ${median(xs).toFixed(1)} pages/s [${xs.map((x) => x.toFixed(1)).join(', ')}]`);
   const base = median(seen[a.name]!);
   for (const l of listers.slice(1)) console.log(`${l.name} ÷ A (medians): ${(median(seen[l.name]!) / base).toFixed(3)}`);

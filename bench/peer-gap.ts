@@ -14,7 +14,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runConcurrent, send, setPayloadMode } from './client.js';
+import { percentile, runConcurrent, send, setPayloadMode } from './client.js';
 import { startS3rver, startStrongroom, type Running } from './targets.js';
 import { createBucket } from './workloads.js';
 import { cpuWindow } from './proc-cpu.js';
@@ -99,7 +99,8 @@ async function measure(): Promise<void> {
         }
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    /** The middle value (the upper one of an even count): client.ts's percentile at 50. */
+    const median = (xs: number[]) => percentile(xs, 50);
     console.log('');
     console.log(`| row | ${targets.map(([n]) => n).join(' | ')} |`);
     console.log(`|---|${targets.map(() => '---').join('|')}|`);
